@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * <buddy/buddy.h> - libbuddy's own surface: set-up, tear-down, checking,
+ * statistics and tunables. The kernel-compatible allocation API lives in
+ * <buddy/gfp.h>.
+ */
+#ifndef BUDDY_BUDDY_H
+#define BUDDY_BUDDY_H
+
+#include <stdio.h>
+#include <buddy/gfp.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Start-up configuration. A zero field means "the default". Every field has a
+ * BUDDY_CONF key of the same name (sizes accept K/M/G suffixes), e.g.
+ *   BUDDY_CONF=arena_size:4G,dma:16M,dma32:1G,numa_fake:2
+ * docs/configuration.md lists each key with its default and range.
+ */
+struct buddy_config {
+	size_t arena_size;		/* whole reservation, split evenly across nodes */
+	size_t dma;			/* per node; 0 = default, BUDDY_ZONE_EMPTY = none */
+	size_t dma32;
+	size_t highmem;
+	size_t movable;
+	int numa_fake;			/* >0: split the arena into this many fake nodes */
+	const char *numa_distance;	/* fake NUMA distance matrix, "10 20;20 10" */
+	int min_free_kbytes;		/* 0 = kernel formula */
+	int watermark_scale_factor;	/* 0 = 10 */
+	int percpu_pagelist_high_fraction; /* 0 = derived from the low watermark */
+	int mobility_grouping;		/* 0 = auto, 1 = on, -1 = off */
+	size_t cma;			/* per node */
+	const char *stats_print;	/* views dumped to stderr at exit */
+	const char *conf;		/* extra key:value pairs, parsed after the fields */
+};
+
+/* Ask for a zone to be present but empty (0 means "default size"). */
+#define BUDDY_ZONE_EMPTY ((size_t)-1)
+
+/*
+ * Set the allocator up. NULL means defaults plus the BUDDY_CONF environment
+ * variable. Returns 0, or a negative errno with the reason on stderr (an
+ * unknown key or malformed value is -EINVAL and names the key). Calling it
+ * while already initialised is -EBUSY.
+ */
+BUDDY_API int buddy_init(const struct buddy_config *config);
+
+/* Tear everything down; a later buddy_init() starts from scratch. */
+BUDDY_API void buddy_exit(void);
+
+/* 1 when the allocator is initialised. */
+BUDDY_API int buddy_initialized(void);
+
+/*
+ * Full invariant check: free lists, counters, page states and pageblock
+ * types. Returns 0 when consistent, otherwise the number of problems found,
+ * each described on stderr.
+ */
+BUDDY_API int buddy_check(void);
+
+/*
+ * Print a kernel-format view: "buddyinfo", "pagetypeinfo", "zoneinfo",
+ * "vmstat", "extfrag_index", "unusable_index". Returns 0, or -EINVAL for an
+ * unknown view.
+ */
+BUDDY_API int buddy_dump(FILE *out, const char *view);
+
+/* The same, through a callback (like jemalloc's malloc_stats_print). */
+typedef void (buddy_write_cb)(void *cbopaque, const char *text);
+BUDDY_API int buddy_dump_to(buddy_write_cb *write_cb, void *cbopaque, const char *view);
+
+/* Return pages parked on per-CPU lists to the buddy lists. */
+BUDDY_API void buddy_drain_local_pages(void);
+BUDDY_API void buddy_drain_all_pages(void);
+#define drain_local_pages(zone) buddy_drain_local_pages()
+#define drain_all_pages(zone) buddy_drain_all_pages()
+
+/*
+ * Run-time tunables, like writing the vm.* sysctls: each recomputes every
+ * zone's watermarks, lowmem reserves and pcp high limits. 0 or -EINVAL.
+ */
+BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0: the kernel formula */
+BUDDY_API int buddy_set_watermark_scale_factor(int factor);
+BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]);
+
+/* Number of nodes the allocator manages. */
+BUDDY_API int buddy_nr_nodes(void);
+
+/* Free pages in one zone of one node (-1 if the zone does not exist). */
+BUDDY_API long buddy_zone_free_pages(int nid, enum zone_type zone);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BUDDY_BUDDY_H */

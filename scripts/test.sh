@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build and run every test three times: plain, under ASan+UBSan, and the
+# threaded ones under TSan. Exits non-zero if any run fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh clang
+jobs=$(nproc)
+status=0
+
+run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
+  local name=$1; shift
+  local cm=() ct=()
+  while (($#)) && [[ $1 != -- ]]; do cm+=("$1"); shift; done
+  (($#)) && shift
+  ct=("$@")
+  echo "=== $name build"
+  cmake -S . -B "build/$name" "${cm[@]}" >/dev/null
+  cmake --build "build/$name" -j"$jobs" 2>&1 | grep -E "error|warning" || true
+  echo "=== $name tests"
+  if ! (cd "build/$name" && ctest --output-on-failure -j"$jobs" "${ct[@]}"); then
+    status=1
+  fi
+}
+
+run plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
+run asan-ubsan -DCMAKE_BUILD_TYPE=Debug -DBUDDY_SANITIZE=address,undefined -DBUDDY_BUILD_EXAMPLES=OFF
+run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_SANITIZE=thread \
+  -DBUDDY_BUILD_EXAMPLES=OFF -- -L stress
+run clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -- -L unit
+
+if ((status)); then echo "SOME TEST RUNS FAILED"; else echo "all test runs passed"; fi
+exit $status

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The arena: one virtual reservation holding every node's pages, mapped one
+ * node at a time (each node's slice is its own mmap, bound to that node), and
+ * the mem_map of page descriptors beside it, mapped and bound the same way.
+ * pfn N is the page at arena_base + N * PAGE_SIZE, and the base is aligned to
+ * a max-order block, so a block of order n is aligned to PAGE_SIZE << n.
+ *
+ * Nothing here touches per-page metadata for the whole arena: the aligned
+ * middle of each zone stays "deferred" - counted as free max-order blocks but
+ * put on a free list only when the allocator first needs one (the kernel's
+ * deferred struct page init, done on demand instead of by a kthread).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+#define MAX_BLOCK_BYTES (MAX_ORDER_NR_PAGES * PAGE_SIZE)
+
+static size_t round_up_sz(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* Reserve len bytes of address space aligned to align, with nothing mapped. */
+static char *reserve_aligned(size_t len, size_t align)
+{
+	char *raw = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (raw == MAP_FAILED)
+		return NULL;
+	char *base = (char *)round_up_sz((uintptr_t)raw, align);
+	if (base > raw)
+		munmap(raw, (size_t)(base - raw));
+	size_t tail = (size_t)(raw + len + align - (base + len));
+	if (tail)
+		munmap(base + len, tail);
+	return base;
+}
+
+/* One node's slice of a reservation: its own mapping, bound to the node. */
+static int map_node_slice(char *addr, size_t len, int nid)
+{
+	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	numa_bind_range(addr, len, nid);
+	return 0;
+}
+
+/* Per-node zone sizes in pages; NORMAL takes what the others leave. */
+static int plan_zones(unsigned long node_pages, unsigned long sizes[MAX_NR_ZONES])
+{
+	unsigned long others = 0;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (z == ZONE_NORMAL)
+			continue;
+		size_t bytes = round_up_sz(buddy.settings.zone_size[z], pageblock_nr_pages * PAGE_SIZE);
+		sizes[z] = bytes / PAGE_SIZE;
+		others += sizes[z];
+	}
+	if (others > node_pages) {
+		fprintf(stderr, "libbuddy: zones dma+dma32+highmem+movable (%lu MiB) exceed the node size (%lu MiB)\n",
+			others >> (20 - PAGE_SHIFT), node_pages >> (20 - PAGE_SHIFT));
+		return -EINVAL;
+	}
+	sizes[ZONE_NORMAL] = node_pages - others;
+	return 0;
+}
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem", "Movable" };
+
+static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, unsigned long pages)
+{
+	struct zone *zone = &pgdat->node_zones[idx];
+
+	zone->zone_pgdat = pgdat;
+	zone->node = pgdat->node_id;
+	zone->idx = idx;
+	zone->name = zone_names[idx];
+	zone->zone_start_pfn = start;
+	zone->spanned_pages = pages;
+	zone->present_pages = pages;
+	zone->managed_pages = pages;
+	pthread_mutex_init(&zone->lock, NULL);
+	for (int o = 0; o < MAX_ORDER; o++)
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			INIT_LIST_HEAD(&zone->free_area[o].free_list[t]);
+	zone->pageblock_flags = alloc_pageblock_flags(pages);
+	if (!zone->pageblock_flags)
+		return -ENOMEM;
+	if (pages)
+		arena_init_zone_free_lists(zone);
+	return 0;
+}
+
+static int init_node(int nid, unsigned long start, unsigned long node_pages)
+{
+	unsigned long sizes[MAX_NR_ZONES];
+	pg_data_t *pgdat;
+	int rc = plan_zones(node_pages, sizes);
+
+	if (rc)
+		return rc;
+	pgdat = aligned_alloc(CACHELINE, round_up_sz(sizeof(*pgdat), CACHELINE));
+	if (!pgdat)
+		return -ENOMEM;
+	memset(pgdat, 0, sizeof(*pgdat));
+	buddy.node_data[nid] = pgdat;
+	pgdat->node_id = nid;
+	pgdat->node_start_pfn = start;
+	pgdat->node_spanned_pages = node_pages;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		rc = init_zone(pgdat, (enum zone_type)z, start, sizes[z]);
+		if (rc)
+			return rc;
+		if (sizes[z])
+			pgdat->nr_zones = z + 1;
+		start += sizes[z];
+	}
+	return 0;
+}
+
+int arena_reserve(void)
+{
+	int nodes = buddy.nr_node_ids;
+	size_t node_bytes = buddy.settings.arena_size / (size_t)nodes / MAX_BLOCK_BYTES * MAX_BLOCK_BYTES;
+	int rc;
+
+	if (node_bytes == 0) {
+		fprintf(stderr, "libbuddy: arena_size %zu is too small for %d node(s) (at least %lu MiB each)\n",
+			buddy.settings.arena_size, nodes, MAX_BLOCK_BYTES >> 20);
+		return -EINVAL;
+	}
+	buddy.pages_per_node = node_bytes / PAGE_SIZE;
+	buddy.nr_pages = buddy.pages_per_node * (unsigned long)nodes;
+	buddy.arena_bytes = node_bytes * (size_t)nodes;
+	buddy.mem_map_bytes = buddy.nr_pages * sizeof(struct page);
+
+	buddy.arena_base = reserve_aligned(buddy.arena_bytes, MAX_BLOCK_BYTES);
+	buddy.mem_map = (struct page *)reserve_aligned(buddy.mem_map_bytes, PAGE_SIZE);
+	if (!buddy.arena_base || !buddy.mem_map) {
+		fprintf(stderr, "libbuddy: cannot reserve %zu bytes of address space\n", buddy.arena_bytes);
+		arena_release();
+		return -ENOMEM;
+	}
+	size_t meta_slice = buddy.pages_per_node * sizeof(struct page);
+	for (int nid = 0; nid < nodes; nid++) {
+		rc = map_node_slice(buddy.arena_base + (size_t)nid * node_bytes, node_bytes, nid);
+		if (!rc)
+			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice, nid);
+		if (!rc)
+			rc = init_node(nid, (unsigned long)nid * buddy.pages_per_node, buddy.pages_per_node);
+		if (rc) {
+			arena_release();
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void arena_release(void)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		pg_data_t *pgdat = buddy.node_data[nid];
+		if (!pgdat)
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			free(pgdat->node_zones[z].pageblock_flags);
+			free_zone_pageset(&pgdat->node_zones[z]);
+			pthread_mutex_destroy(&pgdat->node_zones[z].lock);
+		}
+		free(pgdat);
+		buddy.node_data[nid] = NULL;
+	}
+	if (buddy.arena_base)
+		munmap(buddy.arena_base, buddy.arena_bytes);
+	if (buddy.mem_map)
+		munmap(buddy.mem_map, buddy.mem_map_bytes);
+	buddy.arena_base = NULL;
+	buddy.mem_map = NULL;
+}
+
+/* The largest order whose block starts at pfn and ends by end. */
+static unsigned int max_fit_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = MAX_ORDER - 1;
+
+	while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > end))
+		order--;
+	return order;
+}
+
+/* Put [pfn, end) on the free lists as the largest aligned blocks that fit. */
+static void free_range_to_lists(struct zone *zone, unsigned long pfn, unsigned long end)
+{
+	while (pfn < end) {
+		unsigned int order = max_fit_order(pfn, end);
+		struct page *page = pfn_to_page_fast(pfn);
+
+		set_page_links(page, zone);
+		__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(zone, pfn));
+		pfn += 1UL << order;
+	}
+}
+
+/*
+ * Start-up: the unaligned edges go on the lists now (at most a few blocks),
+ * the aligned middle is deferred and only counted.
+ */
+void arena_init_zone_free_lists(struct zone *zone)
+{
+	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
+	unsigned long mid_start = (start + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1);
+	unsigned long mid_end = end & ~(MAX_ORDER_NR_PAGES - 1);
+
+	if (mid_start >= mid_end) {
+		free_range_to_lists(zone, start, end);
+		return;
+	}
+	free_range_to_lists(zone, start, mid_start);
+	free_range_to_lists(zone, mid_end, end);
+	zone->deferred_pfn = mid_start;
+	zone->nr_deferred = (mid_end - mid_start) >> (MAX_ORDER - 1);
+	zone->free_area[MAX_ORDER - 1].nr_free += zone->nr_deferred;
+	zone->free_area[MAX_ORDER - 1].nr_free_mt[MIGRATE_MOVABLE] += zone->nr_deferred;
+	__mod_zone_page_state(zone, NR_FREE_PAGES, (long)(mid_end - mid_start));
+}
+
+/*
+ * Move one deferred max-order block onto its free list. Its pageblocks are
+ * still MOVABLE (anything that retypes a pageblock initialises it first), and
+ * it is already counted in nr_free and NR_FREE_PAGES. zone->lock held.
+ */
+void deferred_grow_zone(struct zone *zone)
+{
+	unsigned long pfn = zone->deferred_pfn;
+	struct page *page = pfn_to_page_fast(pfn);
+
+	set_page_links(page, zone);
+	page->private = MAX_ORDER - 1;
+	page->index = MIGRATE_MOVABLE;
+	set_page_flag(page, PG_buddy);
+	list_add_tail(&page->lru, &zone->free_area[MAX_ORDER - 1].free_list[MIGRATE_MOVABLE]);
+	zone->deferred_pfn += MAX_ORDER_NR_PAGES;
+	zone->nr_deferred--;
+}
+
+/* Initialise every deferred block of the zone. zone->lock held. */
+void deferred_init_all(struct zone *zone)
+{
+	while (zone->nr_deferred)
+		deferred_grow_zone(zone);
+}
+
+struct zone *pfn_to_zone(unsigned long pfn)
+{
+	if (!pfn_valid(pfn))
+		return NULL;
+	pg_data_t *pgdat = NODE_DATA(pfn_to_nid(pfn));
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (zone_spans_pfn(&pgdat->node_zones[z], pfn))
+			return &pgdat->node_zones[z];
+	return NULL;
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy_check(): the whole-allocator invariant checker. With every CPU lock
+ * and each zone's lock held it verifies, per zone:
+ *  - every free-list entry is a PageBuddy head of the list's order and type,
+ *    aligned to its order, inside the zone, with no references;
+ *  - list lengths (plus deferred blocks) equal nr_free_mt[] and nr_free;
+ *  - NR_FREE_PAGES equals the pages on the lists (isolated ones excepted);
+ *  - pcp entries are PagePcp, unreferenced, aligned, and sum to pcp->count;
+ *  - no page is on two lists at once, and no in-use page is inside a free block;
+ *  - every pageblock has a valid migratetype.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct checker {
+	struct zone *zone;
+	unsigned long *free_bits;	/* one bit per page of the zone: free or on a pcp list */
+	int problems;
+};
+
+static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct checker *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->problems++ < 20) {
+		fprintf(stderr, "buddy_check: node %d zone %s: ", c->zone->node, c->zone->name);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+}
+
+#define BITS_PER_LONG (8 * sizeof(unsigned long))
+
+static bool test_bit(const unsigned long *bits, unsigned long i)
+{
+	return (bits[i / BITS_PER_LONG] >> (i % BITS_PER_LONG)) & 1;
+}
+
+/* Mark [first, first+nr) free; report pages already marked (on two lists). */
+static void mark_free(struct checker *c, unsigned long pfn, unsigned long nr, const char *what)
+{
+	unsigned long first = pfn - c->zone->zone_start_pfn;
+	bool overlap = false;
+
+	for (unsigned long i = first; i < first + nr; i++) {
+		unsigned long bit = 1UL << (i % BITS_PER_LONG);
+		if (c->free_bits[i / BITS_PER_LONG] & bit)
+			overlap = true;
+		c->free_bits[i / BITS_PER_LONG] |= bit;
+	}
+	if (overlap)
+		problem(c, "%s at pfn %#lx (%lu pages) overlaps another free block", what, pfn, nr);
+}
+
+static bool block_in_zone(const struct zone *zone, unsigned long pfn, unsigned int order)
+{
+	return zone_spans_pfn(zone, pfn) && pfn + (1UL << order) <= zone_end_pfn(zone);
+}
+
+static void check_free_lists(struct checker *c)
+{
+	struct zone *zone = c->zone;
+	long listed_pages = 0;
+
+	for (unsigned int order = 0; order < MAX_ORDER; order++) {
+		struct free_area *area = &zone->free_area[order];
+		unsigned long total = 0;
+
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			unsigned long n = 0;
+			struct list_head *head = &area->free_list[mt];
+
+			for (struct list_head *l = head->next; l != head; l = l->next) {
+				struct page *page = list_entry(l, struct page, lru);
+				unsigned long pfn = page_to_pfn_fast(page);
+
+				if (++n > buddy.nr_pages) {
+					problem(c, "free list order %u type %d is circular", order, mt);
+					break;
+				}
+				if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
+					problem(c, "free block pfn %#lx order %u outside the zone", pfn, order);
+					continue;
+				}
+				if (!PageBuddy(page) || buddy_order(page) != order)
+					problem(c, "pfn %#lx on order-%u list: PageBuddy %d, order %u", pfn, order,
+						PageBuddy(page), buddy_order(page));
+				if ((int)page->index != mt)
+					problem(c, "pfn %#lx on %s list records type %lu", pfn, migratetype_names[mt],
+						page->index);
+				if (pfn & ((1UL << order) - 1))
+					problem(c, "free block pfn %#lx misaligned for order %u", pfn, order);
+				if (page_ref_count(page) != 0 || PagePcp(page))
+					problem(c, "free block pfn %#lx has refcount %d / pcp flag", pfn,
+						page_ref_count(page));
+				mark_free(c, pfn, 1UL << order, "free block");
+				if (mt != MIGRATE_ISOLATE)
+					listed_pages += 1L << order;
+			}
+			if (order == MAX_ORDER - 1 && mt == MIGRATE_MOVABLE) {
+				n += zone->nr_deferred;
+				listed_pages += (long)(zone->nr_deferred << (MAX_ORDER - 1));
+			}
+			if (n != area->nr_free_mt[mt])
+				problem(c, "order %u %s: %lu blocks listed, nr_free_mt says %lu", order,
+					migratetype_names[mt], n, area->nr_free_mt[mt]);
+			total += n;
+		}
+		if (total != area->nr_free)
+			problem(c, "order %u: %lu blocks listed, nr_free says %lu", order, total, area->nr_free);
+	}
+	if (listed_pages != zone_page_state(zone, NR_FREE_PAGES))
+		problem(c, "NR_FREE_PAGES %ld but %ld pages are on the free lists",
+			zone_page_state(zone, NR_FREE_PAGES), listed_pages);
+}
+
+static void check_pcp_lists(struct checker *c)
+{
+	struct zone *zone = c->zone;
+
+	for (int cpu = 0; cpu < buddy.nr_cpu_ids; cpu++) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		long pages = 0;
+
+		for (int i = 0; i < NR_PCP_LISTS; i++) {
+			unsigned int order = i / MIGRATE_PCPTYPES > PAGE_ALLOC_COSTLY_ORDER
+						     ? pageblock_order : (unsigned int)(i / MIGRATE_PCPTYPES);
+			struct list_head *head = &pcp->lists[i];
+
+			for (struct list_head *l = head->next; l != head; l = l->next) {
+				struct page *page = list_entry(l, struct page, lru);
+				unsigned long pfn = page_to_pfn_fast(page);
+
+				if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
+					problem(c, "cpu %d pcp page pfn %#lx outside the zone", cpu, pfn);
+					break;
+				}
+				if (!PagePcp(page) || PageBuddy(page) || page_ref_count(page) != 0)
+					problem(c, "cpu %d pcp page pfn %#lx: pcp %d buddy %d refcount %d", cpu, pfn,
+						PagePcp(page), PageBuddy(page), page_ref_count(page));
+				if (pfn & ((1UL << order) - 1))
+					problem(c, "cpu %d pcp page pfn %#lx misaligned for order %u", cpu, pfn, order);
+				mark_free(c, pfn, 1UL << order, "pcp page");
+				pages += 1L << order;
+			}
+		}
+		if (pages != pcp->count)
+			problem(c, "cpu %d pcp count %d but %ld pages listed", cpu, pcp->count, pages);
+		if (pcp->count < 0 || (pcp->high && pcp->count > pcp->high + (int)pageblock_nr_pages))
+			problem(c, "cpu %d pcp count %d out of range (high %d)", cpu, pcp->count, pcp->high);
+	}
+}
+
+/* In-use pages must not lie inside free blocks; PageBuddy only on list heads. */
+static void check_page_states(struct checker *c, unsigned long start, unsigned long end,
+			      unsigned long *buddy_heads)
+{
+	struct zone *zone = c->zone;
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page_fast(pfn);
+		unsigned long i = pfn - zone->zone_start_pfn;
+
+		if (PageBuddy(page))
+			(*buddy_heads)++;
+		if (page_ref_count(page) <= 0 || PageTail(page))
+			continue;
+		unsigned long nr = 1UL << page->alloc_order;
+		for (unsigned long j = i; j < i + nr && j < zone->spanned_pages; j++)
+			if (test_bit(c->free_bits, j)) {
+				problem(c, "in-use page pfn %#lx (order %u) overlaps free page pfn %#lx", pfn,
+					page->alloc_order, zone->zone_start_pfn + j);
+				break;
+			}
+	}
+}
+
+static void check_pageblocks(struct checker *c)
+{
+	struct zone *zone = c->zone;
+
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages) {
+		int mt = get_pfnblock_migratetype(zone, pfn);
+		if (mt >= MIGRATE_TYPES)
+			problem(c, "pageblock at pfn %#lx has invalid migratetype %d", pfn, mt);
+	}
+}
+
+int check_zone(struct zone *zone)
+{
+	struct checker c = { .zone = zone };
+	unsigned long buddy_heads = 0, listed_heads = 0;
+
+	if (!zone->spanned_pages)
+		return 0;
+	c.free_bits = calloc(zone->spanned_pages / BITS_PER_LONG + 1, sizeof(unsigned long));
+	if (!c.free_bits) {
+		fprintf(stderr, "buddy_check: out of memory\n");
+		return 1;
+	}
+	pthread_mutex_lock(&zone->lock);
+	check_free_lists(&c);
+	check_pcp_lists(&c);
+	check_pageblocks(&c);
+	/* Everything outside the deferred middle has been touched and is scanned. */
+	unsigned long deferred_end = zone->deferred_pfn + (zone->nr_deferred << (MAX_ORDER - 1));
+	if (zone->nr_deferred) {
+		check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads);
+		check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads);
+	} else {
+		check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads);
+	}
+	for (int o = 0; o < MAX_ORDER; o++)
+		listed_heads += zone->free_area[o].nr_free;
+	listed_heads -= zone->nr_deferred;
+	if (buddy_heads != listed_heads)
+		problem(&c, "%lu pages flagged PageBuddy but %lu blocks on the free lists", buddy_heads, listed_heads);
+	pthread_mutex_unlock(&zone->lock);
+	free(c.free_bits);
+	return c.problems;
+}
+
+int buddy_check(void)
+{
+	int problems = 0;
+
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_acquire))
+		return 0;
+	for (int cpu = 0; cpu < buddy.nr_cpu_ids; cpu++)
+		pcp_lock_cpu(&buddy.cpus[cpu]);
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			problems += check_zone(&NODE_DATA(nid)->node_zones[z]);
+	for (int cpu = 0; cpu < buddy.nr_cpu_ids; cpu++)
+		pcp_unlock_cpu(&buddy.cpus[cpu]);
+	if (problems > 20)
+		fprintf(stderr, "buddy_check: %d problems in all\n", problems);
+	return problems;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GFP mask interpretation: which zone a mask asks for (gfp_zone, the 4.x
+ * GFP_ZONE_TABLE), which migratetype (gfpflags_to_migratetype) and how deep
+ * the allocation may dig (gfp_to_alloc_flags, 4.12 rules).
+ */
+#include "internal.h"
+
+/*
+ * The zone for each of the 16 combinations of the four zone modifiers, as
+ * the kernel's GFP_ZONE_TABLE/GFP_ZONE_BAD encode it. More than one of DMA,
+ * DMA32 and HIGHMEM at once is contradictory; MOVABLE with DMA or DMA32 just
+ * means "movable pages in that zone", MOVABLE with HIGHMEM means ZONE_MOVABLE.
+ */
+static const unsigned char gfp_zone_table[16] = {
+	[0x0] = ZONE_NORMAL,
+	[0x1] = ZONE_DMA,
+	[0x2] = ZONE_HIGHMEM,
+	[0x3] = ZONE_BAD,	/* DMA | HIGHMEM */
+	[0x4] = ZONE_DMA32,
+	[0x5] = ZONE_BAD,	/* DMA | DMA32 */
+	[0x6] = ZONE_BAD,	/* DMA32 | HIGHMEM */
+	[0x7] = ZONE_BAD,	/* DMA | DMA32 | HIGHMEM */
+	[0x8] = ZONE_NORMAL,	/* MOVABLE alone: movable pages, normal zone */
+	[0x9] = ZONE_DMA,	/* MOVABLE | DMA */
+	[0xA] = ZONE_MOVABLE,	/* MOVABLE | HIGHMEM */
+	[0xB] = ZONE_BAD,	/* MOVABLE | DMA | HIGHMEM */
+	[0xC] = ZONE_DMA32,	/* MOVABLE | DMA32 */
+	[0xD] = ZONE_BAD,	/* MOVABLE | DMA | DMA32 */
+	[0xE] = ZONE_BAD,	/* MOVABLE | DMA32 | HIGHMEM */
+	[0xF] = ZONE_BAD,	/* all four */
+};
+
+/* Returns MAX_NR_ZONES (ZONE_BAD) for a contradictory combination. */
+enum zone_type gfp_zone(gfp_t flags)
+{
+	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+}
+
+int gfpflags_to_migratetype(gfp_t gfp_flags)
+{
+	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+/* The 4.12 gfp_to_alloc_flags, minus the cpuset and OOM-victim cases. */
+unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	if (gfp_mask & __GFP_HIGH)
+		alloc_flags |= ALLOC_HIGH;
+	if ((gfp_mask & __GFP_ATOMIC) && !(gfp_mask & __GFP_NOMEMALLOC))
+		alloc_flags |= ALLOC_HARDER;
+	if ((gfp_mask & __GFP_MEMALLOC) && !(gfp_mask & __GFP_NOMEMALLOC))
+		alloc_flags |= ALLOC_NO_WATERMARKS;
+	if (gfp_mask & __GFP_KSWAPD_RECLAIM)
+		alloc_flags |= ALLOC_KSWAPD;
+	if (gfpflags_to_migratetype(gfp_mask) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;
+	return alloc_flags;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Set-up and tear-down of the process-wide allocator: configuration, NUMA
+ * topology, the arena and its zones, zonelists, watermarks and pcp lists.
+ * The first allocation initialises with defaults (and BUDDY_CONF) when the
+ * program did not call buddy_init().
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct buddy_state buddy;
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool lazy_init_failed;
+static bool atexit_registered;
+
+static void at_exit(void)
+{
+	dump_stats_at_exit();
+}
+
+/*
+ * The kernel turns grouping by mobility off when there are too few pageblocks
+ * for it to matter (fewer than pageblock_nr_pages * MIGRATE_TYPES pages).
+ */
+static int mobility_disabled(const struct buddy_settings *s)
+{
+	if (s->mobility_grouping)
+		return s->mobility_grouping < 0;
+	return buddy.nr_pages < pageblock_nr_pages * MIGRATE_TYPES;
+}
+
+static int init_cpus(void)
+{
+	buddy.nr_cpu_ids = pcp_nr_cpu_ids();
+	buddy.cpus = aligned_alloc(CACHELINE, sizeof(struct buddy_cpu) * (size_t)buddy.nr_cpu_ids);
+	if (!buddy.cpus)
+		return -ENOMEM;
+	memset(buddy.cpus, 0, sizeof(struct buddy_cpu) * (size_t)buddy.nr_cpu_ids);
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		buddy.cpus[c].node = numa_cpu_to_node(c);
+	return 0;
+}
+
+static void teardown(void)
+{
+	arena_release();
+	free(buddy.cpus);
+	memset(&buddy, 0, sizeof(buddy));
+}
+
+/* init_lock held. */
+static int do_init(const struct buddy_config *config)
+{
+	struct buddy_settings s;
+	int rc;
+
+	rc = buddy_parse_config(config, &s);
+	if (rc)
+		return rc;
+	memset(&buddy, 0, sizeof(buddy));
+	buddy.settings = s;
+	rc = numa_discover(&buddy.settings, &buddy.nr_node_ids, &buddy.real_numa);
+	if (!rc)
+		rc = init_cpus();
+	if (!rc)
+		rc = arena_reserve();
+	if (rc) {
+		teardown();
+		return rc;
+	}
+	buddy.page_group_by_mobility_disabled = mobility_disabled(&s);
+	build_all_zonelists();
+	init_per_zone_wmark_min();
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			setup_zone_pageset(&NODE_DATA(nid)->node_zones[z]);
+	if (!atexit_registered) {
+		atexit(at_exit);
+		atexit_registered = true;
+	}
+	atomic_store_explicit(&buddy.initialized, 1, memory_order_release);
+	return 0;
+}
+
+int buddy_init(const struct buddy_config *config)
+{
+	int rc;
+
+	pthread_mutex_lock(&init_lock);
+	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
+		rc = -EBUSY;
+	else
+		rc = do_init(config);
+	lazy_init_failed = false;
+	pthread_mutex_unlock(&init_lock);
+	return rc;
+}
+
+/* First use without buddy_init(): defaults plus BUDDY_CONF, tried once. */
+void buddy_lazy_init(void)
+{
+	pthread_mutex_lock(&init_lock);
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed) && !lazy_init_failed) {
+		int rc = do_init(NULL);
+		if (rc) {
+			fprintf(stderr, "libbuddy: initialisation failed (%s); allocations will fail\n", strerror(-rc));
+			lazy_init_failed = true;
+		}
+	}
+	pthread_mutex_unlock(&init_lock);
+}
+
+void buddy_exit(void)
+{
+	pthread_mutex_lock(&init_lock);
+	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
+		teardown();
+	lazy_init_failed = false;
+	pthread_mutex_unlock(&init_lock);
+}
+
+int buddy_initialized(void)
+{
+	return atomic_load_explicit(&buddy.initialized, memory_order_acquire);
+}
+
+int buddy_nr_nodes(void)
+{
+	return buddy_initialized() ? buddy.nr_node_ids : 0;
+}
+
+long buddy_zone_free_pages(int nid, enum zone_type zone)
+{
+	if (!buddy_initialized() || nid < 0 || nid >= buddy.nr_node_ids || (unsigned)zone >= MAX_NR_ZONES)
+		return -1;
+	return zone_page_state(&NODE_DATA(nid)->node_zones[zone], NR_FREE_PAGES);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NUMA topology: real nodes from libnuma, or fake ones (BUDDY_CONF numa_fake:N,
+ * like the kernel's numa=fake) so that node fallback is testable on a
+ * one-node machine. This is the only file that talks to libnuma.
+ */
+#include <errno.h>
+#include <string.h>
+
+/* libnuma has its own nodemask_t; keep it apart from the gfp.h one. */
+#define nodemask_t libnuma_nodemask_t
+#include <numa.h>
+#include <numaif.h>
+#undef nodemask_t
+
+#include "internal.h"
+
+/* Fake nodes: a given matrix, or the kernel's LOCAL 10 / REMOTE 20. */
+static void fake_distances(const struct buddy_settings *s, int n)
+{
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++)
+			buddy.node_distance[a][b] = s->distance_given ? s->distance[a][b]
+								      : (a == b ? 10 : 20);
+}
+
+int numa_discover(struct buddy_settings *s, int *nr_nodes, bool *real)
+{
+	if (s->numa_fake > 0) {
+		if (s->distance_given && s->distance_nodes != s->numa_fake) {
+			fprintf(stderr, "libbuddy: numa_distance must be a %dx%d matrix\n",
+				s->numa_fake, s->numa_fake);
+			return -EINVAL;
+		}
+		*nr_nodes = s->numa_fake;
+		*real = false;
+		fake_distances(s, s->numa_fake);
+		return 0;
+	}
+	if (s->distance_given) {
+		fprintf(stderr, "libbuddy: numa_distance needs numa_fake\n");
+		return -EINVAL;
+	}
+	if (numa_available() < 0) {
+		*nr_nodes = 1;
+		*real = false;
+		buddy.node_distance[0][0] = 10;
+		return 0;
+	}
+	int n = numa_max_node() + 1;
+	if (n > MAX_NUMNODES)
+		n = MAX_NUMNODES;
+	*nr_nodes = n;
+	*real = true;
+	for (int a = 0; a < n; a++)
+		for (int b = 0; b < n; b++) {
+			int d = numa_distance(a, b);
+			buddy.node_distance[a][b] = d > 0 ? d : (a == b ? 10 : 20);
+		}
+	return 0;
+}
+
+/* Place a range's memory on a node; a no-op for fake nodes. */
+void numa_bind_range(void *addr, size_t len, int nid)
+{
+	if (!buddy.real_numa || len == 0)
+		return;
+	unsigned long mask[MAX_NUMNODES / (8 * sizeof(unsigned long)) + 1];
+	memset(mask, 0, sizeof(mask));
+	mask[nid / (8 * sizeof(unsigned long))] |= 1UL << (nid % (8 * sizeof(unsigned long)));
+	if (mbind(addr, len, MPOL_BIND, mask, MAX_NUMNODES + 1, 0) != 0)
+		fprintf(stderr, "libbuddy: mbind to node %d failed: %s\n", nid, strerror(errno));
+}
+
+/* The node a CPU belongs to: libnuma's answer, or round-robin on fake nodes. */
+int numa_cpu_to_node(int cpu)
+{
+	if (buddy.real_numa) {
+		int nid = numa_node_of_cpu(cpu);
+		return (nid >= 0 && nid < buddy.nr_node_ids) ? nid : 0;
+	}
+	return cpu % buddy.nr_node_ids;
+}

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The buddy core: free lists, split (expand) and merge (__free_one_page), the
+ * allocation fast path (get_page_from_freelist over a zonelist) and the gfp.h
+ * entry points that allocate and free.
+ *
+ * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy, __rmqueue with the retry
+ * after fallback), the tail-placement heuristic of 4.x __free_one_page, and
+ * the 4.x API names.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------ free lists */
+
+/* page becomes the head of a free block of this order. */
+static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
+{
+	page->flags = ((unsigned long)zone->idx << ZONES_PGSHIFT) |
+		      ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy);
+	page->private = order;
+}
+
+/* zone->lock held for all the list helpers below. */
+void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
+			bool tail)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	if (tail)
+		list_add_tail(&page->lru, &area->free_list[migratetype]);
+	else
+		list_add(&page->lru, &area->free_list[migratetype]);
+	page->index = (unsigned long)migratetype;
+	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
+	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+}
+
+void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype)
+{
+	struct free_area *area = &zone->free_area[order];
+	int old = (int)page->index;
+
+	list_move_tail(&page->lru, &area->free_list[migratetype]);
+	page->index = (unsigned long)migratetype;
+	WRITE_ONCE(area->nr_free_mt[old], area->nr_free_mt[old] - 1);
+	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
+}
+
+void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
+{
+	struct free_area *area = &zone->free_area[order];
+	int mt = (int)page->index;
+
+	list_del(&page->lru);
+	clear_page_flag(page, PG_buddy);
+	page->private = 0;
+	WRITE_ONCE(area->nr_free_mt[mt], area->nr_free_mt[mt] - 1);
+	WRITE_ONCE(area->nr_free, area->nr_free - 1);
+}
+
+/*
+ * The first block on a free list, or NULL. A MOVABLE max-order list may be
+ * empty while its count says otherwise: those blocks are deferred, and one
+ * is initialised now.
+ */
+struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype)
+{
+	struct free_area *area = &zone->free_area[order];
+	struct list_head *list = &area->free_list[migratetype];
+
+	if (unlikely(list_empty(list))) {
+		if (order != MAX_ORDER - 1 || migratetype != MIGRATE_MOVABLE || !zone->nr_deferred)
+			return NULL;
+		deferred_grow_zone(zone);
+	}
+	return list_first_entry(list, struct page, lru);
+}
+
+/* ------------------------------------------------------------ split/merge */
+
+/* Split a block of order high down to low, freeing the upper halves. */
+void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high, int migratetype)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		set_buddy_order(&page[size], zone, high);
+		__add_to_free_list(&page[size], zone, high, migratetype, false);
+	}
+}
+
+/* Take the smallest free block of this migratetype that fits. zone->lock held. */
+struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
+{
+	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
+		struct page *page = __get_page_from_free_area(zone, current_order, migratetype);
+		if (!page)
+			continue;
+		__del_page_from_free_list(page, zone, current_order);
+		expand(zone, page, order, current_order, migratetype);
+		page->index = (unsigned long)migratetype;
+		return page;
+	}
+	return NULL;
+}
+
+static struct page *__rmqueue_cma_fallback(struct zone *zone, unsigned int order)
+{
+	return __rmqueue_smallest(zone, order, MIGRATE_CMA);
+}
+
+/* A block of this order for migratetype, borrowing if need be. zone->lock held. */
+struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype, unsigned int alloc_flags)
+{
+	struct page *page;
+
+	/* Use CMA when it holds more than half the free memory (6.1). */
+	if ((alloc_flags & ALLOC_CMA) && zone->cma_pages &&
+	    zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2) {
+		page = __rmqueue_cma_fallback(zone, order);
+		if (page)
+			return page;
+	}
+retry:
+	page = __rmqueue_smallest(zone, order, migratetype);
+	if (unlikely(!page)) {
+		if (alloc_flags & ALLOC_CMA)
+			page = __rmqueue_cma_fallback(zone, order);
+		if (!page && __rmqueue_fallback(zone, (int)order, migratetype, alloc_flags))
+			goto retry;
+	}
+	return page;
+}
+
+static inline bool page_is_buddy(const struct zone *zone, const struct page *buddy_page,
+				 unsigned long buddy_pfn, unsigned int order)
+{
+	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy_page) && buddy_order(buddy_page) == order;
+}
+
+/* Isolated, CMA and highatomic blocks keep their pages to themselves. */
+static inline bool migratetype_is_mergeable(int mt)
+{
+	return mt < MIGRATE_PCPTYPES;
+}
+
+/*
+ * When the block's buddy at the next order up is free, this block is likely
+ * to merge soon: put it at the tail so it is not handed out first (4.x).
+ */
+static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn, unsigned long buddy_pfn,
+			       unsigned int order)
+{
+	unsigned long higher_pfn = buddy_pfn & pfn;
+	unsigned long higher_buddy_pfn = higher_pfn ^ (1UL << (order + 1));
+
+	return page_is_buddy(zone, pfn_to_page_fast(higher_buddy_pfn), higher_buddy_pfn, order + 1);
+}
+
+/* Free a block, merging it with free buddies as far as it goes. zone->lock held. */
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype)
+{
+	unsigned long buddy_pfn = 0;
+	bool to_tail = false;
+
+	if (migratetype != MIGRATE_ISOLATE)
+		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
+	if (migratetype == MIGRATE_CMA)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, 1L << order);
+
+	while (order < MAX_ORDER - 1) {
+		buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);
+
+		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
+			break;
+		if (unlikely(order >= pageblock_order)) {
+			int buddy_mt = get_pfnblock_migratetype(zone, buddy_pfn);
+			if (migratetype != buddy_mt &&
+			    (!migratetype_is_mergeable(migratetype) || !migratetype_is_mergeable(buddy_mt)))
+				break;
+		}
+		__del_page_from_free_list(buddy_page, zone, order);
+		unsigned long combined_pfn = buddy_pfn & pfn;
+		page += (long)combined_pfn - (long)pfn;
+		pfn = combined_pfn;
+		order++;
+	}
+	set_buddy_order(page, zone, order);
+	if (order < MAX_ORDER - 2 && buddy_pfn)
+		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
+	__add_to_free_list(page, zone, order, migratetype, to_tail);
+}
+
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+		   int migratetype)
+{
+	pthread_mutex_lock(&zone->lock);
+	__free_one_page(page, pfn, zone, order, migratetype);
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/* ------------------------------------------------------------ allocation */
+
+/* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
+bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
+}
+
+static void prep_compound_page(struct page *page, struct zone *zone, unsigned int order)
+{
+	unsigned long nr = 1UL << order;
+	unsigned long tail_flags = ((unsigned long)zone->idx << ZONES_PGSHIFT) |
+				   ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_tail);
+
+	set_page_flag(page, PG_head);
+	for (unsigned long i = 1; i < nr; i++) {
+		struct page *p = page + i;
+		p->flags = tail_flags;
+		p->compound_head = page;
+		p->compound_order = order;
+		set_page_count(p, 0);
+	}
+}
+
+/* The page leaves the allocator: it is now the caller's, with one reference. */
+void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp, int migratetype)
+{
+	if (unlikely(page_ref_count(page) != 0))
+		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
+	set_page_links(page, zone);
+	set_page_count(page, 1);
+	page->alloc_order = order;
+	page->index = (unsigned long)migratetype;
+	page->private = 0;
+
+	void *addr = pfn_to_virt(page_to_pfn_fast(page));
+	unpoison_pages(addr, PAGE_SIZE << order);
+	if (gfp & __GFP_ZERO)
+		memset(addr, 0, PAGE_SIZE << order);
+	if (order && (gfp & __GFP_COMP))
+		prep_compound_page(page, zone, order);
+}
+
+/* Orders above the pcp orders, or when the pcp list had nothing. */
+static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
+				  int migratetype)
+{
+	struct page *page = NULL;
+
+	pthread_mutex_lock(&zone->lock);
+	if (alloc_flags & ALLOC_HARDER)
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = __rmqueue(zone, order, migratetype, alloc_flags);
+	if (page) {
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
+		if (page->index == MIGRATE_CMA)
+			__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
+	}
+	pthread_mutex_unlock(&zone->lock);
+	return page;
+}
+
+static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp,
+			    unsigned int alloc_flags, int migratetype)
+{
+	struct page *page;
+
+	if (likely(pcp_allowed_order(order))) {
+		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, gfp, alloc_flags);
+		if (likely(page))
+			return page;
+	}
+	page = rmqueue_buddy(zone, order, alloc_flags, migratetype);
+	if (page) {
+		struct buddy_cpu *cpu = pcp_lock_this_cpu();
+		zone_statistics(cpu, preferred_zone, zone, order);
+		pcp_unlock_cpu(cpu);
+	}
+	return page;
+}
+
+static inline struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest,
+						   const nodemask_t *nodes)
+{
+	struct zoneref *z = zl->_zonerefs;
+
+	while (z->zone && (z->zone_idx > (int)highest || (nodes && !node_isset(z->zone->node, nodes))))
+		z++;
+	return z;
+}
+
+/*
+ * Walk the zonelist from the preferred zone and take a page from the first
+ * zone whose watermark allows it.
+ */
+static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					   const struct alloc_context *ac)
+{
+	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
+		struct zone *zone = z->zone;
+
+		if (z->zone_idx > (int)ac->highest_zoneidx)
+			continue;
+		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
+			continue;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+			if (!zone_watermark_ok(zone, order, mark, (int)ac->highest_zoneidx, alloc_flags))
+				continue;
+		}
+		struct page *page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags,
+					     ac->migratetype);
+		if (page) {
+			prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
+			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
+				reserve_highatomic_pageblock(page, zone, order);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Until reclaim and compaction exist, the slow path is: retry at the min
+ * mark with the mask's own privileges, then drain the per-CPU lists and give
+ * back highatomic reserves, and retry once more.
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
+	struct page *page;
+
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page)
+		return page;
+	buddy_drain_all_pages();
+	unreserve_highatomic_pageblock(ac, false);
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (!page && unreserve_highatomic_pageblock(ac, true))
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	return page;
+}
+
+static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *nodemask,
+				struct alloc_context *ac)
+{
+	enum zone_type high = gfp_zone(gfp_mask);
+
+	if (unlikely(high == ZONE_BAD))
+		return false;
+	if (preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids)
+		preferred_nid = numa_node_id();
+	pg_data_t *pgdat = NODE_DATA(preferred_nid);
+	ac->highest_zoneidx = high;
+	ac->zonelist = &pgdat->node_zonelists[(gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
+									 : ZONELIST_FALLBACK];
+	ac->nodemask = nodemask;
+	ac->migratetype = gfpflags_to_migratetype(gfp_mask);
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, high, nodemask);
+	return true;
+}
+
+struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				    nodemask_t *nodemask)
+{
+	struct alloc_context ac;
+	struct page *page;
+
+	if (unlikely(order >= MAX_ORDER)) {
+		if (!(gfp_mask & __GFP_NOWARN))
+			warn_alloc(gfp_mask, order, "order too large");
+		count_vm_events(PGALLOC_FAIL, 1);
+		return NULL;
+	}
+	buddy_ensure_init();
+	if (unlikely(!buddy.initialized))
+		return NULL;
+	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
+		fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
+			buddy_progname(), order, gfp_mask);
+		count_vm_events(PGALLOC_FAIL, 1);
+		return NULL;
+	}
+	if (unlikely(!ac.preferred_zoneref->zone))
+		page = NULL;
+	else {
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+		if (unlikely(!page))
+			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
+	}
+	if (unlikely(!page)) {
+		count_vm_events(PGALLOC_FAIL, 1);
+		if (!(gfp_mask & __GFP_NOWARN))
+			warn_alloc(gfp_mask, order, NULL);
+	}
+	return page;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	return __alloc_pages_nodemask(gfp_mask, order, nid, NULL);
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	return __alloc_pages_nodemask(gfp_mask, order, NUMA_NO_NODE, NULL);
+}
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	/* Highmem pages have a kernel address only while mapped; refuse as the kernel does. */
+	struct page *page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+/* ------------------------------------------------------------ freeing */
+
+/* A page descriptor pointer the caller gave us: inside mem_map and aligned? */
+static bool valid_page_pointer(const struct page *page)
+{
+	uintptr_t p = (uintptr_t)page, base = (uintptr_t)buddy.mem_map;
+
+	return buddy.mem_map && p >= base && p < base + buddy.nr_pages * sizeof(struct page) &&
+	       (p - base) % sizeof(struct page) == 0;
+}
+
+static void destroy_compound_page(struct page *page, unsigned int order)
+{
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		struct page *p = page + i;
+		p->flags = 0;
+		p->compound_head = NULL;
+		p->compound_order = 0;
+	}
+	clear_page_flag(page, PG_head);
+}
+
+/* The last reference is gone: give the block back. */
+static void free_the_page(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn_fast(page);
+	struct zone *zone = page_zone(page);
+
+	if (PageHead(page))
+		destroy_compound_page(page, order);
+	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+	if (pcp_allowed_order(order)) {
+		free_unref_page(zone, page, pfn, order, false);
+		return;
+	}
+	count_vm_events(PGFREE, 1UL << order);
+	free_one_page(zone, page, pfn, order, get_pfnblock_migratetype(zone, pfn));
+}
+
+/* Why this page cannot be freed with this order; false if it can. */
+static bool free_page_problem(struct page *page, unsigned int order, char *why, size_t len)
+{
+	if (PageTail(page))
+		snprintf(why, len, "freeing a tail page of a compound page");
+	else if (page_ref_count(page) <= 0 && (PageBuddy(page) || PagePcp(page)))
+		snprintf(why, len, "double free: page is already free");
+	else if (page_ref_count(page) <= 0)
+		snprintf(why, len, "page not allocated (refcount 0): double free, or not the first page of an allocation");
+	else if (order != page->alloc_order)
+		snprintf(why, len, "freed with order %u, allocated with order %u", order, page->alloc_order);
+	else
+		return false;
+	return true;
+}
+
+/*
+ * Drop a reference and free the block when it was the last. Misuse is
+ * reported and the call ignored, as the kernel's bad_page() does: the page
+ * stays allocated, so nothing is corrupted and a correct free still works.
+ */
+void __free_pages(struct page *page, unsigned int order)
+{
+	char why[128];
+
+	if (unlikely(!valid_page_pointer(page))) {
+		bad_address(page, "__free_pages: not a page descriptor of the arena");
+		return;
+	}
+	if (unlikely(free_page_problem(page, order, why, sizeof(why)))) {
+		bad_page(page, page_to_pfn_fast(page), why);
+		return;
+	}
+	if (atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel) == 1)
+		free_the_page(page, order);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr == 0)
+		return;
+	struct page *page = virt_to_page((const void *)addr);
+	if (unlikely(!page || (addr & (PAGE_SIZE - 1)))) {
+		bad_address((const void *)addr, "free_pages: address is not a page of the arena");
+		return;
+	}
+	__free_pages(page, order);
+}

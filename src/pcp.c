@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU page lists (pcp): the fast path for orders 0..3 and pageblock_order.
+ *
+ * Each zone has one per_cpu_pages per CPU with a list per (order,
+ * migratetype), as Linux 6.1 keeps them. The list is chosen by the CPU the
+ * thread runs on (the rseq cpu_id glibc registers, else sched_getcpu()), not
+ * per thread, so pages never strand on dead threads. A thread that migrates
+ * between reading its CPU and finishing is safe because each CPU's lists are
+ * guarded by that CPU's lock, almost always uncontended: one atomic exchange
+ * to take it, a plain store to release it.
+ *
+ * Sizing follows 6.1: zone_batchsize, high = low watermark / CPUs of the node
+ * (or managed / percpu_pagelist_high_fraction), at least 4 * batch; refills of
+ * order > 0 take max(batch >> order, 2) blocks; frees past high return a batch
+ * round-robin from the lists' cold ends. One deviation: high is at least three
+ * pageblocks when the zone is large enough, so that an order-9 alloc/free pair
+ * stays on the per-CPU list instead of bouncing through the zone lock.
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/rseq.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* ------------------------------------------------------------ CPU identity */
+
+static bool rseq_usable(void)
+{
+	return __rseq_size >= 8;
+}
+
+int pcp_cpu_id(void)
+{
+	int cpu;
+
+	if (likely(rseq_usable())) {
+		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+		cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+	} else {
+		cpu = sched_getcpu();
+	}
+	if (unlikely(cpu < 0 || cpu >= buddy.nr_cpu_ids))
+		cpu = cpu < 0 ? 0 : cpu % buddy.nr_cpu_ids;
+	return cpu;
+}
+
+void pcp_lock_cpu(struct buddy_cpu *cpu)
+{
+	int spins = 0;
+
+	while (atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)) {
+		/* Held by a preempted thread or a remote drain: wait, then give way. */
+		while (atomic_load_explicit(&cpu->lock, memory_order_relaxed)) {
+			if (++spins > 64) {
+				sched_yield();
+				spins = 0;
+			} else {
+				__builtin_ia32_pause();
+			}
+		}
+	}
+}
+
+struct buddy_cpu *pcp_lock_this_cpu(void)
+{
+	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
+
+	if (likely(!atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
+		return cpu;
+	pcp_lock_cpu(cpu);
+	return cpu;
+}
+
+void pcp_unlock_cpu(struct buddy_cpu *cpu)
+{
+	atomic_store_explicit(&cpu->lock, 0, memory_order_release);
+}
+
+void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	struct buddy_cpu *cpu = pcp_lock_this_cpu();
+	__count_vm_events(cpu, item, n);
+	pcp_unlock_cpu(cpu);
+}
+
+/* The kernel's zone_statistics plus the pgalloc count. cpu->lock held. */
+void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone, unsigned int order)
+{
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
+	if (zone->node == preferred->node) {
+		__count_vm_events(cpu, NUMA_HIT, 1);
+	} else {
+		__count_vm_events(cpu, NUMA_MISS, 1);
+		__count_vm_events(cpu, NUMA_FOREIGN, 1);
+	}
+	__count_vm_events(cpu, zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER, 1);
+}
+
+/* ------------------------------------------------------------ sizing */
+
+static inline int order_to_pindex(int migratetype, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		order = PAGE_ALLOC_COSTLY_ORDER + 1;	/* pageblock_order */
+	return (int)order * MIGRATE_PCPTYPES + migratetype;
+}
+
+static inline unsigned int pindex_to_order(int pindex)
+{
+	unsigned int order = (unsigned int)pindex / MIGRATE_PCPTYPES;
+	return order > PAGE_ALLOC_COSTLY_ORDER ? pageblock_order : order;
+}
+
+int pcp_index(unsigned int order, int migratetype)
+{
+	return order_to_pindex(migratetype, order);
+}
+
+static unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return 1UL << (63 - __builtin_clzl(n));
+}
+
+/* 6.1 zone_batchsize: about a quarter of 1/1024 of the zone, at most 63. */
+static int zone_batchsize(const struct zone *zone)
+{
+	unsigned long batch = zone->managed_pages >> 10;
+
+	if (batch > (1UL << 20) / PAGE_SIZE)
+		batch = (1UL << 20) / PAGE_SIZE;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
+}
+
+static int cpus_of_node(int nid)
+{
+	int n = 0;
+
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		n += buddy.cpus[c].node == nid;
+	return n ? n : buddy.nr_cpu_ids;
+}
+
+/* 6.1 zone_highsize, plus the pageblock floor described at the top. */
+static int zone_highsize(const struct zone *zone, int batch)
+{
+	int fraction = buddy.settings.percpu_pagelist_high_fraction;
+	unsigned long total = fraction ? zone->managed_pages / (unsigned long)fraction
+				       : wmark_pages(zone, WMARK_LOW);
+	int nr_cpus = cpus_of_node(zone->node);
+	long high = (long)(total / (unsigned long)nr_cpus);
+
+	if (high < (long)batch << 2)
+		high = (long)batch << 2;
+	if (!fraction && zone->managed_pages / (unsigned long)nr_cpus >= 16 * 3 * pageblock_nr_pages &&
+	    high < 3 * (long)pageblock_nr_pages)
+		high = 3 * (long)pageblock_nr_pages;
+	return (int)high;
+}
+
+void setup_zone_pageset(struct zone *zone)
+{
+	size_t bytes = sizeof(struct per_cpu_pages) * (size_t)buddy.nr_cpu_ids;
+
+	zone->per_cpu_pageset = aligned_alloc(CACHELINE, bytes);
+	if (!zone->per_cpu_pageset)
+		abort();
+	memset(zone->per_cpu_pageset, 0, bytes);
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		for (int i = 0; i < NR_PCP_LISTS; i++)
+			INIT_LIST_HEAD(&zone->per_cpu_pageset[c].lists[i]);
+	zone_pcp_update(zone);
+}
+
+/* Recompute batch and high after a watermark or tunable change. */
+void zone_pcp_update(struct zone *zone)
+{
+	int batch = zone_batchsize(zone);
+	int high = zone_highsize(zone, batch);
+
+	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
+		struct buddy_cpu *cpu = &buddy.cpus[c];
+		pcp_lock_cpu(cpu);
+		zone->per_cpu_pageset[c].batch = batch;
+		zone->per_cpu_pageset[c].high = high;
+		pcp_unlock_cpu(cpu);
+	}
+}
+
+void free_zone_pageset(struct zone *zone)
+{
+	free(zone->per_cpu_pageset);
+	zone->per_cpu_pageset = NULL;
+}
+
+/* ------------------------------------------------------------ bulk moves */
+
+/*
+ * Take count blocks of this order from the buddy lists onto a pcp list, in
+ * one zone->lock hold. Returns how many it got.
+ */
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+			int migratetype, unsigned int alloc_flags)
+{
+	int i;
+	long cma = 0;
+
+	pthread_mutex_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
+		if (unlikely(!page))
+			break;
+		set_page_flag(page, PG_pcp);
+		list_add_tail(&page->lru, list);
+		if (page->index == MIGRATE_CMA)
+			cma += 1L << order;
+	}
+	__mod_zone_page_state(zone, NR_FREE_PAGES, -((long)i << order));
+	if (cma)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -cma);
+	pthread_mutex_unlock(&zone->lock);
+	return i;
+}
+
+/*
+ * Return count pages to the buddy lists, round-robin over the non-empty lists
+ * starting after pindex, each from its cold end. cpu->lock held.
+ */
+static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
+{
+	if (count > pcp->count)
+		count = pcp->count;
+	if (count <= 0)
+		return;
+	pindex--;
+	pthread_mutex_lock(&zone->lock);
+	while (count > 0) {
+		struct list_head *list;
+
+		do {
+			if (++pindex > NR_PCP_LISTS - 1)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list));
+
+		unsigned int order = pindex_to_order(pindex);
+		int nr_pages = 1 << order;
+		do {
+			struct page *page = list_last_entry(list, struct page, lru);
+			int mt = (int)page->index;
+
+			list_del(&page->lru);
+			clear_page_flag(page, PG_pcp);
+			count -= nr_pages;
+			pcp->count -= nr_pages;
+			__free_one_page(page, page_to_pfn_fast(page), zone, order, mt);
+		} while (count > 0 && !list_empty(list));
+	}
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/* ------------------------------------------------------------ alloc/free */
+
+struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
+			     int migratetype, gfp_t gfp, unsigned int alloc_flags)
+{
+	struct buddy_cpu *cpu = pcp_lock_this_cpu();
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu - buddy.cpus];
+	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
+	struct page *page;
+
+	if (unlikely(list_empty(list))) {
+		int batch = pcp->batch;
+		if (order) {
+			batch >>= order;
+			if (batch < 2)
+				batch = 2;
+		}
+		int got = rmqueue_bulk(zone, order, batch, list, migratetype, alloc_flags);
+		if (!got) {
+			pcp_unlock_cpu(cpu);
+			return NULL;
+		}
+		pcp->count += got << order;
+		__count_vm_events(cpu, PCP_REFILL, 1);
+	}
+	page = (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru)
+				  : list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	pcp->free_factor >>= 1;
+	zone_statistics(cpu, preferred_zone, zone, order);
+	pcp_unlock_cpu(cpu);
+	return page;
+}
+
+/*
+ * How much to give back past high (6.1 nr_pcp_free): a batch, doubled for
+ * each drain since the last allocation (free_factor), but never so much that
+ * the list drops below one batch.
+ */
+static int nr_pcp_free(struct per_cpu_pages *pcp)
+{
+	int batch = pcp->batch, high = pcp->high;
+	int max_nr_free = high - batch;
+	int n;
+
+	if (unlikely(high < batch))
+		return 1;
+	n = batch << pcp->free_factor;
+	if (n > max_nr_free)
+		n = max_nr_free;
+	if (n < batch)
+		n = batch;
+	if (pcp->free_factor < 5)
+		pcp->free_factor++;
+	return n;
+}
+
+/*
+ * Park a freed block on this CPU's list; past high, give a batch back. Pages
+ * of isolated blocks go straight to the buddy lists; highatomic and CMA pages
+ * wait on the movable list but remember their own type for the drain.
+ */
+void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order, bool cold)
+{
+	int migratetype = get_pfnblock_migratetype(zone, pfn);
+
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
+		if (migratetype == MIGRATE_ISOLATE) {
+			count_vm_events(PGFREE, 1UL << order);
+			free_one_page(zone, page, pfn, order, migratetype);
+			return;
+		}
+	}
+	struct buddy_cpu *cpu = pcp_lock_this_cpu();
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu - buddy.cpus];
+	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
+	int pindex = order_to_pindex(list_mt, order);
+
+	page->index = (unsigned long)migratetype;
+	page->flags |= 1UL << PG_pcp;
+	if (cold)
+		list_add_tail(&page->lru, &pcp->lists[pindex]);
+	else
+		list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	__count_vm_events(cpu, PGFREE, 1UL << order);
+	if (unlikely(pcp->count >= pcp->high)) {
+		free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex);
+		__count_vm_events(cpu, PCP_DRAIN, 1);
+	}
+	pcp_unlock_cpu(cpu);
+}
+
+/* Empty one CPU's lists of one zone. Returns the pages returned. */
+int drain_zone_pages_cpu(struct zone *zone, int c)
+{
+	struct buddy_cpu *cpu = &buddy.cpus[c];
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[c];
+	int n;
+
+	pcp_lock_cpu(cpu);
+	n = pcp->count;
+	free_pcppages_bulk(zone, n, pcp, 0);
+	pcp_unlock_cpu(cpu);
+	return n;
+}
+
+static void drain_cpu(int c)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+			if (zone->per_cpu_pageset && zone->spanned_pages)
+				drain_zone_pages_cpu(zone, c);
+		}
+}
+
+void buddy_drain_local_pages(void)
+{
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_acquire))
+		return;
+	drain_cpu(pcp_cpu_id());
+}
+
+void buddy_drain_all_pages(void)
+{
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_acquire))
+		return;
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		drain_cpu(c);
+}
+
+/* Number of CPU slots: every CPU the system may bring online. */
+int pcp_nr_cpu_ids(void)
+{
+	int n = get_nprocs_conf();
+
+	if (n < 1)
+		n = 1;
+	return n > MAX_NR_CPUS ? MAX_NR_CPUS : n;
+}

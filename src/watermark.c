@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Watermarks and lowmem reserves: how much of a zone an allocation may use.
+ *
+ * Formulas follow Linux 6.1 (__setup_per_zone_wmarks, calculate_min_free_kbytes
+ * with its 262144 upper clamp, setup_per_zone_lowmem_reserve); the check
+ * itself follows the 4.12 / 6.0 zone_watermark_ok shape: ALLOC_HIGH takes half
+ * the min mark away, ALLOC_HARDER a further quarter.
+ */
+#include <errno.h>
+
+#include "internal.h"
+
+#define SWAP_CLUSTER_MAX 32UL
+
+static bool is_highmem_idx(int idx)
+{
+	return idx == ZONE_HIGHMEM;
+}
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = x, y = (x + 1) / 2;
+
+	if (x < 2)
+		return x;
+	while (y < r) {		/* Newton's iteration, monotone from above */
+		r = y;
+		y = (r + x / r) / 2;
+	}
+	return r;
+}
+
+#define for_each_zone(zone)                                                   \
+	for (int nid_ = 0; nid_ < buddy.nr_node_ids; nid_++)                  \
+		for (struct zone *zone = NODE_DATA(nid_)->node_zones;          \
+		     zone < NODE_DATA(nid_)->node_zones + MAX_NR_ZONES; zone++)
+
+/*
+ * 6.1 calculate_min_free_kbytes: sqrt(16 * lowmem_kbytes) clamped to
+ * [128, 262144], lowmem being the managed pages of zones up to NORMAL minus
+ * their high marks (zero before the first setup).
+ */
+unsigned long default_min_free_kbytes(void)
+{
+	unsigned long lowmem_pages = 0;
+
+	for_each_zone(zone) {
+		if (zone->idx > ZONE_NORMAL)
+			continue;
+		unsigned long high = zone->_watermark[WMARK_HIGH];
+		if (zone->managed_pages > high)
+			lowmem_pages += zone->managed_pages - high;
+	}
+	unsigned long kb = int_sqrt(lowmem_pages * (PAGE_SIZE >> 10) * 16);
+	if (kb < 128)
+		kb = 128;
+	if (kb > 262144)
+		kb = 262144;
+	return kb;
+}
+
+/* 6.1 __setup_per_zone_wmarks. */
+void setup_per_zone_wmarks(void)
+{
+	unsigned long pages_min = buddy.min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+
+	for_each_zone(zone)
+		if (!is_highmem_idx(zone->idx) && zone->idx != ZONE_MOVABLE)
+			lowmem_pages += zone->managed_pages;
+
+	for_each_zone(zone) {
+		unsigned long managed = zone->managed_pages;
+		unsigned long tmp = lowmem_pages ? pages_min * managed / lowmem_pages : 0;
+
+		if (is_highmem_idx(zone->idx) || zone->idx == ZONE_MOVABLE) {
+			unsigned long min_pages = managed / 1024;
+			if (min_pages < SWAP_CLUSTER_MAX)
+				min_pages = SWAP_CLUSTER_MAX;
+			if (min_pages > 128)
+				min_pages = 128;
+			WRITE_ONCE(zone->_watermark[WMARK_MIN], min_pages);
+		} else {
+			WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
+		}
+		unsigned long scaled = managed * (unsigned long)buddy.watermark_scale_factor / 10000;
+		tmp = (tmp >> 2) > scaled ? (tmp >> 2) : scaled;
+		WRITE_ONCE(zone->_watermark[WMARK_LOW], zone->_watermark[WMARK_MIN] + tmp);
+		WRITE_ONCE(zone->_watermark[WMARK_HIGH], zone->_watermark[WMARK_LOW] + tmp);
+	}
+}
+
+/* 6.1 setup_per_zone_lowmem_reserve. */
+void setup_per_zone_lowmem_reserve(void)
+{
+	const int *ratio = buddy.settings.lowmem_reserve_ratio;
+
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		for (int i = 0; i < MAX_NR_ZONES; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+			bool clear = !ratio[i] || !zone->managed_pages;
+			unsigned long upper = 0;
+
+			WRITE_ONCE(zone->lowmem_reserve[i], 0);
+			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+				upper += pgdat->node_zones[j].managed_pages;
+				WRITE_ONCE(zone->lowmem_reserve[j], clear ? 0 : (long)(upper / (unsigned long)ratio[i]));
+			}
+		}
+	}
+}
+
+/*
+ * Is there enough free memory in z, above mark plus the reserve kept for
+ * allocations that could have used a higher zone, and a free block of at
+ * least the requested order that these alloc_flags may take?
+ */
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+
+	free_pages -= (1L << order) - 1;
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (!(alloc_flags & ALLOC_HARDER))
+		free_pages -= (long)READ_ONCE(z->nr_reserved_highatomic);
+	else
+		min -= min / 4;
+	if (!(alloc_flags & ALLOC_CMA))
+		free_pages -= zone_page_state(z, NR_FREE_CMA_PAGES);
+
+	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
+		return false;
+	if (!order)
+		return true;
+
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (READ_ONCE(area->nr_free_mt[mt]))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) && READ_ONCE(area->nr_free_mt[MIGRATE_CMA]))
+			return true;
+		if ((alloc_flags & ALLOC_HARDER) && READ_ONCE(area->nr_free_mt[MIGRATE_HIGHATOMIC]))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
+				   zone_page_state(z, NR_FREE_PAGES));
+}
+
+static void recompute_zone_limits(void)
+{
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+	for_each_zone(zone)
+		if (zone->spanned_pages)
+			zone_pcp_update(zone);
+}
+
+/* Like writing vm.min_free_kbytes: 0 restores the formula's value. */
+int buddy_set_min_free_kbytes(int kbytes)
+{
+	if (kbytes < 0)
+		return -EINVAL;
+	buddy_ensure_init();
+	buddy.settings.min_free_kbytes = kbytes;
+	buddy.min_free_kbytes = kbytes ? (unsigned long)kbytes : default_min_free_kbytes();
+	recompute_zone_limits();
+	return 0;
+}
+
+/* Like writing vm.watermark_scale_factor (1..3000). */
+int buddy_set_watermark_scale_factor(int factor)
+{
+	if (factor < 1 || factor > 3000)
+		return -EINVAL;
+	buddy_ensure_init();
+	buddy.watermark_scale_factor = factor;
+	recompute_zone_limits();
+	return 0;
+}
+
+/* Like writing vm.lowmem_reserve_ratio: one ratio per zone, 0 = no reserve. */
+int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES])
+{
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		if (ratio[i] < 0)
+			return -EINVAL;
+	buddy_ensure_init();
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		buddy.settings.lowmem_reserve_ratio[i] = ratio[i];
+	recompute_zone_limits();
+	return 0;
+}
+
+/* The initial computation, at buddy_init. */
+void init_per_zone_wmark_min(void)
+{
+	buddy.watermark_scale_factor = buddy.settings.watermark_scale_factor;
+	buddy.min_free_kbytes = buddy.settings.min_free_kbytes ? (unsigned long)buddy.settings.min_free_kbytes
+							      : default_min_free_kbytes();
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+}
