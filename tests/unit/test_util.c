@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void test_init(const char *conf)
+{
+	struct buddy_config cfg = { .conf = conf };
+	int rc = buddy_init(&cfg);
+	if (rc)
+		fail_msg("buddy_init(\"%s\") = %d", conf ? conf : "", rc);
+}
+
+void assert_consistent(void)
+{
+	assert_int_equal(buddy_check(), 0);
+}
+
+void test_check_and_exit(void)
+{
+	buddy_drain_all_pages();
+	assert_int_equal(buddy_check(), 0);
+	buddy_exit();
+}
+
+static int saved_stderr = -1;
+static FILE *capture_file;
+
+void stderr_capture_begin(void)
+{
+	fflush(stderr);
+	capture_file = tmpfile();
+	assert_non_null(capture_file);
+	saved_stderr = dup(STDERR_FILENO);
+	dup2(fileno(capture_file), STDERR_FILENO);
+}
+
+char *stderr_capture_end(void)
+{
+	fflush(stderr);
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	long len = ftell(capture_file);
+	char *text = calloc(1, (size_t)len + 1);
+	rewind(capture_file);
+	if (len > 0 && fread(text, 1, (size_t)len, capture_file) != (size_t)len)
+		text[0] = 0;
+	fclose(capture_file);
+	/* Echo it so a failing test still shows what was reported. */
+	fputs(text, stderr);
+	return text;
+}
+
+long zone_free(enum zone_type zone)
+{
+	return buddy_zone_free_pages(0, zone);
+}

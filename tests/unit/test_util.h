@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers for the cmocka suites. */
+#ifndef BUDDY_TEST_UTIL_H
+#define BUDDY_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <buddy/buddy.h>
+#include <buddy/gfp.h>
+
+/* Initialise with a conf string ("arena_size:64M,dma:4M"); fails the test on error. */
+void test_init(const char *conf);
+/* Drain the pcp lists, assert buddy_check() == 0, then buddy_exit(). */
+void test_check_and_exit(void);
+/* Assert buddy_check() == 0 without draining. */
+void assert_consistent(void);
+
+/* Capture everything written to stderr between begin and end (returns malloc'd text). */
+void stderr_capture_begin(void);
+char *stderr_capture_end(void);
+
+/* Free pages of a zone on node 0, from the buddy lists' point of view. */
+long zone_free(enum zone_type zone);
+
+#endif
