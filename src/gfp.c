@@ -7,34 +7,16 @@
 #include "internal.h"
 
 /*
- * The zone for each of the 16 combinations of the four zone modifiers, as
- * the kernel's GFP_ZONE_TABLE/GFP_ZONE_BAD encode it. More than one of DMA,
- * DMA32 and HIGHMEM at once is contradictory; MOVABLE with DMA or DMA32 just
- * means "movable pages in that zone", MOVABLE with HIGHMEM means ZONE_MOVABLE.
+ * The zone for each of the 16 combinations of the four zone modifiers lives
+ * in GFP_ZONE_TABLE (internal.h), as the kernel's GFP_ZONE_TABLE/GFP_ZONE_BAD
+ * encode it: more than one of DMA, DMA32 and HIGHMEM at once is
+ * contradictory (BAD); MOVABLE alone or with DMA/DMA32 means "movable pages
+ * in that zone"; MOVABLE with HIGHMEM means ZONE_MOVABLE.
+ * Returns MAX_NR_ZONES (ZONE_BAD) for a contradictory combination.
  */
-static const unsigned char gfp_zone_table[16] = {
-	[0x0] = ZONE_NORMAL,
-	[0x1] = ZONE_DMA,
-	[0x2] = ZONE_HIGHMEM,
-	[0x3] = ZONE_BAD,	/* DMA | HIGHMEM */
-	[0x4] = ZONE_DMA32,
-	[0x5] = ZONE_BAD,	/* DMA | DMA32 */
-	[0x6] = ZONE_BAD,	/* DMA32 | HIGHMEM */
-	[0x7] = ZONE_BAD,	/* DMA | DMA32 | HIGHMEM */
-	[0x8] = ZONE_NORMAL,	/* MOVABLE alone: movable pages, normal zone */
-	[0x9] = ZONE_DMA,	/* MOVABLE | DMA */
-	[0xA] = ZONE_MOVABLE,	/* MOVABLE | HIGHMEM */
-	[0xB] = ZONE_BAD,	/* MOVABLE | DMA | HIGHMEM */
-	[0xC] = ZONE_DMA32,	/* MOVABLE | DMA32 */
-	[0xD] = ZONE_BAD,	/* MOVABLE | DMA | DMA32 */
-	[0xE] = ZONE_BAD,	/* MOVABLE | DMA32 | HIGHMEM */
-	[0xF] = ZONE_BAD,	/* all four */
-};
-
-/* Returns MAX_NR_ZONES (ZONE_BAD) for a contradictory combination. */
 enum zone_type gfp_zone(gfp_t flags)
 {
-	return (enum zone_type)gfp_zone_table[flags & GFP_ZONEMASK];
+	return __gfp_zone(flags);
 }
 
 int gfpflags_to_migratetype(gfp_t gfp_flags)

@@ -40,8 +40,10 @@ static int init_cpus(void)
 	if (!buddy.cpus)
 		return -ENOMEM;
 	memset(buddy.cpus, 0, sizeof(struct buddy_cpu) * (size_t)buddy.nr_cpu_ids);
-	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
 		buddy.cpus[c].node = numa_cpu_to_node(c);
+		buddy.cpus[c].id = c;
+	}
 	return 0;
 }
 

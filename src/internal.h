@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/rseq.h>
 
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
@@ -106,6 +107,7 @@ struct page {
 	unsigned long index;		/* free: migratetype of the list it is on; in use: the request's */
 	atomic_int _refcount;		/* 0 while free */
 	unsigned int alloc_order;	/* head page: order it was allocated with */
+	unsigned long _unused[2];	/* pad to 64 bytes: pfn <-> page is a shift */
 };
 
 enum pageflags {
@@ -276,6 +278,8 @@ struct zonelist {
 typedef struct pglist_data {
 	struct zone node_zones[MAX_NR_ZONES];
 	struct zonelist node_zonelists[MAX_ZONELISTS];
+	/* First zoneref of each zonelist at or below each highest_zoneidx. */
+	struct zoneref *first_zoneref[MAX_ZONELISTS][MAX_NR_ZONES];
 	int node_id;
 	int nr_zones;			/* highest populated zone + 1 */
 	unsigned long node_start_pfn;
@@ -310,6 +314,7 @@ HIDDEN void buddy_default_settings(struct buddy_settings *out);
 struct buddy_cpu {
 	atomic_int lock;
 	int node;
+	int id;				/* index in buddy.cpus and per_cpu_pageset */
 	atomic_ulong vm_events[NR_VM_EVENT_ITEMS];
 } __attribute__((aligned(CACHELINE)));
 
@@ -400,6 +405,27 @@ HIDDEN void build_all_zonelists(void);
 
 #define ZONE_BAD MAX_NR_ZONES
 
+/*
+ * gfp_zone() as one 64-bit constant, 4 bits per combination of the four zone
+ * modifiers (the kernel packs GFP_ZONE_TABLE the same way): see gfp.c.
+ */
+#define GFP_ZONE_TABLE_BITS 4
+#define GFP_ZONE_ENTRY(combo, zone) ((uint64_t)(zone) << ((combo) * GFP_ZONE_TABLE_BITS))
+#define GFP_ZONE_TABLE                                                                          \
+	(GFP_ZONE_ENTRY(0x0, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x1, ZONE_DMA) |                     \
+	 GFP_ZONE_ENTRY(0x2, ZONE_HIGHMEM) | GFP_ZONE_ENTRY(0x3, ZONE_BAD) |                    \
+	 GFP_ZONE_ENTRY(0x4, ZONE_DMA32) | GFP_ZONE_ENTRY(0x5, ZONE_BAD) |                      \
+	 GFP_ZONE_ENTRY(0x6, ZONE_BAD) | GFP_ZONE_ENTRY(0x7, ZONE_BAD) |                        \
+	 GFP_ZONE_ENTRY(0x8, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x9, ZONE_DMA) |                     \
+	 GFP_ZONE_ENTRY(0xA, ZONE_MOVABLE) | GFP_ZONE_ENTRY(0xB, ZONE_BAD) |                    \
+	 GFP_ZONE_ENTRY(0xC, ZONE_DMA32) | GFP_ZONE_ENTRY(0xD, ZONE_BAD) |                      \
+	 GFP_ZONE_ENTRY(0xE, ZONE_BAD) | GFP_ZONE_ENTRY(0xF, ZONE_BAD))
+
+static inline enum zone_type __gfp_zone(gfp_t flags)
+{
+	return (enum zone_type)((GFP_ZONE_TABLE >> ((flags & GFP_ZONEMASK) * GFP_ZONE_TABLE_BITS)) & 0xF);
+}
+
 #define ALLOC_WMARK_MIN		WMARK_MIN
 #define ALLOC_WMARK_LOW		WMARK_LOW
 #define ALLOC_WMARK_HIGH	WMARK_HIGH
@@ -480,11 +506,39 @@ HIDDEN bool pcp_allowed_order(unsigned int order);
 /* ------------------------------------------------------- pcp.c */
 
 HIDDEN int pcp_index(unsigned int order, int migratetype);
-HIDDEN int pcp_cpu_id(void);
 HIDDEN int pcp_nr_cpu_ids(void);
-HIDDEN struct buddy_cpu *pcp_lock_this_cpu(void);
-HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);
-HIDDEN void pcp_unlock_cpu(struct buddy_cpu *cpu);
+HIDDEN int pcp_cpu_id_slow(void);
+HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* spins, then yields */
+
+/*
+ * The CPU this thread runs on: the cpu_id field of the rseq area glibc
+ * registers for every thread (one load), else sched_getcpu().
+ */
+static inline int pcp_cpu_id(void)
+{
+	if (likely(__rseq_size >= 8)) {
+		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+		if (likely(cpu < (unsigned int)buddy.nr_cpu_ids))
+			return (int)cpu;
+	}
+	return pcp_cpu_id_slow();
+}
+
+/* Lock the current CPU's lists; the thread may migrate afterwards, harmlessly. */
+static inline struct buddy_cpu *pcp_lock_this_cpu(void)
+{
+	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
+
+	if (unlikely(atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
+		pcp_lock_cpu(cpu);
+	return cpu;
+}
+
+static inline void pcp_unlock_cpu(struct buddy_cpu *cpu)
+{
+	atomic_store_explicit(&cpu->lock, 0, memory_order_release);
+}
 HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
 				    int migratetype, gfp_t gfp, unsigned int alloc_flags);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,

@@ -239,7 +239,6 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 	set_page_count(page, 1);
 	page->alloc_order = order;
 	page->index = (unsigned long)migratetype;
-	page->private = 0;
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
@@ -288,14 +287,35 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 	return page;
 }
 
-static inline struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest,
-						   const nodemask_t *nodes)
+static struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest,
+					   const nodemask_t *nodes)
 {
 	struct zoneref *z = zl->_zonerefs;
 
 	while (z->zone && (z->zone_idx > (int)highest || (nodes && !node_isset(z->zone->node, nodes))))
 		z++;
 	return z;
+}
+
+/*
+ * 6.1 zone_watermark_fast: an order-0 request usually passes on the free
+ * count alone; everything else takes the full check.
+ */
+static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
+				       int highest_zoneidx, unsigned int alloc_flags)
+{
+	long free_pages = zone_page_state(z, NR_FREE_PAGES);
+
+	if (!order) {
+		long usable = free_pages;
+		if (!(alloc_flags & ALLOC_HARDER))
+			usable -= (long)READ_ONCE(z->nr_reserved_highatomic);
+		if (!(alloc_flags & ALLOC_CMA))
+			usable -= zone_page_state(z, NR_FREE_CMA_PAGES);
+		if (usable > (long)mark + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
+			return true;
+	}
+	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 }
 
 /*
@@ -314,7 +334,7 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
 			continue;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
-			if (!zone_watermark_ok(zone, order, mark, (int)ac->highest_zoneidx, alloc_flags))
+			if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx, alloc_flags))
 				continue;
 		}
 		struct page *page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags,
@@ -350,22 +370,26 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, s
 	return page;
 }
 
+/* Fill the alloc_context; false for a BAD zone combination or a bad node. */
 static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *nodemask,
 				struct alloc_context *ac)
 {
-	enum zone_type high = gfp_zone(gfp_mask);
+	enum zone_type high = __gfp_zone(gfp_mask);
+	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
 
 	if (unlikely(high == ZONE_BAD))
 		return false;
-	if (preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids)
-		preferred_nid = numa_node_id();
+	if (preferred_nid == NUMA_NO_NODE)
+		preferred_nid = buddy.cpus[pcp_cpu_id()].node;
+	else if (unlikely(preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids))
+		return false;
 	pg_data_t *pgdat = NODE_DATA(preferred_nid);
 	ac->highest_zoneidx = high;
-	ac->zonelist = &pgdat->node_zonelists[(gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
-									 : ZONELIST_FALLBACK];
+	ac->zonelist = &pgdat->node_zonelists[list];
 	ac->nodemask = nodemask;
-	ac->migratetype = gfpflags_to_migratetype(gfp_mask);
-	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, high, nodemask);
+	ac->migratetype = (int)((gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	ac->preferred_zoneref = likely(!nodemask) ? pgdat->first_zoneref[list][high]
+						  : first_zones_zonelist(ac->zonelist, high, nodemask);
 	return true;
 }
 
@@ -385,8 +409,12 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 	if (unlikely(!buddy.initialized))
 		return NULL;
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
-		fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
-			buddy_progname(), order, gfp_mask);
+		if (__gfp_zone(gfp_mask) == ZONE_BAD)
+			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
+				buddy_progname(), order, gfp_mask);
+		else
+			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: node %d does not exist\n",
+				buddy_progname(), order, gfp_mask, preferred_nid);
 		count_vm_events(PGALLOC_FAIL, 1);
 		return NULL;
 	}
@@ -432,10 +460,9 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 /* A page descriptor pointer the caller gave us: inside mem_map and aligned? */
 static bool valid_page_pointer(const struct page *page)
 {
-	uintptr_t p = (uintptr_t)page, base = (uintptr_t)buddy.mem_map;
+	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
 
-	return buddy.mem_map && p >= base && p < base + buddy.nr_pages * sizeof(struct page) &&
-	       (p - base) % sizeof(struct page) == 0;
+	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
 }
 
 static void destroy_compound_page(struct page *page, unsigned int order)
@@ -489,18 +516,35 @@ static bool free_page_problem(struct page *page, unsigned int order, char *why, 
  */
 void __free_pages(struct page *page, unsigned int order)
 {
+	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
 	char why[128];
 
 	if (unlikely(!valid_page_pointer(page))) {
 		bad_address(page, "__free_pages: not a page descriptor of the arena");
 		return;
 	}
-	if (unlikely(free_page_problem(page, order, why, sizeof(why)))) {
-		bad_page(page, page_to_pfn_fast(page), why);
-		return;
+	if (likely(page->alloc_order == order && !(page->flags & not_allocated))) {
+		int refs = page_ref_count(page);
+		/*
+		 * The sole owner needs no atomic decrement: nobody else holds a
+		 * reference that could race with this one.
+		 */
+		if (likely(refs == 1)) {
+			set_page_count(page, 0);
+			free_the_page(page, order);
+			return;
+		}
+		if (refs > 1) {
+			int old = atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel);
+			if (old == 1)
+				free_the_page(page, order);
+			if (old >= 1)
+				return;
+			atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
+		}
 	}
-	if (atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel) == 1)
-		free_the_page(page, order);
+	if (free_page_problem(page, order, why, sizeof(why)))
+		bad_page(page, page_to_pfn_fast(page), why);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

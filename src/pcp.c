@@ -21,7 +21,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/rseq.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -29,21 +28,11 @@
 
 /* ------------------------------------------------------------ CPU identity */
 
-static bool rseq_usable(void)
+/* No rseq (e.g. under valgrind) or an unexpected CPU number. */
+int pcp_cpu_id_slow(void)
 {
-	return __rseq_size >= 8;
-}
+	int cpu = sched_getcpu();
 
-int pcp_cpu_id(void)
-{
-	int cpu;
-
-	if (likely(rseq_usable())) {
-		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-		cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-	} else {
-		cpu = sched_getcpu();
-	}
 	if (unlikely(cpu < 0 || cpu >= buddy.nr_cpu_ids))
 		cpu = cpu < 0 ? 0 : cpu % buddy.nr_cpu_ids;
 	return cpu;
@@ -64,21 +53,6 @@ void pcp_lock_cpu(struct buddy_cpu *cpu)
 			}
 		}
 	}
-}
-
-struct buddy_cpu *pcp_lock_this_cpu(void)
-{
-	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
-
-	if (likely(!atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
-		return cpu;
-	pcp_lock_cpu(cpu);
-	return cpu;
-}
-
-void pcp_unlock_cpu(struct buddy_cpu *cpu)
-{
-	atomic_store_explicit(&cpu->lock, 0, memory_order_release);
 }
 
 void count_vm_events(enum vm_event_item item, unsigned long n)
@@ -272,7 +246,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 			     int migratetype, gfp_t gfp, unsigned int alloc_flags)
 {
 	struct buddy_cpu *cpu = pcp_lock_this_cpu();
-	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu - buddy.cpus];
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
 	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
 	struct page *page;
 
@@ -341,7 +315,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 		}
 	}
 	struct buddy_cpu *cpu = pcp_lock_this_cpu();
-	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu - buddy.cpus];
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
 

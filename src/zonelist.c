@@ -55,8 +55,23 @@ static void build_zonelists(pg_data_t *pgdat)
 	thisnode->_zonerefs[pos].zone = NULL;
 }
 
+/* The first entry of zl that a request for zones <= high may use. */
+static struct zoneref *first_usable(struct zonelist *zl, int high)
+{
+	struct zoneref *z = zl->_zonerefs;
+
+	while (z->zone && z->zone_idx > high)
+		z++;
+	return z;
+}
+
 void build_all_zonelists(void)
 {
-	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
-		build_zonelists(NODE_DATA(nid));
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		build_zonelists(pgdat);
+		for (int l = 0; l < MAX_ZONELISTS; l++)
+			for (int high = 0; high < MAX_NR_ZONES; high++)
+				pgdat->first_zoneref[l][high] = first_usable(&pgdat->node_zonelists[l], high);
+	}
 }
