@@ -125,17 +125,31 @@ enum pageflags {
 #define ZONEID_MASK 0xffUL
 #define NODEID_MASK 0xffUL
 
+/*
+ * page->flags is read without the owner's lock in one place by design:
+ * __free_one_page peeks at a neighbour's PageBuddy under zone->lock while the
+ * neighbour's owner may be writing its flags. Only the owner writes, so a
+ * relaxed load and store (plain moves on x86) keep it well-defined.
+ */
+static inline unsigned long page_flags(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+}
+static inline void set_page_flags(struct page *p, unsigned long flags)
+{
+	__atomic_store_n(&p->flags, flags, __ATOMIC_RELAXED);
+}
 static inline bool page_flag(const struct page *p, enum pageflags f)
 {
-	return (p->flags >> f) & 1;
+	return (page_flags(p) >> f) & 1;
 }
 static inline void set_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags |= 1UL << f;
+	set_page_flags(p, page_flags(p) | (1UL << f));
 }
 static inline void clear_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags &= ~(1UL << f);
+	set_page_flags(p, page_flags(p) & ~(1UL << f));
 }
 #define PageBuddy(p) page_flag(p, PG_buddy)
 #define PageHead(p) page_flag(p, PG_head)
@@ -381,14 +395,13 @@ static inline int pfn_to_nid(unsigned long pfn)
 HIDDEN struct zone *pfn_to_zone(unsigned long pfn);	/* NULL outside zones */
 static inline struct zone *page_zone(const struct page *p)
 {
-	unsigned long f = p->flags;
+	unsigned long f = page_flags(p);
 	return &NODE_DATA((f >> NODES_PGSHIFT) & NODEID_MASK)
 			->node_zones[(f >> ZONES_PGSHIFT) & ZONEID_MASK];
 }
 static inline void set_page_links(struct page *p, const struct zone *z)
 {
-	p->flags = ((unsigned long)z->idx << ZONES_PGSHIFT) |
-		   ((unsigned long)z->node << NODES_PGSHIFT);
+	set_page_flags(p, ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT));
 }
 
 /* ------------------------------------------------------- numa.c */

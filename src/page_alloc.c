@@ -18,8 +18,8 @@
 /* page becomes the head of a free block of this order. */
 static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
 {
-	page->flags = ((unsigned long)zone->idx << ZONES_PGSHIFT) |
-		      ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy);
+	set_page_flags(page, ((unsigned long)zone->idx << ZONES_PGSHIFT) |
+				     ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy));
 	page->private = order;
 }
 
@@ -223,7 +223,7 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 	set_page_flag(page, PG_head);
 	for (unsigned long i = 1; i < nr; i++) {
 		struct page *p = page + i;
-		p->flags = tail_flags;
+		set_page_flags(p, tail_flags);
 		p->compound_head = page;
 		p->compound_order = order;
 		set_page_count(p, 0);
@@ -469,7 +469,7 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 {
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		struct page *p = page + i;
-		p->flags = 0;
+		set_page_flags(p, 0);
 		p->compound_head = NULL;
 		p->compound_order = 0;
 	}
@@ -477,7 +477,7 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 }
 
 /* The last reference is gone: give the block back. */
-static void free_the_page(struct page *page, unsigned int order)
+static void free_the_page(struct page *page, unsigned int order, bool cold)
 {
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
@@ -486,7 +486,7 @@ static void free_the_page(struct page *page, unsigned int order)
 		destroy_compound_page(page, order);
 	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
 	if (pcp_allowed_order(order)) {
-		free_unref_page(zone, page, pfn, order, false);
+		free_unref_page(zone, page, pfn, order, cold);
 		return;
 	}
 	count_vm_events(PGFREE, 1UL << order);
@@ -514,7 +514,7 @@ static bool free_page_problem(struct page *page, unsigned int order, char *why, 
  * reported and the call ignored, as the kernel's bad_page() does: the page
  * stays allocated, so nothing is corrupted and a correct free still works.
  */
-void __free_pages(struct page *page, unsigned int order)
+static inline void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
 	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
 	char why[128];
@@ -523,7 +523,7 @@ void __free_pages(struct page *page, unsigned int order)
 		bad_address(page, "__free_pages: not a page descriptor of the arena");
 		return;
 	}
-	if (likely(page->alloc_order == order && !(page->flags & not_allocated))) {
+	if (likely(page->alloc_order == order && !(page_flags(page) & not_allocated))) {
 		int refs = page_ref_count(page);
 		/*
 		 * The sole owner needs no atomic decrement: nobody else holds a
@@ -531,13 +531,13 @@ void __free_pages(struct page *page, unsigned int order)
 		 */
 		if (likely(refs == 1)) {
 			set_page_count(page, 0);
-			free_the_page(page, order);
+			free_the_page(page, order, cold);
 			return;
 		}
 		if (refs > 1) {
 			int old = atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel);
 			if (old == 1)
-				free_the_page(page, order);
+				free_the_page(page, order, cold);
 			if (old >= 1)
 				return;
 			atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
@@ -545,6 +545,16 @@ void __free_pages(struct page *page, unsigned int order)
 	}
 	if (free_page_problem(page, order, why, sizeof(why)))
 		bad_page(page, page_to_pfn_fast(page), why);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	free_pages_checked(page, order, false);
+}
+
+void free_hot_cold_page(struct page *page, bool cold)
+{
+	free_pages_checked(page, 0, cold);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

@@ -110,7 +110,8 @@ static int zone_batchsize(const struct zone *zone)
 	batch /= 4;
 	if (batch < 1)
 		batch = 1;
-	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
+	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
+	return batch ? (int)batch : 1;	/* 6.1 zone_set_pageset_high_and_batch: max(1, batch) */
 }
 
 static int cpus_of_node(int nid)
@@ -320,7 +321,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int pindex = order_to_pindex(list_mt, order);
 
 	page->index = (unsigned long)migratetype;
-	page->flags |= 1UL << PG_pcp;
+	set_page_flag(page, PG_pcp);
 	if (cold)
 		list_add_tail(&page->lru, &pcp->lists[pindex]);
 	else

@@ -21,7 +21,7 @@ void bad_page(struct page *page, unsigned long pfn, const char *reason)
 		"BUG: Bad page state in process %s  pfn:%05lx\n"
 		"page:%p refcount:%d order:%u flags:%#lx\n"
 		"page dumped because: %s\n",
-		buddy_progname(), pfn, (void *)page, page_ref_count(page), page->alloc_order, page->flags, reason);
+		buddy_progname(), pfn, (void *)page, page_ref_count(page), page->alloc_order, page_flags(page), reason);
 }
 
 void bad_address(const void *addr, const char *reason)

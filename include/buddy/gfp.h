@@ -9,6 +9,7 @@
 #ifndef BUDDY_GFP_H
 #define BUDDY_GFP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -184,6 +185,8 @@ BUDDY_API void free_pages_exact(void *virt, size_t size);
 /* Freeing. */
 BUDDY_API void __free_pages(struct page *page, unsigned int order);
 BUDDY_API void free_pages(unsigned long addr, unsigned int order);
+/* 4.x: free one order-0 page to the hot (head) or cold (tail) end of the pcp list. */
+BUDDY_API void free_hot_cold_page(struct page *page, bool cold);
 #define __free_page(page) __free_pages((page), 0)
 #define free_page(addr) free_pages((addr), 0)
 

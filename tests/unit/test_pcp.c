@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU page lists: refill and drain boundaries, hot and cold ends, drains,
+ * sizing formulas and the "drain before failing" rule. The test thread is
+ * pinned to one CPU so that "this CPU's list" is well defined.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "test_util.h"
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void unpin(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		CPU_SET(c, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static struct zone *normal_zone(void)
+{
+	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+}
+
+static struct per_cpu_pages *pcp_of(int cpu)
+{
+	return &normal_zone()->per_cpu_pageset[cpu];
+}
+
+static int list_len(struct list_head *h)
+{
+	int n = 0;
+	for (struct list_head *l = h->next; l != h; l = l->next)
+		n++;
+	return n;
+}
+
+/* 6.1 zone_batchsize and zone_highsize, recomputed independently. */
+static void test_batch_and_high_follow_the_formulas(void **state)
+{
+	(void)state;
+	test_init("arena_size:1G,dma:0,dma32:0");
+	struct zone *zone = normal_zone();
+	unsigned long managed = zone->managed_pages;	/* 262144 */
+	/* batch: min(262144 >> 10, 256) / 4 = 64; rounddown_pow_of_two(64 + 32) - 1 = 63 */
+	assert_int_equal(managed, 262144);
+	assert_int_equal(pcp_of(0)->batch, 63);
+	/* high: low watermark / CPUs of the node, at least 4 * batch, at least 3 pageblocks here */
+	long expect = (long)(zone->_watermark[WMARK_LOW] / (unsigned long)buddy.nr_cpu_ids);
+	if (expect < 4 * 63)
+		expect = 4 * 63;
+	if (expect < 3 * 512)
+		expect = 3 * 512;
+	assert_int_equal(pcp_of(0)->high, expect);
+	test_check_and_exit();
+
+	/* percpu_pagelist_high_fraction: high = managed / fraction (>= 4 * batch) */
+	test_init("arena_size:1G,dma:0,dma32:0,percpu_pagelist_high_fraction:64");
+	/* high: 262144 / 64 = 4096 pages, split over the node's CPUs, at least 4 * batch */
+	assert_int_equal(pcp_of(0)->high, 4096 / buddy.nr_cpu_ids);
+	test_check_and_exit();
+
+	/* 2048 pages: (2048 >> 10) / 4 = 0 -> 1 -> rounddown_pow_of_two(1) - 1 = 0 -> max(1, 0) = 1 */
+	test_init("arena_size:8M,dma:0,dma32:0");
+	assert_int_equal(pcp_of(0)->batch, 1);
+	assert_true(pcp_of(0)->high >= 4);
+	test_check_and_exit();
+}
+
+static void test_refill_takes_one_batch_in_one_go(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:1G,dma:0,dma32:0");
+	struct per_cpu_pages *pcp = pcp_of(0);
+	long free_before = zone_free(ZONE_NORMAL);
+
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(page);
+	/* One refill of batch pages left the buddy lists; one of them was handed out. */
+	assert_int_equal(free_before - zone_free(ZONE_NORMAL), pcp->batch);
+	assert_int_equal(pcp->count, pcp->batch - 1);
+	assert_int_equal(list_len(&pcp->lists[pcp_index(0, MIGRATE_UNMOVABLE)]), pcp->batch - 1);
+
+	/* order 3: max(batch >> 3, 2) blocks */
+	struct page *big = alloc_pages(GFP_KERNEL, 3);
+	int blocks = pcp->batch >> 3 < 2 ? 2 : pcp->batch >> 3;
+	assert_int_equal(list_len(&pcp->lists[pcp_index(3, MIGRATE_UNMOVABLE)]), blocks - 1);
+
+	/* order 9 has its own list too (pageblock order, as in 6.1) */
+	struct page *huge = alloc_pages(GFP_HIGHUSER_MOVABLE, pageblock_order);
+	assert_int_equal(list_len(&pcp->lists[pcp_index(pageblock_order, MIGRATE_MOVABLE)]), 1);
+	assert_consistent();
+
+	__free_pages(page, 0);
+	__free_pages(big, 3);
+	__free_pages(huge, pageblock_order);
+	assert_consistent();
+	test_check_and_exit();
+	unpin();
+}
+
+static void test_count_never_exceeds_high_and_drains_move_a_batch(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	struct per_cpu_pages *pcp = pcp_of(0);
+	int n = pcp->high * 3;
+	struct page **pages = calloc((size_t)n, sizeof(*pages));
+
+	for (int i = 0; i < n; i++)
+		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, 0));
+	buddy_drain_all_pages();
+	assert_int_equal(pcp->count, 0);
+
+	unsigned long drains = sum_vm_event(PCP_DRAIN);
+	int drained_once = 0;
+	for (int i = 0; i < n; i++) {
+		int before = pcp->count;
+		__free_pages(pages[i], 0);
+		assert_true(pcp->count < pcp->high);
+		if (before + 1 >= pcp->high && !drained_once) {
+			/* The first drain gives back exactly one batch. */
+			assert_int_equal(pcp->count, before + 1 - pcp->batch);
+			drained_once = 1;
+		}
+	}
+	assert_true(drained_once);
+	assert_true(sum_vm_event(PCP_DRAIN) > drains);
+	assert_consistent();
+	free(pages);
+	test_check_and_exit();
+	unpin();
+}
+
+static void test_cold_pages_go_to_and_come_from_the_tail(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	struct page *a = alloc_pages(GFP_KERNEL, 0);
+	struct page *b = alloc_pages(GFP_KERNEL, 0);
+	buddy_drain_all_pages();
+
+	free_hot_cold_page(a, false);	/* head */
+	free_hot_cold_page(b, true);	/* tail */
+	assert_ptr_equal(alloc_pages(GFP_KERNEL | __GFP_COLD, 0), b);
+	assert_ptr_equal(alloc_pages(GFP_KERNEL, 0), a);
+	__free_pages(a, 0);
+	__free_pages(b, 0);
+	test_check_and_exit();
+	unpin();
+}
+
+static void test_drain_local_and_all_empty_the_lists(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	long initial = zone_free(ZONE_NORMAL);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	assert_true(pcp_of(0)->count > 0);
+	assert_true(zone_free(ZONE_NORMAL) < initial);
+	buddy_drain_local_pages();
+	assert_int_equal(pcp_of(0)->count, 0);
+	assert_int_equal(zone_free(ZONE_NORMAL), initial);
+
+	p = alloc_pages(GFP_KERNEL, 1);
+	__free_pages(p, 1);
+	drain_all_pages(NULL);
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		assert_int_equal(pcp_of(c)->count, 0);
+	assert_int_equal(zone_free(ZONE_NORMAL), initial);
+	test_check_and_exit();
+	unpin();
+}
+
+struct stash {
+	struct page **pages;
+	int n;
+};
+
+/* On CPU 1: free the given pages, so they park on CPU 1's lists. */
+static void *free_on_cpu1(void *arg)
+{
+	struct stash *s = arg;
+	if (pin_to_cpu(1) != 0)
+		return (void *)1;
+	for (int i = 0; i < s->n; i++)
+		__free_pages(s->pages[i], 0);
+	return NULL;
+}
+
+static void test_pages_parked_on_another_cpu_are_not_lost(void **state)
+{
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:16M,dma:0,dma32:0");
+	const gfp_t gfp = GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOWARN;	/* ignore watermarks: take everything */
+	long total = zone_free(ZONE_NORMAL);
+	struct page **pages = calloc((size_t)total + 1, sizeof(*pages));
+	long got = 0;
+
+	while ((pages[got] = alloc_pages(gfp, 0)) != NULL)
+		got++;
+	assert_int_equal(got, total);
+
+	/* Another thread on CPU 1 frees a few: fewer than high, so they all stay on CPU 1's list. */
+	struct stash s = { .pages = pages, .n = 8 };
+	pthread_t t;
+	void *rc;
+	assert_int_equal(pthread_create(&t, NULL, free_on_cpu1, &s), 0);
+	pthread_join(t, &rc);
+	assert_null(rc);
+	assert_int_equal(pcp_of(1)->count, 8);
+	assert_int_equal(zone_free(ZONE_NORMAL), 0);
+
+	/* CPU 0 asks for 8 pages: the allocator must drain CPU 1's list rather than fail. */
+	for (int i = 0; i < 8; i++) {
+		pages[i] = alloc_pages(gfp, 0);
+		assert_non_null(pages[i]);
+	}
+	assert_null(alloc_pages(gfp, 0));
+	for (long i = 0; i < got; i++)
+		__free_pages(pages[i], 0);
+	free(pages);
+	buddy_drain_all_pages();
+	assert_int_equal(zone_free(ZONE_NORMAL), total);
+	test_check_and_exit();
+	unpin();
+}
+
+static void *free_all(void *arg)
+{
+	struct stash *s = arg;
+	for (int i = 0; i < s->n; i++)
+		__free_pages(s->pages[i], (unsigned)(i % 4));
+	return NULL;
+}
+
+static void test_a_page_allocated_by_one_thread_is_freed_by_another(void **state)
+{
+	(void)state;
+	test_init("arena_size:64M,dma:0,dma32:0");
+	long initial = zone_free(ZONE_NORMAL);
+	struct page *pages[256];
+	for (int i = 0; i < 256; i++)
+		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, (unsigned)(i % 4)));
+	struct stash s = { .pages = pages, .n = 256 };
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, free_all, &s), 0);
+	pthread_join(t, NULL);
+	buddy_drain_all_pages();
+	assert_int_equal(zone_free(ZONE_NORMAL), initial);
+	test_check_and_exit();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batch_and_high_follow_the_formulas),
+		cmocka_unit_test(test_refill_takes_one_batch_in_one_go),
+		cmocka_unit_test(test_count_never_exceeds_high_and_drains_move_a_batch),
+		cmocka_unit_test(test_cold_pages_go_to_and_come_from_the_tail),
+		cmocka_unit_test(test_drain_local_and_all_empty_the_lists),
+		cmocka_unit_test(test_pages_parked_on_another_cpu_are_not_lost),
+		cmocka_unit_test(test_a_page_allocated_by_one_thread_is_freed_by_another),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
