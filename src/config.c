@@ -34,6 +34,7 @@ static const struct option_desc options[] = {
 	{ "lowmem_reserve_ratio", OPT_STRING, 0, 0, "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'" },
 	{ "percpu_pagelist_high_fraction", OPT_INT, 0, 1 << 30, "vm.percpu_pagelist_high_fraction (0: default; else >= 8)" },
 	{ "mobility_grouping", OPT_BOOL_ONOFF, 0, 0, "group pages by mobility: on, off or auto" },
+	{ "pcp_lock", OPT_STRING, 0, 0, "how per-CPU lists are locked: auto, rseq or atomic" },
 	{ "cma", OPT_SIZE, 0, 1LL << 46, "CMA area per node (default 0)" },
 	{ "stats_print", OPT_STRING, 0, 0, "views dumped to stderr at exit, split by '/' or '+'" },
 };
@@ -198,6 +199,15 @@ static int apply_option(const struct option_desc *o, const char *v, size_t len,
 			s->mobility_grouping = -1;
 		else if (len == 4 && !strncmp(v, "auto", 4))
 			s->mobility_grouping = 0;
+		else
+			return -1;
+	} else if (!strcmp(o->key, "pcp_lock")) {
+		if (len == 4 && !strncmp(v, "rseq", 4))
+			s->pcp_lock = 1;
+		else if (len == 6 && !strncmp(v, "atomic", 6))
+			s->pcp_lock = -1;
+		else if (len == 4 && !strncmp(v, "auto", 4))
+			s->pcp_lock = 0;
 		else
 			return -1;
 	} else if (!strcmp(o->key, "cma"))

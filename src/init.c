@@ -69,6 +69,8 @@ static int do_init(const struct buddy_config *config)
 	if (!rc)
 		rc = init_cpus();
 	if (!rc)
+		pcp_setup_locking();
+	if (!rc)
 		rc = arena_reserve();
 	if (rc) {
 		teardown();

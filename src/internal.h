@@ -23,6 +23,35 @@
 #include <buddy/gfp.h>
 
 #define HIDDEN __attribute__((visibility("hidden")))
+
+/* ------------------------------------------------------- sanitizer hooks */
+
+#if defined(__SANITIZE_THREAD__)
+#define BUDDY_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BUDDY_TSAN 1
+#endif
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define BUDDY_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BUDDY_ASAN 1
+#endif
+#endif
+
+#ifdef BUDDY_ASAN
+void __asan_poison_memory_region(void const volatile *addr, size_t size);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
+#define poison_pages(addr, size) __asan_poison_memory_region((addr), (size))
+#define unpoison_pages(addr, size) __asan_unpoison_memory_region((addr), (size))
+#else
+#define poison_pages(addr, size) ((void)(addr), (void)(size))
+#define unpoison_pages(addr, size) ((void)(addr), (void)(size))
+#endif
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define CACHELINE 64
@@ -314,6 +343,7 @@ struct buddy_settings {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int mobility_grouping;		/* 1 on, -1 off, 0 auto */
+	int pcp_lock;			/* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
 	char stats_print[256];
 };
@@ -348,6 +378,7 @@ struct buddy_state {
 	int nr_cpu_ids;
 	struct buddy_cpu *cpus;		/* [nr_cpu_ids] */
 	int page_group_by_mobility_disabled;
+	int pcp_rseq_lock;		/* pcp locks taken with rseq (see pcp_lock_this_cpu) */
 	unsigned long min_free_kbytes;
 	int watermark_scale_factor;
 };
@@ -521,7 +552,8 @@ HIDDEN bool pcp_allowed_order(unsigned int order);
 HIDDEN int pcp_index(unsigned int order, int migratetype);
 HIDDEN int pcp_nr_cpu_ids(void);
 HIDDEN int pcp_cpu_id_slow(void);
-HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* spins, then yields */
+HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* any CPU's lock; spins, then yields */
+HIDDEN void pcp_setup_locking(void);
 
 /*
  * The CPU this thread runs on: the cpu_id field of the rseq area glibc
@@ -538,9 +570,80 @@ static inline int pcp_cpu_id(void)
 	return pcp_cpu_id_slow();
 }
 
-/* Lock the current CPU's lists; the thread may migrate afterwards, harmlessly. */
+/*
+ * Taking the current CPU's lock. Two ways, chosen once at start-up:
+ *  - rseq (x86-64, rseq and membarrier available, not under TSan): "if the
+ *    lock is free, take it" runs as a restartable sequence on this CPU, so no
+ *    atomic read-modify-write is needed: the kernel restarts the sequence if
+ *    the thread is preempted or migrated inside it. Lockers from other CPUs
+ *    (drains, checks) take the lock with an atomic exchange and then fence
+ *    that CPU with membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts any
+ *    sequence in flight there, so it sees the lock taken.
+ *  - atomic exchange, everywhere else.
+ * Either way the holder may migrate afterwards, harmlessly.
+ */
+#if defined(__x86_64__) && !defined(BUDDY_TSAN)
+#define BUDDY_RSEQ_LOCK 1
+#define BUDDY_RSEQ_SIG 0x53053053	/* glibc's registered abort signature on x86 */
+
+static inline struct rseq *rseq_area(void)
+{
+	return (struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+}
+
+/* 0: locked; 1: preempted, migrated or not on cpu - retry; 2: lock busy. */
+static inline int rseq_trylock(struct rseq *rs, atomic_int *lock, unsigned int cpu)
+{
+	__asm__ goto(
+		".pushsection __rseq_cs, \"aw\"\n\t"
+		".balign 32\n\t"
+		"3:\n\t"
+		".long 0x0, 0x0\n\t"			/* version, flags */
+		".quad 1f, (2f - 1f), 4f\n\t"		/* start, length, abort */
+		".popsection\n\t"
+		"leaq 3b(%%rip), %%rax\n\t"
+		"movq %%rax, %[rseq_cs]\n\t"
+		"1:\n\t"
+		"cmpl %[cpu], %[cpu_id]\n\t"
+		"jnz %l[retry]\n\t"
+		"cmpl $0, %[lock]\n\t"
+		"jnz %l[busy]\n\t"
+		"movl $1, %[lock]\n\t"			/* commit */
+		"2:\n\t"
+		".pushsection __rseq_failure, \"ax\"\n\t"
+		".byte 0x0f, 0xb9, 0x3d\n\t"		/* ud1 with the signature as operand */
+		".long 0x53053053\n\t"
+		"4:\n\t"
+		"jmp %l[retry]\n\t"
+		".popsection\n\t"
+		:
+		: [cpu] "r"(cpu), [cpu_id] "m"(rs->cpu_id), [rseq_cs] "m"(rs->rseq_cs), [lock] "m"(*lock)
+		: "memory", "cc", "rax"
+		: retry, busy);
+	return 0;
+retry:
+	return 1;
+busy:
+	return 2;
+}
+#endif
+
+HIDDEN struct buddy_cpu *pcp_lock_this_cpu_slow(void);
+
+/* Lock the current CPU's lists. */
 static inline struct buddy_cpu *pcp_lock_this_cpu(void)
 {
+#ifdef BUDDY_RSEQ_LOCK
+	if (likely(buddy.pcp_rseq_lock)) {
+		struct rseq *rs = rseq_area();
+		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+		if (likely(cpu < (unsigned int)buddy.nr_cpu_ids) &&
+		    likely(rseq_trylock(rs, &buddy.cpus[cpu].lock, cpu) == 0))
+			return &buddy.cpus[cpu];
+		return pcp_lock_this_cpu_slow();
+	}
+#endif
 	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
 
 	if (unlikely(atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
@@ -570,8 +673,19 @@ static inline void __count_vm_events(struct buddy_cpu *cpu, enum vm_event_item i
 	atomic_store_explicit(&cpu->vm_events[i], v + n, memory_order_relaxed);
 }
 HIDDEN void count_vm_events(enum vm_event_item item, unsigned long n);	/* takes the CPU lock */
-HIDDEN void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
-			    unsigned int order);	/* cpu->lock held */
+/* The kernel's zone_statistics plus the pgalloc count. cpu->lock held. */
+static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
+				   unsigned int order)
+{
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
+	if (likely(zone->node == preferred->node)) {
+		__count_vm_events(cpu, NUMA_HIT, 1);
+	} else {
+		__count_vm_events(cpu, NUMA_MISS, 1);
+		__count_vm_events(cpu, NUMA_FOREIGN, 1);
+	}
+	__count_vm_events(cpu, zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER, 1);
+}
 HIDDEN unsigned long sum_vm_event(enum vm_event_item item);
 
 /* ------------------------------------------------------- report.c */
@@ -592,25 +706,5 @@ HIDDEN void dump_stats_at_exit(void);
 /* ------------------------------------------------------- check.c */
 
 HIDDEN int check_zone(struct zone *zone);
-
-/* ------------------------------------------------------- sanitizer hooks */
-
-#if defined(__SANITIZE_ADDRESS__)
-#define BUDDY_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BUDDY_ASAN 1
-#endif
-#endif
-
-#ifdef BUDDY_ASAN
-void __asan_poison_memory_region(void const volatile *addr, size_t size);
-void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
-#define poison_pages(addr, size) __asan_poison_memory_region((addr), (size))
-#define unpoison_pages(addr, size) __asan_unpoison_memory_region((addr), (size))
-#else
-#define poison_pages(addr, size) ((void)(addr), (void)(size))
-#define unpoison_pages(addr, size) ((void)(addr), (void)(size))
-#endif
 
 #endif /* BUDDY_INTERNAL_H */

@@ -21,6 +21,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -38,21 +40,77 @@ int pcp_cpu_id_slow(void)
 	return cpu;
 }
 
+static void wait_unlocked(struct buddy_cpu *cpu, int *spins)
+{
+	/* Held by a preempted or migrated thread, or a remote drain: wait, then give way. */
+	while (atomic_load_explicit(&cpu->lock, memory_order_relaxed)) {
+		if (++*spins > 64) {
+			sched_yield();
+			*spins = 0;
+		} else {
+			__builtin_ia32_pause();
+		}
+	}
+}
+
+/*
+ * Take any CPU's lock, from anywhere. With rseq locking, fence that CPU
+ * afterwards: a restartable "take it if free" in flight there restarts and
+ * sees the lock taken.
+ */
 void pcp_lock_cpu(struct buddy_cpu *cpu)
 {
 	int spins = 0;
 
-	while (atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)) {
-		/* Held by a preempted thread or a remote drain: wait, then give way. */
-		while (atomic_load_explicit(&cpu->lock, memory_order_relaxed)) {
-			if (++spins > 64) {
-				sched_yield();
-				spins = 0;
-			} else {
-				__builtin_ia32_pause();
-			}
-		}
+	while (atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire))
+		wait_unlocked(cpu, &spins);
+#ifdef BUDDY_RSEQ_LOCK
+	if (buddy.pcp_rseq_lock &&
+	    syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu->id))
+		abort();	/* registered at start-up: cannot fail */
+#endif
+}
+
+/* The rseq attempt lost: the lock was busy, or the thread moved. */
+struct buddy_cpu *pcp_lock_this_cpu_slow(void)
+{
+#ifdef BUDDY_RSEQ_LOCK
+	int spins = 0;
+
+	for (;;) {
+		struct rseq *rs = rseq_area();
+		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+		if (cpu >= (unsigned int)buddy.nr_cpu_ids)
+			break;
+		int rc = rseq_trylock(rs, &buddy.cpus[cpu].lock, cpu);
+		if (rc == 0)
+			return &buddy.cpus[cpu];
+		if (rc == 2)
+			wait_unlocked(&buddy.cpus[cpu], &spins);
 	}
+#endif
+	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
+	pcp_lock_cpu(cpu);
+	return cpu;
+}
+
+/*
+ * Choose how pcp locks are taken (see internal.h): rseq needs glibc's rseq
+ * registration and membarrier's expedited-rseq fence.
+ */
+void pcp_setup_locking(void)
+{
+	buddy.pcp_rseq_lock = 0;
+#ifdef BUDDY_RSEQ_LOCK
+	if (buddy.settings.pcp_lock < 0 || __rseq_size < 20)
+		return;
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0)
+		return;
+	if (rseq_area()->cpu_id >= (unsigned int)buddy.nr_cpu_ids)
+		return;
+	buddy.pcp_rseq_lock = 1;
+#endif
 }
 
 void count_vm_events(enum vm_event_item item, unsigned long n)
@@ -60,19 +118,6 @@ void count_vm_events(enum vm_event_item item, unsigned long n)
 	struct buddy_cpu *cpu = pcp_lock_this_cpu();
 	__count_vm_events(cpu, item, n);
 	pcp_unlock_cpu(cpu);
-}
-
-/* The kernel's zone_statistics plus the pgalloc count. cpu->lock held. */
-void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone, unsigned int order)
-{
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	if (zone->node == preferred->node) {
-		__count_vm_events(cpu, NUMA_HIT, 1);
-	} else {
-		__count_vm_events(cpu, NUMA_MISS, 1);
-		__count_vm_events(cpu, NUMA_FOREIGN, 1);
-	}
-	__count_vm_events(cpu, zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER, 1);
 }
 
 /* ------------------------------------------------------------ sizing */

@@ -159,7 +159,10 @@ static void *worker(void *arg)
 static void test_threads_orders_and_remote_frees(void **state)
 {
 	(void)state;
-	struct buddy_config cfg = { .conf = "arena_size:256M,dma:16M,dma32:64M" };
+	char conf[256];
+	const char *extra = getenv("BUDDY_TEST_CONF_EXTRA");
+	snprintf(conf, sizeof(conf), "arena_size:256M,dma:16M,dma32:64M%s%s", extra ? "," : "", extra ? extra : "");
+	struct buddy_config cfg = { .conf = conf };
 	assert_int_equal(buddy_init(&cfg), 0);
 	char *before = NULL, *after = NULL;
 	size_t len;

@@ -275,9 +275,33 @@ static void test_a_page_allocated_by_one_thread_is_freed_by_another(void **state
 	test_check_and_exit();
 }
 
+/* On x86-64 with rseq and membarrier (Linux 5.10+, glibc 2.35+), the default is the rseq lock. */
+static void test_lock_mode_follows_the_configuration(void **state)
+{
+	(void)state;
+	struct buddy_config atomic_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:atomic" };
+	assert_int_equal(buddy_init(&atomic_cfg), 0);
+	assert_int_equal(buddy.pcp_rseq_lock, 0);
+	test_check_and_exit();
+#if defined(BUDDY_RSEQ_LOCK)
+	struct buddy_config rseq_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:rseq" };
+	assert_int_equal(buddy_init(&rseq_cfg), 0);
+	if (__rseq_size >= 20)
+		assert_int_equal(buddy.pcp_rseq_lock, 1);
+	/* a remote locker fences the CPU; a local locker then still gets in */
+	pcp_lock_cpu(&buddy.cpus[0]);
+	pcp_unlock_cpu(&buddy.cpus[0]);
+	struct buddy_cpu *cpu = pcp_lock_this_cpu();
+	assert_int_equal(atomic_load(&cpu->lock), 1);
+	pcp_unlock_cpu(cpu);
+	test_check_and_exit();
+#endif
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lock_mode_follows_the_configuration),
 		cmocka_unit_test(test_batch_and_high_follow_the_formulas),
 		cmocka_unit_test(test_refill_takes_one_batch_in_one_go),
 		cmocka_unit_test(test_count_never_exceeds_high_and_drains_move_a_batch),

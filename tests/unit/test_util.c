@@ -7,9 +7,24 @@
 #include <string.h>
 #include <unistd.h>
 
+/*
+ * BUDDY_TEST_CONF_EXTRA is appended to every configuration, so ctest can run
+ * a suite again in another mode (e.g. pcp_lock:atomic).
+ */
 void test_init(const char *conf)
 {
+	static char buf[512];
+	const char *extra = getenv("BUDDY_TEST_CONF_EXTRA");
+
+	if (extra && *extra) {
+		snprintf(buf, sizeof(buf), "%s%s%s", conf ? conf : "", conf && *conf ? "," : "", extra);
+		conf = buf;
+	}
 	struct buddy_config cfg = { .conf = conf };
+	if (buddy_initialized()) {	/* an earlier test failed midway: don't cascade */
+		fprintf(stderr, "test_init: allocator still initialised by an earlier test; resetting\n");
+		buddy_exit();
+	}
 	int rc = buddy_init(&cfg);
 	if (rc)
 		fail_msg("buddy_init(\"%s\") = %d", conf ? conf : "", rc);
