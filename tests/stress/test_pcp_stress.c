@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +157,19 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Remote lockers: drains of every CPU's lists while the workers run. */
+static _Atomic int stop_draining;
+static void *drainer(void *arg)
+{
+	long *rounds = arg;
+	while (!stop_draining) {
+		buddy_drain_all_pages();
+		(*rounds)++;
+		sched_yield();
+	}
+	return NULL;
+}
+
 static void test_threads_orders_and_remote_frees(void **state)
 {
 	(void)state;
@@ -179,10 +193,16 @@ static void test_threads_orders_and_remote_frees(void **state)
 	for (int i = 0; i < NR_THREADS; i++) {
 		assert_int_equal(pthread_create(&threads[i], NULL, worker, (void *)(intptr_t)i), 0);
 	}
+	pthread_t drain_thread;
+	long drain_rounds = 0;
+	assert_int_equal(pthread_create(&drain_thread, NULL, drainer, &drain_rounds), 0);
 	for (int i = 0; i < NR_THREADS; i++)
 		pthread_join(threads[i], NULL);
+	stop_draining = 1;
+	pthread_join(drain_thread, NULL);
 	for (int i = 0; i < NR_THREADS; i++)
 		drain_mailbox(i);
+	printf("stress: %ld rounds of drain_all_pages ran alongside\n", drain_rounds);
 
 	printf("stress: seed %lu, %ld ops/thread, %ld allocation failures\n", seed, ops_per_thread,
 	       (long)failures);
