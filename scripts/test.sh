@@ -15,7 +15,12 @@ run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
   ct=("$@")
   echo "=== $name build"
   cmake -S . -B "build/$name" "${cm[@]}" >/dev/null
-  cmake --build "build/$name" -j"$jobs" 2>&1 | grep -E "error|warning" || true
+  if ! cmake --build "build/$name" -j"$jobs" >"build/$name.log" 2>&1; then
+    grep -E "error|warning" "build/$name.log" | head -40
+    echo "$name: BUILD FAILED"
+    status=1
+    return
+  fi
   echo "=== $name tests"
   if ! (cd "build/$name" && ctest --output-on-failure -j"$jobs" "${ct[@]}"); then
     status=1
