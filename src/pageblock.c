@@ -237,7 +237,7 @@ do_steal:
 	if (!page)
 		return false;
 	if (current_order < pageblock_order)
-		count_vm_events(EXTFRAG_EVENTS, 1);
+		count_vm_events_nolock(EXTFRAG_EVENTS, 1);
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
 	return true;
 }

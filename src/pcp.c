@@ -88,19 +88,6 @@ void count_vm_events(enum vm_event_item item, unsigned long n)
 	pcp_unlock_cpu(cpu);
 }
 
-/* The kernel's zone_statistics plus the pgalloc count. cpu->lock held. */
-void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone, unsigned int order)
-{
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	if (zone->node == preferred->node) {
-		__count_vm_events(cpu, NUMA_HIT, 1);
-	} else {
-		__count_vm_events(cpu, NUMA_MISS, 1);
-		__count_vm_events(cpu, NUMA_FOREIGN, 1);
-	}
-	__count_vm_events(cpu, zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER, 1);
-}
-
 /* ------------------------------------------------------------ sizing */
 
 static inline int order_to_pindex(int migratetype, unsigned int order)
