@@ -123,7 +123,8 @@ static int zone_batchsize(const struct zone *zone)
 	batch /= 4;
 	if (batch < 1)
 		batch = 1;
-	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
+	/* Small zones round to 0; the kernel then uses 1 (zone_set_pageset_high_and_batch). */
+	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1) ?: 1;
 }
 
 static int cpus_of_node(int nid)
