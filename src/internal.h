@@ -581,8 +581,11 @@ HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
 HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
 				const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
-/* Tests: rate-limit window (ms, 0 = unlimited) and burst; resets the window. */
-HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst);
+/*
+ * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
+ * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
+ */
+HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
 HIDDEN const char *buddy_progname(void);
 
 /* ------------------------------------------------------- dump.c */

@@ -50,18 +50,29 @@ struct ratelimit_state {
 	int printed;
 	int missed;
 	bool started;
-	struct timespec begin;
+	long begin;		/* ms on clock() */
+	long (*clock)(void);
 };
+
+static long monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
 
 static struct ratelimit_state nopage_rs = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
 	.burst = DEFAULT_RATELIMIT_BURST,
+	.clock = monotonic_ms,
 };
 
-void warn_alloc_set_ratelimit(long interval_ms, int burst)
+void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void))
 {
 	pthread_mutex_lock(&nopage_rs.lock);
+	nopage_rs.clock = clock_ms ? clock_ms : monotonic_ms;
 	nopage_rs.interval_ms = interval_ms;
 	nopage_rs.burst = burst;
 	nopage_rs.printed = 0;
@@ -70,15 +81,10 @@ void warn_alloc_set_ratelimit(long interval_ms, int burst)
 	pthread_mutex_unlock(&nopage_rs.lock);
 }
 
-static long elapsed_ms(const struct timespec *since, const struct timespec *now)
-{
-	return (now->tv_sec - since->tv_sec) * 1000L + (now->tv_nsec - since->tv_nsec) / 1000000L;
-}
-
 /* true: this report may be printed. */
 static bool warn_alloc_ratelimit(void)
 {
-	struct timespec now;
+	long now;
 	bool ok;
 
 	pthread_mutex_lock(&nopage_rs.lock);
@@ -86,12 +92,12 @@ static bool warn_alloc_ratelimit(void)
 		pthread_mutex_unlock(&nopage_rs.lock);
 		return true;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	now = nopage_rs.clock();
 	if (!nopage_rs.started) {
 		nopage_rs.begin = now;
 		nopage_rs.started = true;
 	}
-	if (elapsed_ms(&nopage_rs.begin, &now) >= nopage_rs.interval_ms) {
+	if (now - nopage_rs.begin >= nopage_rs.interval_ms) {
 		if (nopage_rs.missed)
 			fprintf(stderr, "warn_alloc: %d callbacks suppressed\n", nopage_rs.missed);
 		nopage_rs.begin = now;
