@@ -350,6 +350,14 @@ HIDDEN void buddy_default_settings(struct buddy_settings *out);
 
 /* ------------------------------------------------------- init.c / state */
 
+/* A rate limit's current window (report.c); all zero is "not started". */
+struct ratelimit_window {
+	long begin;		/* ms */
+	int printed;
+	int missed;
+	bool started;
+};
+
 /* Per-CPU state: the lock that guards this CPU's pcp lists and counters. */
 struct buddy_cpu {
 	atomic_int lock;
@@ -375,6 +383,7 @@ struct buddy_state {
 	int page_group_by_mobility_disabled;
 	unsigned long min_free_kbytes;
 	int watermark_scale_factor;
+	struct ratelimit_window nopage_rs;	/* warn_alloc's, per allocator like per boot */
 };
 
 extern HIDDEN struct buddy_state buddy;

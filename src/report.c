@@ -38,20 +38,18 @@ void bad_address(const void *addr, const char *reason)
 /*
  * The kernel's DEFAULT_RATELIMIT for warn_alloc: at most 10 reports per 5 s
  * window; when a window closes with reports dropped, the next report is
- * preceded by "warn_alloc: N callbacks suppressed".
+ * preceded by "warn_alloc: N callbacks suppressed". The settings are the
+ * process's; the window lives in struct buddy_state, so a fresh allocator
+ * (buddy_exit, buddy_init) starts a fresh window, as a boot does.
  */
 #define DEFAULT_RATELIMIT_INTERVAL_MS 5000
 #define DEFAULT_RATELIMIT_BURST 10
 
 struct ratelimit_state {
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;	/* also guards buddy.nopage_rs */
 	long interval_ms;	/* 0: no limit */
 	int burst;
-	int printed;
-	int missed;
-	bool started;
-	long begin;		/* ms on clock() */
-	long (*clock)(void);
+	long (*clock)(void);	/* ms */
 };
 
 static long monotonic_ms(void)
@@ -75,15 +73,14 @@ void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void
 	nopage_rs.clock = clock_ms ? clock_ms : monotonic_ms;
 	nopage_rs.interval_ms = interval_ms;
 	nopage_rs.burst = burst;
-	nopage_rs.printed = 0;
-	nopage_rs.missed = 0;
-	nopage_rs.started = false;
+	buddy.nopage_rs = (struct ratelimit_window){ 0 };
 	pthread_mutex_unlock(&nopage_rs.lock);
 }
 
 /* true: this report may be printed. */
 static bool warn_alloc_ratelimit(void)
 {
+	struct ratelimit_window *w = &buddy.nopage_rs;
 	long now;
 	bool ok;
 
@@ -93,22 +90,22 @@ static bool warn_alloc_ratelimit(void)
 		return true;
 	}
 	now = nopage_rs.clock();
-	if (!nopage_rs.started) {
-		nopage_rs.begin = now;
-		nopage_rs.started = true;
+	if (!w->started) {
+		w->begin = now;
+		w->started = true;
 	}
-	if (now - nopage_rs.begin >= nopage_rs.interval_ms) {
-		if (nopage_rs.missed)
-			fprintf(stderr, "warn_alloc: %d callbacks suppressed\n", nopage_rs.missed);
-		nopage_rs.begin = now;
-		nopage_rs.printed = 0;
-		nopage_rs.missed = 0;
+	if (now - w->begin >= nopage_rs.interval_ms) {
+		if (w->missed)
+			fprintf(stderr, "warn_alloc: %d callbacks suppressed\n", w->missed);
+		w->begin = now;
+		w->printed = 0;
+		w->missed = 0;
 	}
-	ok = nopage_rs.printed < nopage_rs.burst;
+	ok = w->printed < nopage_rs.burst;
 	if (ok)
-		nopage_rs.printed++;
+		w->printed++;
 	else
-		nopage_rs.missed++;
+		w->missed++;
 	pthread_mutex_unlock(&nopage_rs.lock);
 	return ok;
 }

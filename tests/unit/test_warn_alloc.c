@@ -171,6 +171,32 @@ static void test_ratelimit_once_per_window(void **state)
 	test_check_and_exit();
 }
 
+/* A fresh allocator starts a fresh window, as a boot does; the settings stay. */
+static void test_ratelimit_window_per_allocator(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	fake_now = 0;
+	warn_alloc_set_ratelimit(5000, 1, fake_clock);
+	char *out = failing_dma_request(0);
+	assert_int_equal(count_of(out, "page allocation failure"), 1);
+	free(out);
+	out = failing_dma_request(0);
+	assert_string_equal(out, "");
+	free(out);
+	test_check_and_exit();
+	test_init(CONF);
+	out = failing_dma_request(0);
+	assert_int_equal(count_of(out, "page allocation failure"), 1);
+	assert_null(strstr(out, "suppressed"));
+	free(out);
+	out = failing_dma_request(0);
+	assert_string_equal(out, "");
+	free(out);
+	warn_alloc_set_ratelimit(0, 0, NULL);
+	test_check_and_exit();
+}
+
 /* The nodemask the caller passed, as %*pbl prints a list. */
 static void test_nodemask_in_report(void **state)
 {
@@ -230,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_nowarn_is_silent_but_counted),
 		cmocka_unit_test(test_ratelimit_burst_per_window),
 		cmocka_unit_test(test_ratelimit_once_per_window),
+		cmocka_unit_test(test_ratelimit_window_per_allocator),
 		cmocka_unit_test(test_nodemask_in_report),
 		cmocka_unit_test(test_order_too_large),
 	};
