@@ -209,7 +209,13 @@ enum zone_stat_item {
 	NR_ZONE_STAT_ITEMS
 };
 
-/* Event counters, per CPU, folded on read (vmstat.c names them). */
+/*
+ * Event counters, per CPU, folded on read (vmstat.c names them). The items a
+ * hot path writes come first so they share the CPU's first cache lines; the
+ * ones reserved for reclaim, compaction and kswapd follow, zero until the
+ * issues that bring those features count them. The *_DMA..*_MOVABLE runs are
+ * indexed by zone (PGALLOC_DMA + zone->idx) and must stay in zone order.
+ */
 enum vm_event_item {
 	PGALLOC_DMA,
 	PGALLOC_DMA32,
@@ -217,16 +223,53 @@ enum vm_event_item {
 	PGALLOC_HIGH,
 	PGALLOC_MOVABLE,
 	PGFREE,
-	PGALLOC_FAIL,		/* failed allocations (the kernel has no single counter) */
-	NUMA_HIT,
-	NUMA_MISS,
-	NUMA_FOREIGN,
-	NUMA_LOCAL,
-	NUMA_OTHER,
-	EXTFRAG_EVENTS,		/* fallbacks that split a foreign pageblock */
-	PCP_REFILL,		/* rmqueue_bulk calls */
-	PCP_DRAIN,		/* free_pcppages_bulk calls */
+	PCP_REFILL,		/* rmqueue_bulk calls (buddy_pcp_refill) */
+	PCP_DRAIN,		/* free_pcppages_bulk calls past high (buddy_pcp_drain) */
+	PGALLOC_FAIL,		/* failed allocations (buddy_pgalloc_fail: no kernel counter) */
+	EXTFRAG_EVENTS,		/* fallbacks that split a foreign pageblock (buddy_extfrag);
+				   counted lock-free with count_vm_events_nolock() */
+	ALLOCSTALL_DMA,
+	ALLOCSTALL_DMA32,
+	ALLOCSTALL_NORMAL,
+	ALLOCSTALL_HIGH,
+	ALLOCSTALL_MOVABLE,
+	PGSTEAL_KSWAPD,
+	PGSTEAL_DIRECT,
+	PGSTEAL_KHUGEPAGED,
+	PGSTEAL_PROACTIVE,
+	PGSCAN_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSCAN_KHUGEPAGED,
+	PGSCAN_PROACTIVE,
+	KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	PAGEOUTRUN,
+	PGMIGRATE_SUCCESS,
+	PGMIGRATE_FAIL,
+	COMPACTMIGRATE_SCANNED,
+	COMPACTFREE_SCANNED,
+	COMPACTISOLATED,
+	COMPACTSTALL,
+	COMPACTFAIL,
+	COMPACTSUCCESS,
+	KCOMPACTD_WAKE,
+	KCOMPACTD_MIGRATE_SCANNED,
+	KCOMPACTD_FREE_SCANNED,
 	NR_VM_EVENT_ITEMS
+};
+
+/*
+ * NUMA allocation events, per zone and per CPU as the kernel keeps them
+ * (zone_statistics): in per_cpu_pages, written under the CPU's lock.
+ */
+enum numa_stat_item {
+	NUMA_HIT,		/* allocated from the preferred node */
+	NUMA_MISS,		/* allocated here although another node was preferred */
+	NUMA_FOREIGN,		/* preferred this zone's node but got another */
+	NUMA_INTERLEAVE_HIT,	/* no interleave policy here: always 0 */
+	NUMA_LOCAL,		/* allocated on the calling CPU's node */
+	NUMA_OTHER,		/* allocated on another node than the CPU's */
+	NR_VM_NUMA_EVENT_ITEMS
 };
 
 /*
@@ -251,6 +294,7 @@ struct per_cpu_pages {
 	int batch;		/* chunk size for refill and drain */
 	int free_factor;
 	struct list_head lists[NR_PCP_LISTS];
+	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];	/* cpu->lock held */
 } __attribute__((aligned(CACHELINE)));
 
 struct pglist_data;
@@ -354,6 +398,14 @@ HIDDEN void buddy_default_settings(struct buddy_settings *out);
 
 /* ------------------------------------------------------- init.c / state */
 
+/* A rate limit's current window (report.c); all zero is "not started". */
+struct ratelimit_window {
+	long begin;		/* ms */
+	int printed;
+	int missed;
+	bool started;
+};
+
 /* Per-CPU state: the lock that guards this CPU's pcp lists and counters. */
 struct buddy_cpu {
 	atomic_int lock;
@@ -381,6 +433,7 @@ struct buddy_state {
 	int pcp_rseq_lock;		/* pcp locks taken with rseq (see pcp_lock_this_cpu) */
 	unsigned long min_free_kbytes;
 	int watermark_scale_factor;
+	struct ratelimit_window nopage_rs;	/* warn_alloc's, per allocator like per boot */
 };
 
 extern HIDDEN struct buddy_state buddy;
@@ -673,26 +726,45 @@ static inline void __count_vm_events(struct buddy_cpu *cpu, enum vm_event_item i
 	atomic_store_explicit(&cpu->vm_events[i], v + n, memory_order_relaxed);
 }
 HIDDEN void count_vm_events(enum vm_event_item item, unsigned long n);	/* takes the CPU lock */
-/* The kernel's zone_statistics plus the pgalloc count. cpu->lock held. */
-static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
-				   unsigned int order)
-{
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	if (likely(zone->node == preferred->node)) {
-		__count_vm_events(cpu, NUMA_HIT, 1);
-	} else {
-		__count_vm_events(cpu, NUMA_MISS, 1);
-		__count_vm_events(cpu, NUMA_FOREIGN, 1);
-	}
-	__count_vm_events(cpu, zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER, 1);
-}
+/*
+ * For items counted where this CPU's lock may already be held (under
+ * zone->lock inside rmqueue_bulk): an atomic add, no lock. An item must be
+ * counted either always this way or never, or updates could be lost.
+ */
+HIDDEN void count_vm_events_nolock(enum vm_event_item item, unsigned long n);
+HIDDEN void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
+			    unsigned int order);	/* cpu->lock held */
 HIDDEN unsigned long sum_vm_event(enum vm_event_item item);
+HIDDEN unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item);
+HIDDEN unsigned long global_numa_event_state(enum numa_stat_item item);
+HIDDEN unsigned long zone_free_pages_blocks(struct zone *zone);
+HIDDEN unsigned long global_zone_page_state(enum zone_stat_item item);
+HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
+HIDDEN extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+HIDDEN extern const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS];
+
+/* ------------------------------------------------------- gfp_names.c */
+
+/*
+ * Write gfp_mask's flag names as the kernel's %pGg prints them (combined
+ * names first, greedily, then single __GFP_ bits, leftover bits in hex,
+ * joined by '|'). Returns the length it wanted, like snprintf.
+ */
+HIDDEN int format_gfp_flags(char *buf, size_t len, gfp_t gfp_mask);
 
 /* ------------------------------------------------------- report.c */
 
 HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
 HIDDEN void bad_address(const void *addr, const char *reason);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
+HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
+				const char *why);
+HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
+/*
+ * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
+ * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
+ */
+HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
 HIDDEN const char *buddy_progname(void);
 
 /* ------------------------------------------------------- dump.c */
@@ -701,6 +773,12 @@ typedef void (*dump_fn)(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_printf(buddy_write_cb *cb, void *opaque, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 HIDDEN void dump_buddyinfo(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_pagetypeinfo(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_zoneinfo(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_extfrag_index(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_unusable_index(buddy_write_cb *cb, void *opaque);
+HIDDEN int fragmentation_index(struct zone *zone, unsigned int order);
+HIDDEN int unusable_free_index(struct zone *zone, unsigned int order);
 HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* ------------------------------------------------------------ free lists */
 
@@ -104,6 +105,8 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 		__del_page_from_free_list(page, zone, current_order);
 		expand(zone, page, order, current_order, migratetype);
 		page->index = (unsigned long)migratetype;
+		trace_mm_page_alloc_zone_locked(page, order, migratetype,
+						pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
 		return page;
 	}
 	return NULL;
@@ -428,8 +431,9 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 	if (unlikely(!page)) {
 		count_vm_events(PGALLOC_FAIL, 1);
 		if (!(gfp_mask & __GFP_NOWARN))
-			warn_alloc(gfp_mask, order, NULL);
+			warn_alloc_nodemask(gfp_mask, order, nodemask, NULL);
 	}
+	trace_mm_page_alloc(page, order, gfp_mask, ac.migratetype);
 	return page;
 }
 
@@ -482,6 +486,7 @@ static void free_the_page(struct page *page, unsigned int order, bool cold)
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
 
+	trace_mm_page_free(page, order);
 	if (PageHead(page))
 		destroy_compound_page(page, order);
 	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "trace.h"
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
@@ -237,8 +238,9 @@ do_steal:
 	if (!page)
 		return false;
 	if (current_order < pageblock_order)
-		count_vm_events(EXTFRAG_EVENTS, 1);
+		count_vm_events_nolock(EXTFRAG_EVENTS, 1);
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
+	trace_mm_page_alloc_extfrag(zone, page, order, current_order, start_migratetype, fallback_mt);
 	return true;
 }
 

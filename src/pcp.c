@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /* ------------------------------------------------------------ CPU identity */
 
@@ -280,6 +281,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			clear_page_flag(page, PG_pcp);
 			count -= nr_pages;
 			pcp->count -= nr_pages;
+			trace_mm_page_pcpu_drain(page, order, mt);
 			__free_one_page(page, page_to_pfn_fast(page), zone, order, mt);
 		} while (count > 0 && !list_empty(list));
 	}

@@ -4,6 +4,7 @@
  * "page allocation failure" (warn_alloc) for a request that cannot be met.
  */
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,8 +33,228 @@ void bad_address(const void *addr, const char *reason)
 		buddy_progname(), addr, reason);
 }
 
+/* ------------------------------------------------------------ rate limit */
+
+/*
+ * The kernel's DEFAULT_RATELIMIT for warn_alloc: at most 10 reports per 5 s
+ * window; when a window closes with reports dropped, the next report is
+ * preceded by "warn_alloc: N callbacks suppressed". The settings are the
+ * process's; the window lives in struct buddy_state, so a fresh allocator
+ * (buddy_exit, buddy_init) starts a fresh window, as a boot does.
+ */
+#define DEFAULT_RATELIMIT_INTERVAL_MS 5000
+#define DEFAULT_RATELIMIT_BURST 10
+
+struct ratelimit_state {
+	pthread_mutex_t lock;	/* also guards buddy.nopage_rs */
+	long interval_ms;	/* 0: no limit */
+	int burst;
+	long (*clock)(void);	/* ms */
+};
+
+static long monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
+
+static struct ratelimit_state nopage_rs = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
+	.burst = DEFAULT_RATELIMIT_BURST,
+	.clock = monotonic_ms,
+};
+
+void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void))
+{
+	pthread_mutex_lock(&nopage_rs.lock);
+	nopage_rs.clock = clock_ms ? clock_ms : monotonic_ms;
+	nopage_rs.interval_ms = interval_ms;
+	nopage_rs.burst = burst;
+	buddy.nopage_rs = (struct ratelimit_window){ 0 };
+	pthread_mutex_unlock(&nopage_rs.lock);
+}
+
+/* true: this report may be printed. */
+static bool warn_alloc_ratelimit(void)
+{
+	struct ratelimit_window *w = &buddy.nopage_rs;
+	long now;
+	bool ok;
+
+	pthread_mutex_lock(&nopage_rs.lock);
+	if (nopage_rs.interval_ms <= 0) {
+		pthread_mutex_unlock(&nopage_rs.lock);
+		return true;
+	}
+	now = nopage_rs.clock();
+	if (!w->started) {
+		w->begin = now;
+		w->started = true;
+	}
+	if (now - w->begin >= nopage_rs.interval_ms) {
+		if (w->missed)
+			fprintf(stderr, "warn_alloc: %d callbacks suppressed\n", w->missed);
+		w->begin = now;
+		w->printed = 0;
+		w->missed = 0;
+	}
+	ok = w->printed < nopage_rs.burst;
+	if (ok)
+		w->printed++;
+	else
+		w->missed++;
+	pthread_mutex_unlock(&nopage_rs.lock);
+	return ok;
+}
+
+/* ------------------------------------------------------------ show_mem */
+
+#define K(pages) ((pages) << (PAGE_SHIFT - 10))
+
+/* The letters show_free_areas prints for the migratetypes with free blocks. */
+static const char migratetype_letters[MIGRATE_TYPES] = {
+	[MIGRATE_UNMOVABLE] = 'U', [MIGRATE_MOVABLE] = 'M', [MIGRATE_RECLAIMABLE] = 'E',
+	[MIGRATE_HIGHATOMIC] = 'H', [MIGRATE_CMA] = 'C', [MIGRATE_ISOLATE] = 'I',
+};
+
+static unsigned long zone_pcp_pages(struct zone *zone, int only_cpu)
+{
+	unsigned long pages = 0;
+
+	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
+		if (only_cpu >= 0 && c != only_cpu)
+			continue;
+		pcp_lock_cpu(&buddy.cpus[c]);
+		pages += (unsigned long)zone->per_cpu_pageset[c].count;
+		pcp_unlock_cpu(&buddy.cpus[c]);
+	}
+	return pages;
+}
+
+static void show_zone_summary(buddy_write_cb *cb, void *opaque, struct zone *zone)
+{
+	dump_printf(cb, opaque,
+		    "Node %d %s free:%lukB boost:0kB min:%lukB low:%lukB high:%lukB reserved_highatomic:%luKB"
+		    " present:%lukB managed:%lukB free_pcp:%lukB local_pcp:%lukB free_cma:%lukB\n",
+		    zone->node, zone->name, K((unsigned long)zone_page_state(zone, NR_FREE_PAGES)),
+		    K(wmark_pages(zone, WMARK_MIN)), K(wmark_pages(zone, WMARK_LOW)),
+		    K(wmark_pages(zone, WMARK_HIGH)), K(READ_ONCE(zone->nr_reserved_highatomic)),
+		    K(zone->present_pages), K(zone->managed_pages), K(zone_pcp_pages(zone, -1)),
+		    K(zone_pcp_pages(zone, pcp_cpu_id())),
+		    K((unsigned long)zone_page_state(zone, NR_FREE_CMA_PAGES)));
+	cb(opaque, "lowmem_reserve[]:");
+	for (int i = 0; i < MAX_NR_ZONES; i++)
+		dump_printf(cb, opaque, " %ld", zone->lowmem_reserve[i]);
+	cb(opaque, "\n");
+}
+
+/* "Node 0 Normal: 3*4kB (UM) 0*8kB ... = 1234kB": free blocks per order and their types. */
+static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone)
+{
+	unsigned long nr[MAX_ORDER], total = 0;
+	unsigned char types[MAX_ORDER] = { 0 };
+
+	pthread_mutex_lock(&zone->lock);
+	for (int o = 0; o < MAX_ORDER; o++) {
+		nr[o] = zone->free_area[o].nr_free;
+		total += nr[o] << o;
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			if (zone->free_area[o].nr_free_mt[t])
+				types[o] |= (unsigned char)(1U << t);
+	}
+	pthread_mutex_unlock(&zone->lock);
+
+	dump_printf(cb, opaque, "Node %d %s: ", zone->node, zone->name);
+	for (int o = 0; o < MAX_ORDER; o++) {
+		char letters[MIGRATE_TYPES + 1];
+		int n = 0;
+
+		dump_printf(cb, opaque, "%lu*%lukB ", nr[o], K(1UL) << o);
+		if (!nr[o])
+			continue;
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			if (types[o] & (1U << t))
+				letters[n++] = migratetype_letters[t];
+		letters[n] = 0;
+		dump_printf(cb, opaque, "(%s) ", letters);
+	}
+	dump_printf(cb, opaque, "= %lukB\n", K(total));
+}
+
+/*
+ * The allocator part of the kernel's show_mem(): per populated zone its free
+ * memory against the watermarks and reserves, then its free blocks by order.
+ */
+void show_free_areas(buddy_write_cb *cb, void *opaque)
+{
+	cb(opaque, "Mem-Info:\n");
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (populated_zone(&NODE_DATA(nid)->node_zones[z]))
+				show_zone_summary(cb, opaque, &NODE_DATA(nid)->node_zones[z]);
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (populated_zone(&NODE_DATA(nid)->node_zones[z]))
+				show_zone_orders(cb, opaque, &NODE_DATA(nid)->node_zones[z]);
+}
+
+/* ------------------------------------------------------------ warn_alloc */
+
+static void write_stderr(void *opaque, const char *text)
+{
+	(void)opaque;
+	fputs(text, stderr);
+}
+
+/* %*pbl: the set as ranges, "0-2,5". */
+static void format_nodemask(char *buf, size_t len, const nodemask_t *nodemask)
+{
+	size_t pos = 0;
+
+	buf[0] = 0;
+	for (int nid = 0; nid < MAX_NUMNODES && pos < len; nid++) {
+		int last = nid;
+
+		if (!node_isset(nid, nodemask))
+			continue;
+		while (last + 1 < MAX_NUMNODES && node_isset(last + 1, nodemask))
+			last++;
+		int n = last > nid ? snprintf(buf + pos, len - pos, "%s%d-%d", pos ? "," : "", nid, last)
+				   : snprintf(buf + pos, len - pos, "%s%d", pos ? "," : "", nid);
+		pos += n > 0 ? (size_t)n : 0;
+		nid = last;
+	}
+}
+
+/*
+ * "<prog>: page allocation failure: order:N, mode:0x...(NAMES), nodemask=..."
+ * then the show_mem summary; rate-limited, silent with __GFP_NOWARN. The
+ * kernel's CPU line and stack trace have no counterpart here. A why (for
+ * requests refused before any zone was tried) replaces the summary.
+ */
+void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why)
+{
+	char names[512], nodes[256];
+
+	if ((gfp_mask & __GFP_NOWARN) || !warn_alloc_ratelimit())
+		return;
+	format_gfp_flags(names, sizeof(names), gfp_mask);
+	if (nodemask)
+		format_nodemask(nodes, sizeof(nodes), nodemask);
+	fprintf(stderr, "%s: page allocation failure: order:%u, mode:0x%x(%s), nodemask=%s\n", buddy_progname(),
+		order, gfp_mask, names, nodemask ? nodes : "(null)");
+	if (why) {
+		fprintf(stderr, "libbuddy: %s\n", why);
+		return;
+	}
+	if (buddy.initialized)
+		show_free_areas(write_stderr, NULL);
+}
+
 void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why)
 {
-	fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x%s%s\n", buddy_progname(), order,
-		gfp_mask, why ? ": " : "", why ? why : "");
+	warn_alloc_nodemask(gfp_mask, order, NULL, why);
 }
