@@ -236,8 +236,14 @@ do_steal:
 	page = __get_page_from_free_area(zone, (unsigned)current_order, fallback_mt);
 	if (!page)
 		return false;
+	/*
+	 * zone->lock is held, and maybe this CPU's lock (pcp refill): taking the
+	 * CPU lock here would deadlock. Only this site counts the event, with an
+	 * atomic add, so no update is lost.
+	 */
 	if (current_order < pageblock_order)
-		count_vm_events(EXTFRAG_EVENTS, 1);
+		atomic_fetch_add_explicit(&buddy.cpus[pcp_cpu_id()].vm_events[EXTFRAG_EVENTS], 1,
+					  memory_order_relaxed);
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
 	return true;
 }

@@ -292,6 +292,39 @@ static void test_tail_placement_later_block(void **state)
 	tail_placement_at(3);
 }
 
+/*
+ * A pcp refill (CPU lock held) that has to borrow a small block of another
+ * migratetype: the fallback counts an external-fragmentation event, which
+ * once took the CPU lock again and deadlocked.
+ */
+static void test_small_fallback_under_pcp_refill(void **state)
+{
+	(void)state;
+	test_init("arena_size:16M,dma:0,dma32:0");
+	size_t max = 4096, n = 0;
+	struct page **pages = calloc(max, sizeof(*pages));
+	struct page *page;
+
+	while ((page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN, 0))) {
+		assert_true(n < max);
+		pages[n++] = page;
+	}
+	assert_int_equal(n, max);
+	__free_page(pages[--n]);
+	buddy_drain_all_pages();	/* one free order-0 page, on the MOVABLE list */
+	unsigned long events = sum_vm_event(EXTFRAG_EVENTS);
+
+	page = alloc_pages(GFP_KERNEL | __GFP_MEMALLOC, 0);
+	assert_non_null(page);
+	assert_int_equal(sum_vm_event(EXTFRAG_EVENTS), events + 1);
+	assert_int_equal(page->index, MIGRATE_UNMOVABLE);
+	__free_page(page);
+	while (n)
+		__free_page(pages[--n]);
+	free(pages);
+	test_check_and_exit();
+}
+
 /* A failed test must not leave the allocator initialised for the next. */
 static int exit_allocator(void **state)
 {
@@ -312,6 +345,7 @@ int main(void)
 		T(test_alignment_every_order),
 		T(test_tail_placement_pfn0),
 		T(test_tail_placement_later_block),
+		T(test_small_fallback_under_pcp_refill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

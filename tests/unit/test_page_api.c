@@ -333,6 +333,30 @@ static void test_mobility_grouping_off(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * Zones under 32M compute a pcp batch of 0 (6.1 zone_batchsize); the kernel
+ * raises it to 1. With 0, freed pages piled up on the pcp lists forever.
+ */
+static void test_pcp_bounded_in_small_zones(void **state)
+{
+	(void)state;
+	test_init("arena_size:16M,dma:2M,dma32:4M");
+	static struct page *pages[1000];
+	for (int z = 0; z <= ZONE_NORMAL; z++)
+		for (int c = 0; c < buddy.nr_cpu_ids; c++)
+			assert_true(NODE_DATA(0)->node_zones[z].per_cpu_pageset[c].batch >= 1);
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
+		assert_non_null(pages[i] = alloc_page(GFP_KERNEL));
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
+		__free_page(pages[i]);
+	for (int z = 0; z <= ZONE_NORMAL; z++)
+		for (int c = 0; c < buddy.nr_cpu_ids; c++) {
+			struct per_cpu_pages *pcp = &NODE_DATA(0)->node_zones[z].per_cpu_pageset[c];
+			assert_true(pcp->count <= pcp->high);
+		}
+	test_check_and_exit();
+}
+
 static int exit_allocator(void **state)
 {
 	(void)state;
@@ -356,6 +380,7 @@ int main(void)
 		T(test_compound_pages),
 		T(test_migratetype_placement),
 		T(test_mobility_grouping_off),
+		T(test_pcp_bounded_in_small_zones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
