@@ -169,7 +169,6 @@ static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn, unsig
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 		     int migratetype)
 {
-	unsigned long buddy_pfn = 0;
 	bool to_tail = false;
 
 	if (migratetype != MIGRATE_ISOLATE)
@@ -178,7 +177,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, 1L << order);
 
 	while (order < MAX_ORDER - 1) {
-		buddy_pfn = pfn ^ (1UL << order);
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);
 
 		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
@@ -196,7 +195,8 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		order++;
 	}
 	set_buddy_order(page, zone, order);
-	if (order < MAX_ORDER - 2 && buddy_pfn)
+	/* Pfn 0 is a valid buddy: test the order, not the buddy's pfn. */
+	if (order < MAX_ORDER - 2)
 		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
 	__add_to_free_list(page, zone, order, migratetype, to_tail);
 }

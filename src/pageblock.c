@@ -237,6 +237,11 @@ do_steal:
 	page = __get_page_from_free_area(zone, (unsigned)current_order, fallback_mt);
 	if (!page)
 		return false;
+	/*
+	 * zone->lock is held, and maybe this CPU's lock (pcp refill): taking the
+	 * CPU lock here would deadlock. Only this site counts the event, with an
+	 * atomic add, so no update is lost.
+	 */
 	if (current_order < pageblock_order)
 		count_vm_events_nolock(EXTFRAG_EVENTS, 1);
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Misuse of the API: impossible orders, contradictory zone modifiers and the
+ * wrong frees. Each is reported in the kernel's words, leaves the allocator
+ * consistent, and later allocations and a correct free still work.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "test_util.h"
+
+#define CONF "arena_size:64M,dma:2M,dma32:8M"
+
+static long drained_free(void)
+{
+	buddy_drain_all_pages();
+	return zone_free(ZONE_NORMAL);
+}
+
+/* Run the misuse with stderr captured; its report must contain want. */
+#define EXPECT_REPORT(want, stmt)                                                     \
+	do {                                                                          \
+		stderr_capture_begin();                                               \
+		stmt;                                                                 \
+		char *text_ = stderr_capture_end();                                   \
+		if (!strstr(text_, (want)))                                           \
+			fail_msg("expected \"%s\" on stderr, got \"%s\"", (want), text_); \
+		free(text_);                                                          \
+	} while (0)
+
+#define EXPECT_SILENCE(stmt)                                          \
+	do {                                                          \
+		stderr_capture_begin();                               \
+		stmt;                                                 \
+		char *text_ = stderr_capture_end();                   \
+		if (text_[0])                                         \
+			fail_msg("expected no report, got \"%s\"", text_); \
+		free(text_);                                          \
+	} while (0)
+
+/* The allocator is consistent and still serves every order. */
+static void assert_still_works(void)
+{
+	assert_consistent();
+	for (unsigned int order = 0; order < MAX_ORDER; order += 2) {
+		struct page *page = alloc_pages(GFP_KERNEL, order);
+		assert_non_null(page);
+		__free_pages(page, order);
+	}
+	assert_consistent();
+}
+
+static void test_order_too_large(void **state)
+{
+	(void)state;
+	struct page *page = (struct page *)1;
+
+	test_init(CONF);
+	EXPECT_REPORT("page allocation failure: order:11", page = alloc_pages(GFP_KERNEL, MAX_ORDER));
+	assert_null(page);
+	EXPECT_REPORT("page allocation failure: order:40", page = alloc_pages(GFP_KERNEL, 40));
+	assert_null(page);
+	unsigned long addr = 1;
+	EXPECT_REPORT("page allocation failure: order:12", addr = __get_free_pages(GFP_KERNEL, 12));
+	assert_int_equal(addr, 0);
+	EXPECT_SILENCE(page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER));
+	assert_null(page);
+	assert_still_works();
+	test_check_and_exit();
+}
+
+static void test_bad_zone_combination(void **state)
+{
+	(void)state;
+	struct page *page = (struct page *)1;
+
+	test_init(CONF);
+	EXPECT_REPORT("GFP_ZONE_BAD", page = alloc_pages(GFP_KERNEL | __GFP_DMA | __GFP_DMA32, 0));
+	assert_null(page);
+	EXPECT_REPORT("page allocation failure", page = alloc_pages(__GFP_HIGHMEM | __GFP_DMA32, 3));
+	assert_null(page);
+	assert_still_works();
+	test_check_and_exit();
+}
+
+static void test_free_outside_the_arena(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	long before = drained_free();
+	void *heap = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	static struct page fake;
+
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)heap, 0));
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)buddy.arena_base + buddy.arena_bytes, 0));
+	EXPECT_REPORT("Bad page state", __free_pages(&fake, 0));
+	EXPECT_REPORT("Bad page state", __free_pages((struct page *)((char *)buddy.mem_map + 1), 0));
+	/* Inside the arena but not at a page boundary. */
+	unsigned long addr = __get_free_page(GFP_KERNEL);
+	EXPECT_REPORT("Bad page state", free_pages(addr + 8, 0));
+	assert_int_equal(page_count(virt_to_page((void *)addr)), 1);
+	free(heap);
+	assert_still_works();
+	free_pages(addr, 0);
+	assert_int_equal(drained_free(), before);
+	test_check_and_exit();
+}
+
+static void test_double_free(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	long before = drained_free();
+
+	/* pcp order: the second free finds the page on a per-CPU list. */
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(page, 0);
+	EXPECT_REPORT("Bad page state", __free_pages(page, 0));
+	assert_consistent();
+	/* And once drained and merged into a bigger free block. */
+	buddy_drain_all_pages();
+	EXPECT_REPORT("Bad page state", __free_pages(page, 0));
+	/* Buddy order (not served by pcp). */
+	page = alloc_pages(GFP_KERNEL, 5);
+	free_pages((unsigned long)page_address(page), 5);
+	EXPECT_REPORT("double free", __free_pages(page, 5));
+	assert_int_equal(drained_free(), before);
+	assert_still_works();
+	assert_int_equal(drained_free(), before);
+	test_check_and_exit();
+}
+
+static void test_free_with_wrong_order(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	long before = drained_free();
+	struct page *page = alloc_pages(GFP_KERNEL, 3);
+
+	EXPECT_REPORT("Bad page state", __free_pages(page, 2));
+	EXPECT_REPORT("freed with order 4, allocated with order 3", __free_pages(page, 4));
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)page_address(page), 0));
+	assert_int_equal(page_count(page), 1);
+	assert_int_equal(drained_free(), before - 8);
+	assert_still_works();
+	__free_pages(page, 3);	/* the correct free still works */
+	assert_int_equal(drained_free(), before);
+	test_check_and_exit();
+}
+
+static void test_free_tail_of_compound(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	long before = drained_free();
+	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+
+	EXPECT_REPORT("tail page", __free_pages(head + 1, 0));
+	EXPECT_REPORT("Bad page state", __free_pages(head + 3, 2));
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)page_address(head + 2), 0));
+	assert_true(PageTail(head + 1));
+	assert_int_equal(page_count(head), 1);
+	assert_still_works();
+	__free_pages(head, 2);
+	assert_int_equal(drained_free(), before);
+	test_check_and_exit();
+}
+
+static void test_free_inner_page_of_plain_block(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	long before = drained_free();
+	struct page *page = alloc_pages(GFP_KERNEL, 4);
+
+	EXPECT_REPORT("Bad page state", __free_pages(page + 1, 0));
+	EXPECT_REPORT("Bad page state", __free_pages(page + 8, 3));
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)page_address(page + 15), 0));
+	EXPECT_REPORT("Bad page state", put_page(page + 2));
+	EXPECT_REPORT("Bad page state", get_page(page + 2));
+	assert_int_equal(page_count(page + 2), 0);
+	assert_int_equal(drained_free(), before - 16);
+	assert_still_works();
+	__free_pages(page, 4);
+	assert_int_equal(drained_free(), before);
+	test_check_and_exit();
+}
+
+static void test_split_page_misuse(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct page *comp = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	struct page *plain = alloc_pages(GFP_KERNEL, 2);
+
+	EXPECT_REPORT("Bad page state", split_page(comp, 2));
+	EXPECT_REPORT("Bad page state", split_page(plain, 1));
+	assert_int_equal(page_count(plain + 1), 0);
+	assert_still_works();
+	__free_pages(comp, 2);
+	__free_pages(plain, 2);
+	test_check_and_exit();
+}
+
+static int exit_allocator(void **state)
+{
+	(void)state;
+	buddy_exit();
+	return 0;
+}
+
+#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_order_too_large),
+		T(test_bad_zone_combination),
+		T(test_free_outside_the_arena),
+		T(test_double_free),
+		T(test_free_with_wrong_order),
+		T(test_free_tail_of_compound),
+		T(test_free_inner_page_of_plain_block),
+		T(test_split_page_misuse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * buddy_check() must be able to fail: corrupt one structure at a time, see
+ * the checker report it, put it back, and see the checker clean again.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "test_util.h"
+
+static struct zone *normal(void)
+{
+	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+}
+
+/* buddy_check() finds at least one problem and says want. */
+static void expect_caught(const char *want)
+{
+	stderr_capture_begin();
+	int problems = buddy_check();
+	char *text = stderr_capture_end();
+	if (problems <= 0 || !strstr(text, want))
+		fail_msg("buddy_check() = %d, expected a report with \"%s\", got \"%s\"", problems, want, text);
+	assert_non_null(strstr(text, "buddy_check: node 0 zone Normal"));
+	free(text);
+}
+
+/* A zone with free blocks at several orders and an allocation in it. */
+static struct page *setup(void)
+{
+	test_init("arena_size:64M,dma:0,dma32:0");
+	struct page *page = alloc_pages(GFP_KERNEL, 4);	/* not a pcp order: lists at 4..9 */
+	assert_non_null(page);
+	buddy_drain_all_pages();
+	assert_consistent();
+	return page;
+}
+
+static void finish(struct page *page)
+{
+	assert_consistent();
+	__free_pages(page, 4);
+	test_check_and_exit();
+}
+
+static void test_catches_nr_free(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct free_area *area = &normal()->free_area[5];
+
+	area->nr_free++;
+	expect_caught("nr_free says");
+	area->nr_free--;
+	area->nr_free_mt[MIGRATE_UNMOVABLE]++;
+	area->nr_free++;
+	expect_caught("nr_free_mt says");
+	area->nr_free_mt[MIGRATE_UNMOVABLE]--;
+	area->nr_free--;
+	finish(page);
+}
+
+static void test_catches_nr_free_pages(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+
+	__mod_zone_page_state(normal(), NR_FREE_PAGES, 5);
+	expect_caught("NR_FREE_PAGES");
+	__mod_zone_page_state(normal(), NR_FREE_PAGES, -5);
+	finish(page);
+}
+
+static void test_catches_pagebuddy_flag(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct page *free_head = list_first_entry(&normal()->free_area[6].free_list[MIGRATE_UNMOVABLE],
+						  struct page, lru);
+
+	/* An in-use page flagged free. */
+	set_page_flag(page, PG_buddy);
+	expect_caught("flagged PageBuddy");
+	clear_page_flag(page, PG_buddy);
+	assert_consistent();
+
+	/* A listed block that lost its flag. */
+	clear_page_flag(free_head, PG_buddy);
+	expect_caught("PageBuddy 0");
+	set_page_flag(free_head, PG_buddy);
+	assert_consistent();
+
+	/* A listed block with the wrong order. */
+	free_head->private = 7;
+	expect_caught("order-6 list");
+	free_head->private = 6;
+	finish(page);
+}
+
+static void test_catches_list_link(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct list_head *head = &normal()->free_area[7].free_list[MIGRATE_UNMOVABLE];
+	struct list_head *first = head->next;
+
+	assert_false(list_empty(head));
+	/* Unlink the block behind the counters' back. */
+	head->next = first->next;
+	expect_caught("blocks listed");
+	head->next = first;
+	assert_consistent();
+
+	/* Link a block into a second list: it is now on two lists at once. */
+	struct list_head *other = &normal()->free_area[8].free_list[MIGRATE_UNMOVABLE];
+	struct list_head *second = other->next;
+	struct list_head saved = *other;
+	other->next = first;	/* order-8 list now walks into the order-7 list */
+	expect_caught("buddy_check");
+	*other = saved;
+	assert_ptr_equal(other->next, second);
+	finish(page);
+}
+
+static void test_catches_list_type_and_refcount(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct page *free_head = list_first_entry(&normal()->free_area[5].free_list[MIGRATE_UNMOVABLE],
+						  struct page, lru);
+
+	free_head->index = MIGRATE_MOVABLE;
+	expect_caught("records type");
+	free_head->index = MIGRATE_UNMOVABLE;
+	assert_consistent();
+
+	set_page_count(free_head, 1);
+	expect_caught("refcount");
+	set_page_count(free_head, 0);
+	finish(page);
+}
+
+static void test_catches_in_use_overlapping_free(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+
+	/* Pretend the allocation is bigger than it is: it now covers free pages. */
+	page->alloc_order = 6;
+	expect_caught("overlaps free page");
+	page->alloc_order = 4;
+	finish(page);
+}
+
+static void test_catches_pcp_count(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct page *single = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(single, 0);	/* now on a pcp list */
+	int cpu = -1;
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		if (normal()->per_cpu_pageset[c].count)
+			cpu = c;
+	assert_true(cpu >= 0);
+	struct per_cpu_pages *pcp = &normal()->per_cpu_pageset[cpu];
+
+	pcp->count += 1;
+	expect_caught("pcp count");
+	pcp->count -= 1;
+	assert_consistent();
+
+	/* A pcp page also flagged as a buddy. */
+	set_page_flag(single, PG_buddy);
+	expect_caught("pcp page");
+	clear_page_flag(single, PG_buddy);
+	finish(page);
+}
+
+static void test_catches_bad_pageblock_type(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	unsigned long pfn = normal()->zone_start_pfn + 3 * pageblock_nr_pages;
+	int old = get_pfnblock_migratetype(normal(), pfn);
+
+	set_pfnblock_migratetype(normal(), pfn, 7);
+	expect_caught("invalid migratetype");
+	set_pfnblock_migratetype(normal(), pfn, old);
+	finish(page);
+}
+
+static int exit_allocator(void **state)
+{
+	(void)state;
+	buddy_exit();
+	return 0;
+}
+
+#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_catches_nr_free),
+		T(test_catches_nr_free_pages),
+		T(test_catches_pagebuddy_flag),
+		T(test_catches_list_link),
+		T(test_catches_list_type_and_refcount),
+		T(test_catches_in_use_overlapping_free),
+		T(test_catches_pcp_count),
+		T(test_catches_bad_pageblock_type),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration and life cycle: BUDDY_CONF parsing (sizes, errors that name
+ * the key), how the zone sizes carve each node, lazy initialisation on the
+ * first allocation, re-initialisation, and struct buddy_config fields.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "test_util.h"
+
+/* buddy_init(NULL) with BUDDY_CONF set to conf; stderr captured into *text. */
+static int init_env(const char *conf, char **text)
+{
+	setenv("BUDDY_CONF", conf, 1);
+	stderr_capture_begin();
+	int rc = buddy_init(NULL);
+	char *t = stderr_capture_end();
+	unsetenv("BUDDY_CONF");
+	if (text)
+		*text = t;
+	else
+		free(t);
+	return rc;
+}
+
+static struct zone *zone0(enum zone_type z)
+{
+	return &NODE_DATA(0)->node_zones[z];
+}
+
+static void test_sizes_with_suffixes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *conf;
+		size_t arena;
+	} cases[] = {
+		{ "arena_size:65536K,dma:0,dma32:0", 64UL << 20 },
+		{ "arena_size:65536k,dma:0,dma32:0", 64UL << 20 },
+		{ "arena_size:64M,dma:0,dma32:0", 64UL << 20 },
+		{ "arena_size:32m,dma:0,dma32:0", 32UL << 20 },
+		{ "arena_size:1G,dma:0,dma32:0", 1UL << 30 },
+		{ "arena_size:1g,dma:0,dma32:0", 1UL << 30 },
+		{ "arena_size:8388608,dma:0,dma32:0", 8UL << 20 },
+		/* Not a multiple of a max-order block: rounded down. */
+		{ "arena_size:9M,dma:0,dma32:0", 8UL << 20 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(init_env(cases[i].conf, NULL), 0);
+		assert_int_equal(buddy.arena_bytes, cases[i].arena);
+		assert_int_equal(zone0(ZONE_NORMAL)->spanned_pages, cases[i].arena / PAGE_SIZE);
+		test_check_and_exit();
+	}
+	/* Zone sizes take suffixes too. */
+	assert_int_equal(init_env("arena_size:64M,dma:4096K,dma32:0x800000,highmem:2M,movable:2m", NULL), 0);
+	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 1024);
+	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
+	assert_int_equal(zone0(ZONE_HIGHMEM)->spanned_pages, 512);
+	assert_int_equal(zone0(ZONE_MOVABLE)->spanned_pages, 512);
+	test_check_and_exit();
+}
+
+static void expect_rejected(const char *conf, const char *name_in_message)
+{
+	char *text;
+
+	assert_int_equal(init_env(conf, &text), -EINVAL);
+	if (!strstr(text, name_in_message))
+		fail_msg("BUDDY_CONF=%s: message \"%s\" does not name \"%s\"", conf, text, name_in_message);
+	free(text);
+	assert_false(buddy_initialized());
+}
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	expect_rejected("arena_size:64M,bogus_key:1", "bogus_key");
+	expect_rejected("arenasize:64M", "arenasize");
+	expect_rejected("arena_size:64M,,dma_size:4M", "dma_size");
+}
+
+static void test_malformed_values(void **state)
+{
+	(void)state;
+	expect_rejected("arena_size:64Q", "arena_size");
+	expect_rejected("arena_size:", "arena_size");
+	expect_rejected("arena_size:-64M", "arena_size");
+	expect_rejected("arena_size:64MM", "arena_size");
+	expect_rejected("arena_size:1M", "arena_size");	/* below the 4M minimum */
+	expect_rejected("dma:abc", "dma");
+	expect_rejected("dma32:1X", "dma32");
+	expect_rejected("numa_fake:two", "numa_fake");
+	expect_rejected("numa_fake:65", "numa_fake");
+	expect_rejected("watermark_scale_factor:0", "watermark_scale_factor");
+	expect_rejected("watermark_scale_factor:3001", "watermark_scale_factor");
+	expect_rejected("mobility_grouping:maybe", "mobility_grouping");
+	expect_rejected("lowmem_reserve_ratio:1 2 3", "lowmem_reserve_ratio");
+	expect_rejected("percpu_pagelist_high_fraction:4", "percpu_pagelist_high_fraction");
+	expect_rejected("numa_distance:10 20;20", "numa_distance");
+	expect_rejected("arena_size", "arena_size");	/* no value at all */
+}
+
+/* Zones follow each other in kernel order, each pageblock-aligned, NORMAL the rest. */
+static void assert_zones_carve_node(int nid, const unsigned long expect_pages[MAX_NR_ZONES])
+{
+	pg_data_t *pgdat = NODE_DATA(nid);
+	unsigned long pfn = pgdat->node_start_pfn;
+
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		assert_int_equal(zone->zone_start_pfn, pfn);
+		assert_int_equal(zone->zone_start_pfn % pageblock_nr_pages, 0);
+		if (zone->spanned_pages != expect_pages[z])
+			fail_msg("node %d zone %s: %lu pages, expected %lu", nid, zone->name, zone->spanned_pages,
+				 expect_pages[z]);
+		assert_int_equal(zone->spanned_pages % pageblock_nr_pages, 0);
+		assert_int_equal(zone->managed_pages, zone->spanned_pages);
+		assert_int_equal(zone->idx, z);
+		assert_int_equal(zone->node, nid);
+		pfn += zone->spanned_pages;
+	}
+	assert_int_equal(pfn, pgdat->node_start_pfn + pgdat->node_spanned_pages);
+}
+
+static void test_zone_sizes_carve_the_node(void **state)
+{
+	(void)state;
+	const unsigned long all[MAX_NR_ZONES] = { 1024, 4096, 16384 - 1024 - 4096 - 2048 - 1024, 2048, 1024 };
+
+	assert_int_equal(init_env("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:4M", NULL), 0);
+	assert_zones_carve_node(0, all);
+	/* Every zone's free pages are all its pages. */
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		assert_int_equal(zone_free((enum zone_type)z), (long)all[z]);
+	test_check_and_exit();
+
+	/* Per node, with fake nodes: each node gets the same carving. */
+	const unsigned long per_node[MAX_NR_ZONES] = { 512, 1024, 4096 - 512 - 1024, 0, 0 };
+	assert_int_equal(init_env("arena_size:64M,dma:2M,dma32:4M,numa_fake:4", NULL), 0);
+	assert_int_equal(buddy_nr_nodes(), 4);
+	for (int nid = 0; nid < 4; nid++) {
+		assert_int_equal(NODE_DATA(nid)->node_start_pfn, (unsigned long)nid * 4096);
+		assert_zones_carve_node(nid, per_node);
+	}
+	test_check_and_exit();
+
+	/* Defaults: DMA 16M, DMA32 256M, NORMAL the rest. */
+	const unsigned long defaults[MAX_NR_ZONES] = { 4096, 65536, 262144 - 4096 - 65536, 0, 0 };
+	assert_int_equal(init_env("", NULL), 0);
+	assert_int_equal(buddy.arena_bytes, 1UL << 30);
+	assert_zones_carve_node(0, defaults);
+	test_check_and_exit();
+}
+
+static void test_zone_boundaries_are_pageblock_aligned(void **state)
+{
+	(void)state;
+	/* 1M rounds up to one pageblock (2M), 3M to two, 5000K to three. */
+	const unsigned long expect[MAX_NR_ZONES] = { 512, 1024, 16384 - 512 - 1024 - 1536, 1536, 0 };
+
+	assert_int_equal(init_env("arena_size:64M,dma:1M,dma32:3M,highmem:5000K", NULL), 0);
+	assert_zones_carve_node(0, expect);
+	/* Allocations from each zone still are aligned and consistent. */
+	struct page *page = alloc_pages(GFP_DMA32, pageblock_order - 1);
+	assert_non_null(page);
+	assert_int_equal(page_zonenum(page), ZONE_DMA32);
+	__free_pages(page, pageblock_order - 1);
+	test_check_and_exit();
+}
+
+static void test_too_big_zones_rejected(void **state)
+{
+	(void)state;
+	char *text;
+
+	assert_int_equal(init_env("arena_size:64M,dma:32M,dma32:40M", &text), -EINVAL);
+	assert_non_null(strstr(text, "exceed"));
+	free(text);
+	assert_false(buddy_initialized());
+	assert_int_equal(init_env("arena_size:64M,dma:0,dma32:0,movable:128M", NULL), -EINVAL);
+	assert_false(buddy_initialized());
+	/* Exactly the node: NORMAL is empty, which is allowed. */
+	assert_int_equal(init_env("arena_size:16M,dma:4M,dma32:12M", NULL), 0);
+	assert_int_equal(zone0(ZONE_NORMAL)->spanned_pages, 0);
+	struct page *page = alloc_pages(GFP_KERNEL, 0);	/* falls back to DMA32 */
+	assert_non_null(page);
+	assert_int_equal(page_zonenum(page), ZONE_DMA32);
+	__free_page(page);
+	test_check_and_exit();
+}
+
+static void test_lazy_init_on_first_allocation(void **state)
+{
+	(void)state;
+	buddy_exit();
+	assert_false(buddy_initialized());
+	setenv("BUDDY_CONF", "arena_size:64M,dma:2M,dma32:0", 1);
+	struct page *page = alloc_pages(GFP_KERNEL, 1);
+	unsetenv("BUDDY_CONF");
+	assert_non_null(page);
+	assert_true(buddy_initialized());
+	assert_int_equal(buddy.arena_bytes, 64UL << 20);
+	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 512);
+	assert_int_equal(buddy_init(NULL), -EBUSY);	/* too late for buddy_init */
+	__free_pages(page, 1);
+	test_check_and_exit();
+
+	/* A failed lazy init: allocations fail with a message; buddy_init still works. */
+	setenv("BUDDY_CONF", "nonsense:1", 1);
+	stderr_capture_begin();
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+	char *text = stderr_capture_end();
+	unsetenv("BUDDY_CONF");
+	assert_null(page);
+	assert_non_null(strstr(text, "nonsense"));
+	free(text);
+	assert_false(buddy_initialized());
+	test_init("arena_size:16M,dma:0,dma32:0");
+	test_check_and_exit();
+}
+
+static void test_exit_then_init_is_fresh(void **state)
+{
+	(void)state;
+	test_init("arena_size:32M,dma:2M,dma32:4M");
+	long full[MAX_NR_ZONES];
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		full[z] = zone_free((enum zone_type)z);
+	/* Leave allocations behind, in every zone. */
+	for (int i = 0; i < 50; i++) {
+		assert_non_null(alloc_pages(GFP_KERNEL, (unsigned)i % 5));
+		assert_non_null(alloc_pages(GFP_DMA32, 0));
+		assert_non_null(alloc_pages(GFP_DMA, 1));
+	}
+	assert_consistent();
+	buddy_exit();
+	assert_false(buddy_initialized());
+	assert_int_equal(buddy_nr_nodes(), 0);
+
+	test_init("arena_size:32M,dma:2M,dma32:4M");
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		assert_int_equal(zone_free((enum zone_type)z), full[z]);
+	struct page *page = alloc_pages(GFP_KERNEL, 3);
+	assert_non_null(page);
+	__free_pages(page, 3);
+	test_check_and_exit();
+	buddy_exit();	/* twice is harmless */
+}
+
+static void test_init_twice_is_busy(void **state)
+{
+	(void)state;
+	test_init("arena_size:16M,dma:0,dma32:0");
+	struct buddy_config cfg = { .conf = "arena_size:32M,dma:0,dma32:0" };
+	assert_int_equal(buddy_init(&cfg), -EBUSY);
+	assert_int_equal(buddy_init(NULL), -EBUSY);
+	assert_int_equal(buddy.arena_bytes, 16UL << 20);	/* unchanged */
+	test_check_and_exit();
+}
+
+static void test_config_struct_fields(void **state)
+{
+	(void)state;
+	struct buddy_config cfg = {
+		.arena_size = 64UL << 20,
+		.dma = BUDDY_ZONE_EMPTY,
+		.dma32 = 8UL << 20,
+		.highmem = 4UL << 20,
+		.movable = 2UL << 20,
+		.numa_fake = 2,
+		.numa_distance = "10 30;30 10",
+		.min_free_kbytes = 512,
+		.watermark_scale_factor = 100,
+		.mobility_grouping = -1,
+	};
+
+	assert_int_equal(buddy_init(&cfg), 0);
+	assert_int_equal(buddy_nr_nodes(), 2);
+	assert_int_equal(buddy.node_distance[0][1], 30);
+	assert_int_equal(buddy.min_free_kbytes, 512);
+	assert_int_equal(buddy.watermark_scale_factor, 100);
+	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
+	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
+	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
+	assert_int_equal(zone0(ZONE_HIGHMEM)->spanned_pages, 1024);
+	assert_int_equal(zone0(ZONE_MOVABLE)->spanned_pages, 512);
+	test_check_and_exit();
+
+	/* conf is parsed after the fields and wins. */
+	struct buddy_config over = { .arena_size = 64UL << 20, .dma = 4UL << 20, .conf = "dma:2M,dma32:0" };
+	assert_int_equal(buddy_init(&over), 0);
+	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 512);
+	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 0);
+	test_check_and_exit();
+
+	/* Bad field values name the field. */
+	struct buddy_config bad = { .numa_fake = -1 };
+	stderr_capture_begin();
+	int rc = buddy_init(&bad);
+	char *text = stderr_capture_end();
+	assert_int_equal(rc, -EINVAL);
+	assert_non_null(strstr(text, "numa_fake"));
+	free(text);
+}
+
+/* The page descriptor stays out of band and small (issue 2: at most 64 bytes). */
+static void test_struct_page_size(void **state)
+{
+	(void)state;
+	print_message("sizeof(struct page) = %zu\n", sizeof(struct page));
+	assert_true(sizeof(struct page) <= 64);
+	test_init("arena_size:16M,dma:0,dma32:0");
+	assert_int_equal(buddy.mem_map_bytes, buddy.nr_pages * sizeof(struct page));
+	/* mem_map is a separate mapping, not inside the arena. */
+	uintptr_t mm = (uintptr_t)buddy.mem_map, base = (uintptr_t)buddy.arena_base;
+	assert_true(mm + buddy.mem_map_bytes <= base || mm >= base + buddy.arena_bytes);
+	test_check_and_exit();
+}
+
+static int exit_allocator(void **state)
+{
+	(void)state;
+	unsetenv("BUDDY_CONF");
+	buddy_exit();
+	return 0;
+}
+
+#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_sizes_with_suffixes),
+		T(test_unknown_key),
+		T(test_malformed_values),
+		T(test_zone_sizes_carve_the_node),
+		T(test_zone_boundaries_are_pageblock_aligned),
+		T(test_too_big_zones_rejected),
+		T(test_lazy_init_on_first_allocation),
+		T(test_exit_then_init_is_fresh),
+		T(test_init_twice_is_busy),
+		T(test_config_struct_fields),
+		T(test_struct_page_size),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
