@@ -47,6 +47,7 @@ static int init_cpus(void)
 
 static void teardown(void)
 {
+	cma_exit();
 	arena_release();
 	free(buddy.cpus);
 	memset(&buddy, 0, sizeof(buddy));
@@ -68,6 +69,8 @@ static int do_init(const struct buddy_config *config)
 		rc = init_cpus();
 	if (!rc)
 		rc = arena_reserve();
+	if (!rc)
+		rc = cma_init_reserved_areas();
 	if (rc) {
 		teardown();
 		return rc;

@@ -256,6 +256,10 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			struct page *page = list_last_entry(list, struct page, lru);
 			int mt = (int)page->index;
 
+			/* Its pageblock may have been isolated since it was parked (6.1). */
+			if (unlikely(zone->nr_isolate_pageblock))
+				mt = get_pfnblock_migratetype(zone, page_to_pfn_fast(page));
+
 			list_del(&page->lru);
 			clear_page_flag(page, PG_pcp);
 			count -= nr_pages;
