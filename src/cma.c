@@ -29,6 +29,11 @@ struct cma {
 
 static struct cma cma_areas[MAX_NUMNODES];
 static int cma_area_count;
+/*
+ * One alloc_contig_range at a time, as the kernel's cma_mutex: runs of two
+ * callers may share a pageblock, and the second isolation would fail.
+ */
+static pthread_mutex_t cma_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 #define BITS_PER_LONG (8 * sizeof(unsigned long))
 
@@ -160,7 +165,9 @@ static struct page *cma_alloc_area(struct cma *cma, unsigned long count, unsigne
 		pthread_mutex_unlock(&cma->lock);
 
 		unsigned long pfn = cma->base_pfn + i;
+		pthread_mutex_lock(&cma_mutex);
 		*ret = __alloc_contig_range(pfn, pfn + count, MIGRATE_CMA, GFP_KERNEL | __GFP_NOWARN, &busy);
+		pthread_mutex_unlock(&cma_mutex);
 		if (!*ret)
 			return pfn_to_page_fast(pfn);
 
