@@ -123,17 +123,23 @@ enum pageflags {
 #define ZONEID_MASK 0xffUL
 #define NODEID_MASK 0xffUL
 
+/*
+ * flags is written by the page's owner (the zone->lock holder while it is
+ * free) but read by scans of neighbouring pages (buddy merging, pageblock
+ * moves, isolation) that may run while another CPU prepares or frees it:
+ * relaxed atomic loads and stores, plain moves on x86, race-free for TSan.
+ */
 static inline bool page_flag(const struct page *p, enum pageflags f)
 {
-	return (p->flags >> f) & 1;
+	return (READ_ONCE(p->flags) >> f) & 1;
 }
 static inline void set_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags |= 1UL << f;
+	WRITE_ONCE(p->flags, READ_ONCE(p->flags) | (1UL << f));
 }
 static inline void clear_page_flag(struct page *p, enum pageflags f)
 {
-	p->flags &= ~(1UL << f);
+	WRITE_ONCE(p->flags, READ_ONCE(p->flags) & ~(1UL << f));
 }
 #define PageBuddy(p) page_flag(p, PG_buddy)
 #define PageHead(p) page_flag(p, PG_head)
@@ -377,14 +383,14 @@ static inline int pfn_to_nid(unsigned long pfn)
 HIDDEN struct zone *pfn_to_zone(unsigned long pfn);	/* NULL outside zones */
 static inline struct zone *page_zone(const struct page *p)
 {
-	unsigned long f = p->flags;
+	unsigned long f = READ_ONCE(p->flags);
 	return &NODE_DATA((f >> NODES_PGSHIFT) & NODEID_MASK)
 			->node_zones[(f >> ZONES_PGSHIFT) & ZONEID_MASK];
 }
 static inline void set_page_links(struct page *p, const struct zone *z)
 {
-	p->flags = ((unsigned long)z->idx << ZONES_PGSHIFT) |
-		   ((unsigned long)z->node << NODES_PGSHIFT);
+	WRITE_ONCE(p->flags, ((unsigned long)z->idx << ZONES_PGSHIFT) |
+			     ((unsigned long)z->node << NODES_PGSHIFT));
 }
 
 /* ------------------------------------------------------- numa.c */

@@ -18,8 +18,8 @@
 /* page becomes the head of a free block of this order. */
 static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
 {
-	page->flags = ((unsigned long)zone->idx << ZONES_PGSHIFT) |
-		      ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy);
+	WRITE_ONCE(page->flags, ((unsigned long)zone->idx << ZONES_PGSHIFT) |
+				((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy));
 	page->private = order;
 }
 
@@ -226,7 +226,7 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 	set_page_flag(page, PG_head);
 	for (unsigned long i = 1; i < nr; i++) {
 		struct page *p = page + i;
-		p->flags = tail_flags;
+		WRITE_ONCE(p->flags, tail_flags);
 		p->compound_head = page;
 		p->compound_order = order;
 		set_page_count(p, 0);
@@ -240,8 +240,8 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
 	set_page_links(page, zone);
 	set_page_count(page, 1);
-	page->alloc_order = order;
-	page->index = (unsigned long)migratetype;
+	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans */
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
 	page->private = 0;
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
@@ -448,7 +448,7 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 {
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		struct page *p = page + i;
-		p->flags = 0;
+		WRITE_ONCE(p->flags, 0);
 		p->compound_head = NULL;
 		p->compound_order = 0;
 	}

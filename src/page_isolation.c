@@ -79,9 +79,9 @@ static unsigned long first_unmovable_page(struct zone *zone, unsigned long start
 			continue;
 		}
 		if (page_ref_count(page) > 0 && !PageTail(page)) {
-			if (page->index != MIGRATE_MOVABLE)
+			if (READ_ONCE(page->index) != MIGRATE_MOVABLE)
 				return pfn;
-			pfn += 1UL << page->alloc_order;
+			pfn += 1UL << READ_ONCE(page->alloc_order);
 			continue;
 		}
 		pfn++;

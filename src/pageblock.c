@@ -135,8 +135,8 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype, 
 			moved += 1 << order;
 		} else if (page_ref_count(p) > 0 && !PageTail(p)) {
 			/* An allocation's head: skip the whole allocation. */
-			unsigned long nr = 1UL << p->alloc_order;
-			if (num_movable && p->index == MIGRATE_MOVABLE)
+			unsigned long nr = 1UL << READ_ONCE(p->alloc_order);
+			if (num_movable && READ_ONCE(p->index) == MIGRATE_MOVABLE)
 				*num_movable += (int)nr;
 			pfn += nr;
 		} else {

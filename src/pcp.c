@@ -349,8 +349,8 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
 
-	page->index = (unsigned long)migratetype;
-	page->flags |= 1UL << PG_pcp;
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	set_page_flag(page, PG_pcp);
 	if (cold)
 		list_add_tail(&page->lru, &pcp->lists[pindex]);
 	else
