@@ -53,8 +53,8 @@ static unsigned long block_start(unsigned long pfn)
 }
 
 /*
- * The first page of [start, end) - one pageblock's part of the range - that
- * isolation for migratetype must not cover, as the kernel's
+ * The first page of [start, end) - one pageblock - that isolation for
+ * migratetype must not cover, as the kernel's
  * has_unmovable_pages judges it: reserved pages, and in-use pages not
  * allocated as movable (those could be migrated once compaction exists).
  * ZONE_MOVABLE holds nothing unmovable. Returns end when there is none.
@@ -89,12 +89,16 @@ static unsigned long first_unmovable_page(struct zone *zone, unsigned long start
 	return end;
 }
 
-/* One pageblock into MIGRATE_ISOLATE. zone->lock held. */
+/*
+ * One pageblock into MIGRATE_ISOLATE. The whole block is checked, also when
+ * the range covers only part of it (6.1's isolate_single_pageblock does the
+ * same): undo hands the block to the caller's migratetype, which must not
+ * happen to a block holding unmovable pages. zone->lock held.
+ */
 static int set_migratetype_isolate(struct zone *zone, unsigned long pfn, int migratetype,
-				   unsigned long start, unsigned long end, unsigned long *busy_pfn)
+				   unsigned long *busy_pfn)
 {
 	unsigned long bs = block_start(pfn), be = bs + pageblock_nr_pages;
-	unsigned long cs = start > bs ? start : bs, ce = end < be ? end : be;
 	int mt = get_pfnblock_migratetype(zone, bs);
 	unsigned long bad;
 
@@ -102,8 +106,8 @@ static int set_migratetype_isolate(struct zone *zone, unsigned long pfn, int mig
 		*busy_pfn = bs;		/* someone else holds it */
 		return -EBUSY;
 	}
-	bad = first_unmovable_page(zone, cs, ce, migratetype);
-	if (bad < ce) {
+	bad = first_unmovable_page(zone, bs, be, migratetype);
+	if (bad < be) {
 		*busy_pfn = bad;
 		return -EBUSY;
 	}
@@ -148,7 +152,7 @@ static int __start_isolate_page_range(struct zone *zone, unsigned long start, un
 	/* Retyping reaches blocks that may still be deferred. */
 	deferred_init_all(zone);
 	for (unsigned long pfn = block_start(start); pfn < end; pfn += pageblock_nr_pages) {
-		int rc = set_migratetype_isolate(zone, pfn, migratetype, start, end, busy_pfn);
+		int rc = set_migratetype_isolate(zone, pfn, migratetype, busy_pfn);
 		if (rc) {
 			if (pfn > block_start(start))
 				__undo_isolate_page_range(zone, start, pfn, migratetype);
