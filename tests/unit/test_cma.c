@@ -208,6 +208,29 @@ static void test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way(void 
 	test_check_and_exit();
 }
 
+/* One area per node: a second full-area run comes from the other node. */
+static void test_cma_area_per_node(void **state)
+{
+	(void)state;
+	test_init("arena_size:128M,numa_fake:2,dma:0,dma32:0,cma:8M");
+	assert_int_equal(buddy_nr_nodes(), 2);
+	for (int nid = 0; nid < 2; nid++)
+		assert_int_equal(NODE_DATA(nid)->node_zones[ZONE_NORMAL].cma_pages, CMA_PAGES);
+
+	struct page *a = buddy_cma_alloc(CMA_PAGES, 0);
+	struct page *b = buddy_cma_alloc(CMA_PAGES, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_not_equal(page_to_nid(a), page_to_nid(b));
+	stderr_capture_begin();
+	struct page *c = buddy_cma_alloc(1, 0);
+	free(stderr_capture_end());
+	assert_null(c);
+	assert_true(buddy_cma_release(a, CMA_PAGES));
+	assert_true(buddy_cma_release(b, CMA_PAGES));
+	test_check_and_exit();
+}
+
 static int reset(void **state)
 {
 	(void)state;
@@ -222,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cma_serves_movable_only, reset),
 		cmocka_unit_test_setup(test_cma_alloc_and_release, reset),
 		cmocka_unit_test_setup(test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way, reset),
+		cmocka_unit_test_setup(test_cma_area_per_node, reset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
