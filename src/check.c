@@ -5,10 +5,13 @@
  *  - every free-list entry is a PageBuddy head of the list's order and type,
  *    aligned to its order, inside the zone, with no references;
  *  - list lengths (plus deferred blocks) equal nr_free_mt[] and nr_free;
- *  - NR_FREE_PAGES equals the pages on the lists (isolated ones excepted);
+ *  - NR_FREE_PAGES equals the pages on the lists (isolated ones excepted),
+ *    NR_FREE_CMA_PAGES the pages on the CMA lists;
  *  - pcp entries are PagePcp, unreferenced, aligned, and sum to pcp->count;
  *  - no page is on two lists at once, and no in-use page is inside a free block;
- *  - every pageblock has a valid migratetype.
+ *  - every pageblock has a valid migratetype; nr_reserved_highatomic and
+ *    nr_isolate_pageblock match the HIGHATOMIC and ISOLATE blocks, and the
+ *    CMA blocks fit in cma_pages.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -67,7 +70,7 @@ static bool block_in_zone(const struct zone *zone, unsigned long pfn, unsigned i
 static void check_free_lists(struct checker *c)
 {
 	struct zone *zone = c->zone;
-	long listed_pages = 0;
+	long listed_pages = 0, cma_pages = 0;
 
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
 		struct free_area *area = &zone->free_area[order];
@@ -103,6 +106,8 @@ static void check_free_lists(struct checker *c)
 				mark_free(c, pfn, 1UL << order, "free block");
 				if (mt != MIGRATE_ISOLATE)
 					listed_pages += 1L << order;
+				if (mt == MIGRATE_CMA)
+					cma_pages += 1L << order;
 			}
 			if (order == MAX_ORDER - 1 && mt == MIGRATE_MOVABLE) {
 				n += zone->nr_deferred;
@@ -119,6 +124,9 @@ static void check_free_lists(struct checker *c)
 	if (listed_pages != zone_page_state(zone, NR_FREE_PAGES))
 		problem(c, "NR_FREE_PAGES %ld but %ld pages are on the free lists",
 			zone_page_state(zone, NR_FREE_PAGES), listed_pages);
+	if (cma_pages != zone_page_state(zone, NR_FREE_CMA_PAGES))
+		problem(c, "NR_FREE_CMA_PAGES %ld but %ld pages are on the CMA free lists",
+			zone_page_state(zone, NR_FREE_CMA_PAGES), cma_pages);
 }
 
 static void check_pcp_lists(struct checker *c)
@@ -185,12 +193,22 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 static void check_pageblocks(struct checker *c)
 {
 	struct zone *zone = c->zone;
+	unsigned long blocks[MIGRATE_TYPES + 1] = { 0 };
 
 	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages) {
 		int mt = get_pfnblock_migratetype(zone, pfn);
 		if (mt >= MIGRATE_TYPES)
 			problem(c, "pageblock at pfn %#lx has invalid migratetype %d", pfn, mt);
+		blocks[mt < MIGRATE_TYPES ? mt : MIGRATE_TYPES]++;
 	}
+	if (blocks[MIGRATE_HIGHATOMIC] * pageblock_nr_pages != zone->nr_reserved_highatomic)
+		problem(c, "nr_reserved_highatomic %lu but %lu HighAtomic pageblocks", zone->nr_reserved_highatomic,
+			blocks[MIGRATE_HIGHATOMIC]);
+	if (blocks[MIGRATE_ISOLATE] != zone->nr_isolate_pageblock)
+		problem(c, "nr_isolate_pageblock %lu but %lu Isolate pageblocks", zone->nr_isolate_pageblock,
+			blocks[MIGRATE_ISOLATE]);
+	if (blocks[MIGRATE_CMA] * pageblock_nr_pages > zone->cma_pages)
+		problem(c, "%lu CMA pageblocks but cma_pages is %lu", blocks[MIGRATE_CMA], zone->cma_pages);
 }
 
 int check_zone(struct zone *zone)

@@ -21,6 +21,9 @@ enum zone_type gfp_zone(gfp_t flags)
 
 int gfpflags_to_migratetype(gfp_t gfp_flags)
 {
+	/* Without grouping everything is one type, as in the kernel. */
+	if (unlikely(buddy.page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
 	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
 }
 

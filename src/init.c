@@ -49,6 +49,7 @@ static int init_cpus(void)
 
 static void teardown(void)
 {
+	cma_exit();
 	arena_release();
 	free(buddy.cpus);
 	memset(&buddy, 0, sizeof(buddy));
@@ -72,6 +73,8 @@ static int do_init(const struct buddy_config *config)
 		pcp_setup_locking();
 	if (!rc)
 		rc = arena_reserve();
+	if (!rc)
+		rc = cma_init_reserved_areas();
 	if (rc) {
 		teardown();
 		return rc;

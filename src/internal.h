@@ -319,6 +319,7 @@ struct zone {
 	pthread_mutex_t lock __attribute__((aligned(CACHELINE)));
 	struct free_area free_area[MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
+	unsigned long nr_isolate_pageblock;	/* MIGRATE_ISOLATE blocks: pcp drains recheck */
 	unsigned long deferred_pfn;	/* first max-order block not yet on a list */
 	unsigned long nr_deferred;	/* such blocks; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
@@ -555,9 +556,28 @@ HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratety
 			       unsigned int alloc_flags);
 HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
 				int *num_movable);
+HIDDEN void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn);
+HIDDEN void __remerge_pageblock(struct zone *zone, unsigned long pfn);
+HIDDEN void __take_free_block(struct zone *zone, struct page *page, unsigned int order);
+HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
+
+/* ------------------------------------------------------- highatomic.c */
+
 HIDDEN void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned int order);
 HIDDEN bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
-HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
+
+/* ------------------------------------------------------- page_isolation.c */
+
+HIDDEN int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
+HIDDEN void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
+HIDDEN int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn);
+HIDDEN int __alloc_contig_range(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
+				unsigned long *busy_pfn);
+
+/* ------------------------------------------------------- cma.c */
+
+HIDDEN int cma_init_reserved_areas(void);
+HIDDEN void cma_exit(void);
 
 /* ------------------------------------------------------- watermark.c */
 

@@ -205,6 +205,9 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 		   int migratetype)
 {
 	pthread_mutex_lock(&zone->lock);
+	/* The type was read unlocked: recheck it when isolation may have changed it. */
+	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
+		migratetype = get_pfnblock_migratetype(zone, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype);
 	pthread_mutex_unlock(&zone->lock);
 }
@@ -240,8 +243,8 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
 	set_page_links(page, zone);
 	set_page_count(page, 1);
-	page->alloc_order = order;
-	page->index = (unsigned long)migratetype;
+	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans */
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
@@ -258,7 +261,8 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigne
 	struct page *page = NULL;
 
 	pthread_mutex_lock(&zone->lock);
-	if (alloc_flags & ALLOC_HARDER)
+	/* Highatomic reserves are for high-order atomic requests only (6.1). */
+	if (order > 0 && (alloc_flags & ALLOC_HARDER))
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
 		page = __rmqueue(zone, order, migratetype, alloc_flags);
@@ -424,7 +428,9 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 	if (unlikely(!ac.preferred_zoneref->zone))
 		page = NULL;
 	else {
-		page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+		/* Movable requests may use CMA from the fast path on (6.1 gfp_to_alloc_flags_cma). */
+		unsigned int alloc_flags = ALLOC_WMARK_LOW | (ac.migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0);
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}

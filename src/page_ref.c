@@ -72,8 +72,8 @@ void split_page(struct page *page, unsigned int order)
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
 		set_page_links(p, page_zone(page));
-		p->alloc_order = 0;
-		p->index = page->index;
+		WRITE_ONCE(p->alloc_order, 0);
+		WRITE_ONCE(p->index, page->index);
 		set_page_count(p, 1);
 	}
 }

@@ -8,6 +8,11 @@
  * Fallback and stealing follow Linux 6.1: the fallbacks[] table, search from
  * the largest order down, can_steal_fallback, steal_suitable_fallback with its
  * "half the block is free or alike" claim rule.
+ *
+ * Moving free pages between lists keeps the zone counters right by itself:
+ * pages on ISOLATE lists are not in NR_FREE_PAGES, pages on CMA lists are
+ * also in NR_FREE_CMA_PAGES (the kernel leaves that to each caller with
+ * __mod_zone_freepage_state; doing it here keeps every caller honest).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +93,21 @@ static const int fallbacks[MIGRATE_TYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
+/* Counter side of moving nr free pages from old_mt's lists to new_mt's. zone->lock held. */
+static void account_freepages_move(struct zone *zone, int old_mt, int new_mt, long nr)
+{
+	if (old_mt == new_mt)
+		return;
+	if (old_mt == MIGRATE_ISOLATE)
+		__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
+	if (new_mt == MIGRATE_ISOLATE)
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -nr);
+	if (old_mt == MIGRATE_CMA)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -nr);
+	if (new_mt == MIGRATE_CMA)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr);
+}
+
 /*
  * Move the free blocks of the pageblock holding page to migratetype's lists.
  * Returns the free pages moved; *num_movable counts in-use pages that were
@@ -108,13 +128,16 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype, 
 
 		if (PageBuddy(p)) {
 			unsigned int order = buddy_order(p);
+			int old_mt = (int)p->index;
+
 			__move_to_free_list(p, zone, order, migratetype);
+			account_freepages_move(zone, old_mt, migratetype, 1L << order);
 			pfn += 1UL << order;
 			moved += 1 << order;
 		} else if (page_ref_count(p) > 0 && !PageTail(p)) {
 			/* An allocation's head: skip the whole allocation. */
-			unsigned long nr = 1UL << p->alloc_order;
-			if (num_movable && p->index == MIGRATE_MOVABLE)
+			unsigned long nr = 1UL << READ_ONCE(p->alloc_order);
+			if (num_movable && READ_ONCE(p->index) == MIGRATE_MOVABLE)
 				*num_movable += (int)nr;
 			pfn += nr;
 		} else {
@@ -122,6 +145,68 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype, 
 		}
 	}
 	return moved;
+}
+
+/*
+ * Before one pageblock changes type alone, a free block larger than a
+ * pageblock that covers it is cut into pageblock-sized blocks, each left on
+ * the same list; otherwise moving "the block's free pages" would drag its
+ * neighbour's pages along (the kernel's split_free_page does this for
+ * isolation boundaries). zone->lock held.
+ */
+void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn)
+{
+	unsigned long block = pfn & ~(pageblock_nr_pages - 1);
+
+	for (unsigned int order = pageblock_order + 1; order < MAX_ORDER; order++) {
+		unsigned long head = block & ~((1UL << order) - 1);
+		struct page *page = pfn_to_page_fast(head);
+
+		if (head < zone->zone_start_pfn)
+			return;
+		if (!PageBuddy(page) || buddy_order(page) != order)
+			continue;
+		int mt = (int)page->index;
+		__del_page_from_free_list(page, zone, order);
+		for (unsigned long p = head; p < head + (1UL << order); p += pageblock_nr_pages) {
+			struct page *piece = pfn_to_page_fast(p);
+			set_page_links(piece, zone);
+			set_page_flag(piece, PG_buddy);
+			piece->private = pageblock_order;
+			__add_to_free_list(piece, zone, pageblock_order, mt, true);
+		}
+		return;
+	}
+}
+
+/* Take a free block off its list, as an allocation would. zone->lock held. */
+void __take_free_block(struct zone *zone, struct page *page, unsigned int order)
+{
+	int mt = (int)page->index;
+
+	__del_page_from_free_list(page, zone, order);
+	if (mt != MIGRATE_ISOLATE)
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
+	if (mt == MIGRATE_CMA)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
+}
+
+/*
+ * After a pageblock changed type, a free block filling it may now merge
+ * with its neighbour: free it again so __free_one_page can. zone->lock held.
+ */
+void __remerge_pageblock(struct zone *zone, unsigned long pfn)
+{
+	unsigned long start = pfn & ~(pageblock_nr_pages - 1);
+	struct page *page = pfn_to_page_fast(start);
+
+	if (!PageBuddy(page) || buddy_order(page) < pageblock_order || buddy_order(page) >= MAX_ORDER - 1)
+		return;
+	unsigned int order = buddy_order(page);
+	int mt = (int)page->index;
+
+	__take_free_block(zone, page, order);
+	__free_one_page(page, start, zone, order, mt);
 }
 
 static bool can_steal_fallback(unsigned int order, int start_mt)
@@ -247,19 +332,4 @@ do_steal:
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
 	trace_mm_page_alloc_extfrag(zone, page, order, current_order, start_migratetype, fallback_mt);
 	return true;
-}
-
-/* Highatomic reserves arrive with the anti-fragmentation issue. */
-void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned int order)
-{
-	(void)page;
-	(void)zone;
-	(void)order;
-}
-
-bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
-{
-	(void)ac;
-	(void)force;
-	return false;
 }

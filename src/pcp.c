@@ -277,6 +277,10 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			struct page *page = list_last_entry(list, struct page, lru);
 			int mt = (int)page->index;
 
+			/* Its pageblock may have been isolated since it was parked (6.1). */
+			if (unlikely(zone->nr_isolate_pageblock))
+				mt = get_pfnblock_migratetype(zone, page_to_pfn_fast(page));
+
 			list_del(&page->lru);
 			clear_page_flag(page, PG_pcp);
 			count -= nr_pages;
@@ -367,7 +371,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
 
-	page->index = (unsigned long)migratetype;
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
 	set_page_flag(page, PG_pcp);
 	if (cold)
 		list_add_tail(&page->lru, &pcp->lists[pindex]);

@@ -7,6 +7,7 @@
 #ifndef BUDDY_BUDDY_H
 #define BUDDY_BUDDY_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <buddy/gfp.h>
 
@@ -85,6 +86,18 @@ BUDDY_API void buddy_drain_all_pages(void);
 BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0: the kernel formula */
 BUDDY_API int buddy_set_watermark_scale_factor(int factor);
 BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]);
+
+/*
+ * The contiguous memory allocator (BUDDY_CONF cma:SIZE reserves SIZE per node
+ * at the top of its Normal zone; movable allocations use it while it is
+ * free). buddy_cma_alloc takes count physically contiguous pages aligned to
+ * 1 << align_order pages, each with one reference, or returns NULL (reported
+ * on stderr) when no such run is free - in-use pages are not migrated away.
+ * buddy_cma_release gives a run back: false if it is not in a CMA area.
+ * The kernel's cma_alloc/cma_release, for the one area per node.
+ */
+BUDDY_API struct page *buddy_cma_alloc(unsigned long count, unsigned int align_order);
+BUDDY_API bool buddy_cma_release(struct page *pages, unsigned long count);
 
 /* Number of nodes the allocator manages. */
 BUDDY_API int buddy_nr_nodes(void);

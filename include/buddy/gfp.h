@@ -205,6 +205,21 @@ BUDDY_API enum zone_type page_zonenum(const struct page *page);
 BUDDY_API int page_to_nid(const struct page *page);
 BUDDY_API int numa_node_id(void);
 
+/*
+ * Physically contiguous ranges of order-0 pages, one reference each (the
+ * kernel's CONFIG_CONTIG_ALLOC API). alloc_contig_range takes exactly
+ * [start_pfn, end_pfn) - one zone, migratetype MIGRATE_MOVABLE or MIGRATE_CMA,
+ * the pageblocks it touches get that type afterwards - and returns 0, -EBUSY
+ * when a page of the range is in use (nothing changes), or -EINVAL.
+ * alloc_contig_pages finds nr_pages free ones aligned to a multiple of
+ * nr_pages. free_contig_range drops one reference per page.
+ */
+BUDDY_API int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype,
+				 gfp_t gfp_mask);
+BUDDY_API struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp_mask, int nid,
+					  nodemask_t *nodemask);
+BUDDY_API void free_contig_range(unsigned long pfn, unsigned long nr_pages);
+
 /* Zone and migratetype selection, exposed so programs can reason about masks. */
 BUDDY_API enum zone_type gfp_zone(gfp_t flags);
 BUDDY_API int gfpflags_to_migratetype(gfp_t gfp_flags);

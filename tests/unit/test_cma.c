@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * CMA: cma:SIZE turns the top SIZE of each node's Normal zone into
+ * MIGRATE_CMA pageblocks; only movable allocations use them while free;
+ * buddy_cma_alloc takes contiguous runs out of the area, skipping in-use
+ * movable pages it cannot migrate, and fails cleanly when none is left.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "internal.h"
+
+#define CMA_PAGES 2048UL	/* cma:8M */
+#define CONF "arena_size:64M,dma:0,dma32:0,cma:8M"
+
+static struct zone *normal_zone(void)
+{
+	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+}
+
+static unsigned long cma_base(void)
+{
+	return zone_end_pfn(normal_zone()) - CMA_PAGES;
+}
+
+static bool in_cma(struct page *page)
+{
+	return page_to_pfn(page) >= cma_base() && page_to_pfn(page) < cma_base() + CMA_PAGES;
+}
+
+static long free_cma(void)
+{
+	return zone_page_state(normal_zone(), NR_FREE_CMA_PAGES);
+}
+
+static struct {
+	struct page *page;
+	unsigned int order;
+} held[20000];
+static int nheld;
+
+static void hold(struct page *p, unsigned int order)
+{
+	assert_true(nheld < (int)ARRAY_SIZE(held));
+	held[nheld].page = p;
+	held[nheld++].order = order;
+}
+
+static void release_held(void)
+{
+	while (nheld > 0) {
+		nheld--;
+		__free_pages(held[nheld].page, held[nheld].order);
+	}
+}
+
+static void test_cma_area_set_up_at_top_of_normal(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+
+	assert_int_equal(zone->cma_pages, CMA_PAGES);
+	assert_int_equal(free_cma(), CMA_PAGES);
+	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
+		assert_int_equal(get_pfnblock_migratetype(zone, pfn) == MIGRATE_CMA, pfn >= cma_base());
+	/* The free CMA pages merged back into max-order blocks. */
+	assert_int_equal(zone->free_area[MAX_ORDER - 1].nr_free_mt[MIGRATE_CMA], CMA_PAGES / MAX_ORDER_NR_PAGES);
+	test_check_and_exit();
+
+	/* A CMA area larger than the Normal zone is refused. */
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma:0,dma32:0,cma:128M" };
+	stderr_capture_begin();
+	int rc = buddy_init(&cfg);
+	free(stderr_capture_end());
+	assert_int_not_equal(rc, 0);
+	assert_int_equal(buddy_initialized(), 0);
+}
+
+static void test_cma_serves_movable_only(void **state)
+{
+	(void)state;
+	test_init(CONF);
+
+	/* Unmovable and reclaimable requests until they fail: never from CMA. */
+	static const gfp_t others[] = { GFP_KERNEL, GFP_KERNEL | __GFP_RECLAIMABLE, GFP_ATOMIC };
+	for (size_t k = 0; k < ARRAY_SIZE(others); k++) {
+		for (int order = 3; order >= 0; order--) {
+			struct page *p;
+			while ((p = alloc_pages(others[k] | __GFP_NOWARN, (unsigned int)order))) {
+				assert_false(in_cma(p));
+				hold(p, (unsigned int)order);
+			}
+		}
+	}
+	buddy_drain_all_pages();
+	assert_int_equal(free_cma(), CMA_PAGES);
+	assert_consistent();
+
+	/* Movable requests still get memory: from the CMA area. */
+	int from_cma = 0;
+	for (int i = 0; i < 256; i++) {
+		struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+		assert_non_null(p);
+		from_cma += in_cma(p);
+		hold(p, 0);
+	}
+	assert_true(from_cma > 200);
+	assert_true(free_cma() < (long)CMA_PAGES);
+	release_held();
+	test_check_and_exit();
+}
+
+static void test_cma_alloc_and_release(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct page *a = buddy_cma_alloc(1000, 9);
+
+	assert_non_null(a);
+	assert_true(in_cma(a) && in_cma(a + 999));
+	assert_int_equal(page_to_pfn(a) % 512, 0);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(page_count(a + i), 1);
+	memset(page_address(a), 0x5a, 1000 * PAGE_SIZE);
+	buddy_drain_all_pages();
+	assert_int_equal(free_cma(), CMA_PAGES - 1000);
+	assert_consistent();
+
+	/* A second run does not overlap the first. */
+	struct page *b = buddy_cma_alloc(1000, 0);
+	assert_non_null(b);
+	assert_true(page_to_pfn(b) >= page_to_pfn(a) + 1000 || page_to_pfn(b) + 1000 <= page_to_pfn(a));
+	/* 48 pages are left: 100 do not fit. */
+	stderr_capture_begin();
+	struct page *c = buddy_cma_alloc(100, 0);
+	char *msg = stderr_capture_end();
+	assert_null(c);
+	assert_non_null(strstr(msg, "cma_alloc: alloc failed"));
+	free(msg);
+
+	assert_true(buddy_cma_release(a, 1000));
+	assert_true(buddy_cma_release(b, 1000));
+	/* Not CMA memory. */
+	struct page *n = alloc_pages(GFP_KERNEL, 0);
+	assert_false(buddy_cma_release(n, 1));
+	__free_pages(n, 0);
+
+	buddy_drain_all_pages();
+	assert_int_equal(free_cma(), CMA_PAGES);
+	/* The whole area in one run, once it is all free again. */
+	struct page *all = buddy_cma_alloc(CMA_PAGES, 0);
+	assert_non_null(all);
+	assert_int_equal(page_to_pfn(all), cma_base());
+	assert_true(buddy_cma_release(all, CMA_PAGES));
+	test_check_and_exit();
+}
+
+static void test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+
+	/* Fill the rest of the zone, then movable pages land in CMA. */
+	struct page *p;
+	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
+		hold(p, 0);
+	struct page *in_way = NULL;
+	while (!in_way) {
+		p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+		assert_non_null(p);
+		if (in_cma(p))
+			in_way = p;
+		else
+			hold(p, 0);
+	}
+	buddy_drain_all_pages();
+	long free_before = zone_free(ZONE_NORMAL), cma_before = free_cma();
+
+	/* The whole area cannot be had: one page is in use and cannot be moved. */
+	stderr_capture_begin();
+	struct page *all = buddy_cma_alloc(CMA_PAGES, 0);
+	free(stderr_capture_end());
+	assert_null(all);
+	/* Clean rollback: the blocks are CMA again, nothing isolated, counts unchanged. */
+	buddy_drain_all_pages();
+	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	for (unsigned long pfn = cma_base(); pfn < cma_base() + CMA_PAGES; pfn += pageblock_nr_pages)
+		assert_int_equal(get_pfnblock_migratetype(zone, pfn), MIGRATE_CMA);
+	assert_int_equal(zone_free(ZONE_NORMAL), free_before);
+	assert_int_equal(free_cma(), cma_before);
+	assert_consistent();
+
+	/* A smaller run goes around the page in the way. */
+	struct page *run = buddy_cma_alloc(512, 9);
+	assert_non_null(run);
+	assert_true(page_to_pfn(in_way) < page_to_pfn(run) || page_to_pfn(in_way) >= page_to_pfn(run) + 512);
+	assert_true(buddy_cma_release(run, 512));
+
+	/* Once the page is gone, the whole area can be taken. */
+	__free_pages(in_way, 0);
+	all = buddy_cma_alloc(CMA_PAGES, 0);
+	assert_non_null(all);
+	assert_true(buddy_cma_release(all, CMA_PAGES));
+	release_held();
+	test_check_and_exit();
+}
+
+/* One area per node: a second full-area run comes from the other node. */
+static void test_cma_area_per_node(void **state)
+{
+	(void)state;
+	test_init("arena_size:128M,numa_fake:2,dma:0,dma32:0,cma:8M");
+	assert_int_equal(buddy_nr_nodes(), 2);
+	for (int nid = 0; nid < 2; nid++)
+		assert_int_equal(NODE_DATA(nid)->node_zones[ZONE_NORMAL].cma_pages, CMA_PAGES);
+
+	struct page *a = buddy_cma_alloc(CMA_PAGES, 0);
+	struct page *b = buddy_cma_alloc(CMA_PAGES, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_not_equal(page_to_nid(a), page_to_nid(b));
+	stderr_capture_begin();
+	struct page *c = buddy_cma_alloc(1, 0);
+	free(stderr_capture_end());
+	assert_null(c);
+	assert_true(buddy_cma_release(a, CMA_PAGES));
+	assert_true(buddy_cma_release(b, CMA_PAGES));
+	test_check_and_exit();
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	buddy_exit();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_cma_area_set_up_at_top_of_normal, reset),
+		cmocka_unit_test_setup(test_cma_serves_movable_only, reset),
+		cmocka_unit_test_setup(test_cma_alloc_and_release, reset),
+		cmocka_unit_test_setup(test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way, reset),
+		cmocka_unit_test_setup(test_cma_area_per_node, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

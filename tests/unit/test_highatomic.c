@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Highatomic reserves (6.1): a high-order ALLOC_HARDER allocation reserves
+ * its pageblock, up to managed/100 + one pageblock; the reserve serves
+ * later high-order atomic requests first and nothing else; it is given back
+ * (one block kept unless forced) before an allocation fails.
+ */
+#include "test_util.h"
+#include "internal.h"
+
+#define CONF "arena_size:64M,dma:0,dma32:0"
+
+static struct zone *normal_zone(void)
+{
+	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+}
+
+static bool same_block(struct page *a, struct page *b)
+{
+	return page_to_pfn(a) / pageblock_nr_pages == page_to_pfn(b) / pageblock_nr_pages;
+}
+
+static struct alloc_context make_ac(int migratetype)
+{
+	struct alloc_context ac = { 0 };
+
+	ac.zonelist = &NODE_DATA(0)->node_zonelists[ZONELIST_FALLBACK];
+	ac.preferred_zoneref = ac.zonelist->_zonerefs;
+	ac.highest_zoneidx = ZONE_NORMAL;
+	ac.migratetype = migratetype;
+	return ac;
+}
+
+static struct page *held[20000];
+static int nheld;
+
+static void release_held(void)
+{
+	while (nheld > 0)
+		__free_pages(held[--nheld], 0);
+}
+
+/* Allocate movable pages until the zone is just below its low watermark. */
+static void fill_below_low(void)
+{
+	unsigned long low = wmark_pages(normal_zone(), WMARK_LOW);
+
+	nheld = 0;
+	while (zone_free(ZONE_NORMAL) >= (long)low) {
+		held[nheld] = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+		assert_non_null(held[nheld]);
+		nheld++;
+	}
+	assert_true(zone_free(ZONE_NORMAL) > (long)wmark_pages(normal_zone(), WMARK_MIN));
+}
+
+static void test_atomic_high_order_reserves_and_is_served_first(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+
+	/* Above the low mark nothing is reserved: the fast path has no ALLOC_HARDER. */
+	struct page *p = alloc_pages(GFP_ATOMIC, 1);
+	assert_non_null(p);
+	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	__free_pages(p, 1);
+
+	fill_below_low();
+	p = alloc_pages(GFP_ATOMIC, 1);
+	assert_non_null(p);
+	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(get_pageblock_migratetype(p), MIGRATE_HIGHATOMIC);
+	assert_consistent();
+
+	/* The next high-order atomic request is served from the reserve. */
+	struct page *q = alloc_pages(GFP_ATOMIC, 4);
+	assert_non_null(q);
+	assert_true(same_block(p, q));
+	__free_pages(q, 4);
+	__free_pages(p, 1);
+	release_held();
+	test_check_and_exit();
+}
+
+static void test_reserve_not_used_by_ordinary_requests(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+	struct page *r = alloc_pages(GFP_KERNEL, 1);
+
+	assert_non_null(r);
+	/*
+	 * Pages parked on pcp lists keep the type they were parked with (as
+	 * in 6.1): drain around the reservation so that every free page of
+	 * the block is on a HIGHATOMIC list.
+	 */
+	buddy_drain_all_pages();
+	reserve_highatomic_pageblock(r, zone, 1);
+	assert_int_equal(get_pageblock_migratetype(r), MIGRATE_HIGHATOMIC);
+	__free_pages(r, 1);
+	buddy_drain_all_pages();
+
+	static const gfp_t gfps[] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,
+				      GFP_ATOMIC };
+	static struct {
+		struct page *page;
+		unsigned int order;
+	} got[4000];
+	for (int i = 0; i < 4000; i++) {
+		got[i].order = (unsigned int)(i % 4);
+		got[i].page = alloc_pages(gfps[i % 4], got[i].order);
+		assert_non_null(got[i].page);
+		assert_false(same_block(got[i].page, r));
+	}
+	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	for (int i = 0; i < 4000; i++)
+		__free_pages(got[i].page, got[i].order);
+	test_check_and_exit();
+}
+
+static void test_reserve_cap_and_unreserve(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+	unsigned long cap = zone->managed_pages / 100 + pageblock_nr_pages;	/* 675 */
+	struct page *b[3];
+
+	for (int i = 0; i < 3; i++) {
+		b[i] = alloc_pages(GFP_HIGHUSER_MOVABLE, pageblock_order);
+		assert_non_null(b[i]);
+		reserve_highatomic_pageblock(b[i], zone, pageblock_order);
+	}
+	/* 512 < cap lets a second block in; 1024 >= cap stops the third. */
+	assert_true(2 * pageblock_nr_pages >= cap);
+	assert_int_equal(zone->nr_reserved_highatomic, 2 * pageblock_nr_pages);
+	assert_int_equal(get_pageblock_migratetype(b[0]), MIGRATE_HIGHATOMIC);
+	assert_int_equal(get_pageblock_migratetype(b[1]), MIGRATE_HIGHATOMIC);
+	assert_int_equal(get_pageblock_migratetype(b[2]), MIGRATE_MOVABLE);
+	for (int i = 0; i < 3; i++)
+		__free_pages(b[i], pageblock_order);
+	buddy_drain_all_pages();
+	assert_consistent();
+
+	struct alloc_context ac = make_ac(MIGRATE_MOVABLE);
+	long free_before = zone_free(ZONE_NORMAL);
+	assert_true(unreserve_highatomic_pageblock(&ac, false));
+	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_consistent();
+	/* One block is kept unless forced. */
+	assert_false(unreserve_highatomic_pageblock(&ac, false));
+	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_true(unreserve_highatomic_pageblock(&ac, true));
+	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	assert_false(unreserve_highatomic_pageblock(&ac, true));
+	assert_int_equal(get_pageblock_migratetype(b[0]), MIGRATE_MOVABLE);
+	assert_int_equal(get_pageblock_migratetype(b[1]), MIGRATE_MOVABLE);
+	/* The free pages stay free and counted; they merge back into max-order blocks. */
+	assert_int_equal(zone_free(ZONE_NORMAL), free_before);
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		assert_int_equal(zone->free_area[o].nr_free_mt[MIGRATE_HIGHATOMIC], 0);
+	test_check_and_exit();
+}
+
+/* The slow path gives the reserve back before an allocation fails. */
+static void test_unreserved_before_failure(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+	struct page *r = alloc_pages(GFP_KERNEL, 1);
+
+	assert_non_null(r);
+	reserve_highatomic_pageblock(r, zone, 1);
+	__free_pages(r, 1);
+	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+
+	nheld = 0;
+	struct page *p;
+	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
+		held[nheld++] = p;
+	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	assert_int_not_equal(get_pageblock_migratetype(r), MIGRATE_HIGHATOMIC);
+	/* The released block was used before failing. */
+	bool used = false;
+	for (int i = 0; i < nheld && !used; i++)
+		used = same_block(held[i], r);
+	assert_true(used);
+	release_held();
+	test_check_and_exit();
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	buddy_exit();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_atomic_high_order_reserves_and_is_served_first, reset),
+		cmocka_unit_test_setup(test_reserve_not_used_by_ordinary_requests, reset),
+		cmocka_unit_test_setup(test_reserve_cap_and_unreserve, reset),
+		cmocka_unit_test_setup(test_unreserved_before_failure, reset),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
