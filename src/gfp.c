@@ -21,10 +21,7 @@ enum zone_type gfp_zone(gfp_t flags)
 
 int gfpflags_to_migratetype(gfp_t gfp_flags)
 {
-	/* Without grouping everything is one type, as in the kernel. */
-	if (unlikely(buddy.page_group_by_mobility_disabled))
-		return MIGRATE_UNMOVABLE;
-	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	return __gfpflags_to_migratetype(gfp_flags);
 }
 
 /* The 4.12 gfp_to_alloc_flags, minus the cpuset and OOM-victim cases. */

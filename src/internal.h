@@ -519,6 +519,14 @@ HIDDEN void build_all_zonelists(void);
 	 GFP_ZONE_ENTRY(0xC, ZONE_DMA32) | GFP_ZONE_ENTRY(0xD, ZONE_BAD) |                      \
 	 GFP_ZONE_ENTRY(0xE, ZONE_BAD) | GFP_ZONE_ENTRY(0xF, ZONE_BAD))
 
+/* Without grouping everything is one type, as in the kernel. */
+static inline int __gfpflags_to_migratetype(gfp_t gfp_flags)
+{
+	if (unlikely(buddy.page_group_by_mobility_disabled))
+		return MIGRATE_UNMOVABLE;
+	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
 static inline enum zone_type __gfp_zone(gfp_t flags)
 {
 	return (enum zone_type)((GFP_ZONE_TABLE >> ((flags & GFP_ZONEMASK) * GFP_ZONE_TABLE_BITS)) & 0xF);
@@ -649,9 +657,9 @@ static inline int pcp_cpu_id(void)
  *    lock is free, take it" runs as a restartable sequence on this CPU, so no
  *    atomic read-modify-write is needed: the kernel restarts the sequence if
  *    the thread is preempted or migrated inside it. Lockers from other CPUs
- *    (drains, checks) take the lock with an atomic exchange and then fence
- *    that CPU with membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts any
- *    sequence in flight there, so it sees the lock taken.
+ *    (drains, checks) swap the lock from 0 to 2, fence that CPU with
+ *    membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts any sequence in
+ *    flight there, and own the lock if it still reads 2 (pcp_lock_cpu).
  *  - atomic exchange, everywhere else.
  * Either way the holder may migrate afterwards, harmlessly.
  */

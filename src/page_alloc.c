@@ -394,7 +394,7 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	ac->highest_zoneidx = high;
 	ac->zonelist = &pgdat->node_zonelists[list];
 	ac->nodemask = nodemask;
-	ac->migratetype = (int)((gfp_mask & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	ac->migratetype = __gfpflags_to_migratetype(gfp_mask);
 	ac->preferred_zoneref = likely(!nodemask) ? pgdat->first_zoneref[list][high]
 						  : first_zones_zonelist(ac->zonelist, high, nodemask);
 	return true;

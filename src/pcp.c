@@ -55,21 +55,38 @@ static void wait_unlocked(struct buddy_cpu *cpu, int *spins)
 }
 
 /*
- * Take any CPU's lock, from anywhere. With rseq locking, fence that CPU
- * afterwards: a restartable "take it if free" in flight there restarts and
- * sees the lock taken.
+ * Take any CPU's lock, from anywhere: compare-and-swap it from 0 to 2.
+ *
+ * With rseq locking that is not enough on its own: a thread on that CPU may
+ * have read 0 just before our swap and be about to commit its own 1. So we
+ * fence the CPU (membarrier PRIVATE_EXPEDITED_RSEQ): a sequence still in
+ * flight there restarts and will see the lock taken. A sequence that already
+ * committed has overwritten our 2 with its 1 - then that thread owns the
+ * lock, and we wait for it and try again.
  */
 void pcp_lock_cpu(struct buddy_cpu *cpu)
 {
 	int spins = 0;
 
-	while (atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire))
-		wait_unlocked(cpu, &spins);
+	for (;;) {
+		int expected = 0;
+
+		while (!atomic_compare_exchange_weak_explicit(&cpu->lock, &expected, 2, memory_order_acquire,
+							      memory_order_relaxed)) {
+			expected = 0;
+			wait_unlocked(cpu, &spins);
+		}
 #ifdef BUDDY_RSEQ_LOCK
-	if (buddy.pcp_rseq_lock &&
-	    syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu->id))
-		abort();	/* registered at start-up: cannot fail */
+		if (buddy.pcp_rseq_lock) {
+			if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU,
+				    cpu->id))
+				abort();	/* registered at start-up: cannot fail */
+			if (atomic_load_explicit(&cpu->lock, memory_order_acquire) != 2)
+				continue;	/* a local locker committed over us: it owns it */
+		}
 #endif
+		return;
+	}
 }
 
 /* The rseq attempt lost: the lock was busy, or the thread moved. */
