@@ -27,8 +27,14 @@ plot() {
         print line
       }
     }' "$csv" > "$dat" || { echo "plot.sh: no data for $wk/$metric" >&2; return 0; }
-  local ncol
+  local ncol bars line=""
   ncol=$(head -1 "$dat" | wc -w)
+  bars=$ncol
+  # A memset column is the physical limit: drawn as a line over the bars.
+  if [[ $(head -1 "$dat" | awk '{ print $NF }') == memset ]]; then
+    bars=$((ncol - 1))
+    line=", \"$dat\" using (\$0-1):$ncol with linespoints lw 2 pt 7 lc rgb \"black\" title \"memset (limit)\""
+  fi
   gnuplot <<GP
 set terminal pngcairo size 900,480 font ",10"
 set output "$out/$name.png"
@@ -39,11 +45,11 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set key top left horizontal
+set key below horizontal
 set grid ytics
 $( ((log)) && echo 'set logscale y' )
 set yrange [$( ((log)) && echo '*' || echo '0'):*]
-plot for [i=2:$ncol] "$dat" using i:xtic(1) title columnheader(i)
+plot for [i=2:$bars] "$dat" using i:xtic(1) title columnheader(i)$line
 GP
   echo "plot.sh: $out/$name.png"
 }
