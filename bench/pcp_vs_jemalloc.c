@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libbuddy against jemalloc in one process, on the same loops (issue 7's
+ * speed check): order-0 alloc+free pairs, order-0 bulk (allocate 1024, then
+ * free them), both at 1 and 2 threads, and order-3 and order-9 pairs.
+ * jemalloc is asked for the same naturally aligned block,
+ * mallocx(size, MALLOCX_ALIGN(size)), freed with dallocx.
+ *
+ * Each run measures every loop for both allocators, alternating which goes
+ * first; a warm-up run is discarded. Printed: per allocator the median [min,
+ * max] over the runs, and the median of the per-run ratios libbuddy time /
+ * jemalloc time (below 1: libbuddy is faster), next to issue 7's target.
+ *
+ * Usage: pcp_vs_jemalloc [--quick] [--runs N]
+ */
+#define _GNU_SOURCE
+#include <jemalloc/jemalloc.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <buddy/buddy.h>
+#include <buddy/gfp.h>
+
+#include "bench_util.h"
+
+#define MAX_RUNS 31
+#define BULK_N 1024
+
+static inline void sink(void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+static void die(const char *what, unsigned int order)
+{
+	fprintf(stderr, "pcp_vs_jemalloc: %s order-%u allocation failed\n", what, order);
+	exit(1);
+}
+
+static inline void *lb_alloc(unsigned int order)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, order);
+	if (!p)
+		die("libbuddy", order);
+	return p;
+}
+static inline void lb_free(void *p, unsigned int order)
+{
+	__free_pages(p, order);
+}
+static inline void *je_alloc(unsigned int order)
+{
+	size_t size = (size_t)PAGE_SIZE << order;
+	void *p = mallocx(size, MALLOCX_ALIGN(size));
+	if (!p)
+		die("jemalloc", order);
+	return p;
+}
+static inline void je_free(void *p, unsigned int order)
+{
+	(void)order;
+	dallocx(p, 0);
+}
+
+/*
+ * The same loop bodies for both, calling each allocator directly (no function
+ * pointer in the timed path). Each returns nanoseconds for the whole loop.
+ */
+#define DEFINE_LOOPS(pfx)                                                          \
+	static uint64_t pfx##_pair(unsigned int order, long iters)                 \
+	{                                                                          \
+		uint64_t t0 = now_ns();                                            \
+		for (long i = 0; i < iters; i++) {                                 \
+			void *p = pfx##_alloc(order);                              \
+			sink(p);                                                   \
+			pfx##_free(p, order);                                      \
+		}                                                                  \
+		return now_ns() - t0;                                              \
+	}                                                                          \
+	static uint64_t pfx##_bulk(unsigned int order, long cycles)                \
+	{                                                                          \
+		void *v[BULK_N];                                                   \
+		uint64_t t0 = now_ns();                                            \
+		for (long c = 0; c < cycles; c++) {                                \
+			for (int k = 0; k < BULK_N; k++)                           \
+				v[k] = pfx##_alloc(order);                         \
+			for (int k = 0; k < BULK_N; k++)                           \
+				pfx##_free(v[k], order);                           \
+		}                                                                  \
+		return now_ns() - t0;                                              \
+	}
+DEFINE_LOOPS(lb)
+DEFINE_LOOPS(je)
+
+enum which { LB, JE };
+enum kind { PAIR, BULK };
+
+struct job {
+	pthread_t tid;
+	enum which who;
+	enum kind kind;
+	unsigned int order;
+	long count;		/* iterations (pair) or cycles (bulk) */
+	uint64_t start, end;
+};
+
+static pthread_barrier_t barrier;
+
+static uint64_t run_loop(enum which who, enum kind kind, unsigned int order, long count)
+{
+	if (who == LB)
+		return kind == PAIR ? lb_pair(order, count) : lb_bulk(order, count);
+	return kind == PAIR ? je_pair(order, count) : je_bulk(order, count);
+}
+
+static void *job_thread(void *arg)
+{
+	struct job *j = arg;
+
+	pthread_barrier_wait(&barrier);
+	j->start = now_ns();
+	run_loop(j->who, j->kind, j->order, j->count);
+	j->end = now_ns();
+	return NULL;
+}
+
+/* Nanoseconds per block (one alloc plus one free) as each thread sees it. */
+static double measure(enum which who, enum kind kind, unsigned int order, long count, int threads)
+{
+	double per = kind == PAIR ? (double)count : (double)count * BULK_N;
+
+	if (threads == 1)
+		return (double)run_loop(who, kind, order, count) / per;
+
+	struct job j[2];
+	uint64_t first = UINT64_MAX, last = 0;
+
+	pthread_barrier_init(&barrier, NULL, (unsigned int)threads);
+	for (int t = 0; t < threads; t++) {
+		j[t] = (struct job){ .who = who, .kind = kind, .order = order, .count = count };
+		pthread_create(&j[t].tid, NULL, job_thread, &j[t]);
+	}
+	for (int t = 0; t < threads; t++) {
+		pthread_join(j[t].tid, NULL);
+		first = j[t].start < first ? j[t].start : first;
+		last = j[t].end > last ? j[t].end : last;
+	}
+	pthread_barrier_destroy(&barrier);
+	return (double)(last - first) / per;
+}
+
+struct test {
+	const char *name;
+	enum kind kind;
+	unsigned int order;
+	int threads;
+	long count, quick_count;
+	double target;		/* libbuddy/jemalloc time at most this (0: none) */
+	double lb[MAX_RUNS], je[MAX_RUNS], ratio[MAX_RUNS];
+};
+
+static struct test tests[] = {
+	{ "order-0 pair, 1 thread", PAIR, 0, 1, 2000000, 300000, 1.0, { 0 }, { 0 }, { 0 } },
+	{ "order-0 bulk 1024, 1 thread", BULK, 0, 1, 1000, 150, 0.4, { 0 }, { 0 }, { 0 } },
+	{ "order-3 pair, 1 thread", PAIR, 3, 1, 1000000, 150000, 0.3, { 0 }, { 0 }, { 0 } },
+	{ "order-9 pair, 1 thread", PAIR, 9, 1, 300000, 50000, 0.3, { 0 }, { 0 }, { 0 } },
+	{ "order-0 pair, 2 threads", PAIR, 0, 2, 2000000, 300000, 1.0, { 0 }, { 0 }, { 0 } },
+	{ "order-0 bulk 1024, 2 threads", BULK, 0, 2, 1000, 150, 0.4, { 0 }, { 0 }, { 0 } },
+};
+#define NR_TESTS (sizeof(tests) / sizeof(tests[0]))
+
+static double med(const double *src, int n, double *mn, double *mx)
+{
+	double v[MAX_RUNS];
+
+	memcpy(v, src, sizeof(double) * (size_t)n);
+	return median(v, n, mn, mx);
+}
+
+int main(int argc, char **argv)
+{
+	int runs = 7;
+	bool quick = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = true;
+		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "usage: pcp_vs_jemalloc [--quick] [--runs N]\n");
+			return 2;
+		}
+	}
+	if (quick && runs == 7)
+		runs = 5;
+	if (runs < 1 || runs > MAX_RUNS)
+		runs = runs < 1 ? 1 : MAX_RUNS;
+
+	/* 8G of address space, MAP_NORESERVE: nothing is committed until touched. */
+	struct buddy_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.conf = getenv("BUDDY_CONF") && *getenv("BUDDY_CONF") ? getenv("BUDDY_CONF") : "arena_size:8G";
+	int rc = buddy_init(&cfg);
+	if (rc) {
+		fprintf(stderr, "buddy_init: %s\n", strerror(-rc));
+		return 1;
+	}
+
+	char jv[64];
+	snprintf(jv, sizeof(jv), "libbuddy %s, jemalloc %.5s", BENCH_BUDDY_VERSION, JEMALLOC_VERSION);
+	print_machine(stdout, jv);
+	printf("# runs: %d measured (+1 warm-up discarded), allocator order alternating%s\n", runs,
+	       quick ? ", quick loop counts" : "");
+
+	for (int r = -1; r < runs; r++) {
+		for (size_t t = 0; t < NR_TESTS; t++) {
+			struct test *x = &tests[t];
+			long count = quick ? x->quick_count : x->count;
+			double a, b;
+
+			if ((r + (int)t) % 2) {
+				a = measure(LB, x->kind, x->order, count, x->threads);
+				b = measure(JE, x->kind, x->order, count, x->threads);
+			} else {
+				b = measure(JE, x->kind, x->order, count, x->threads);
+				a = measure(LB, x->kind, x->order, count, x->threads);
+			}
+			if (r < 0)
+				continue;	/* warm-up */
+			x->lb[r] = a;
+			x->je[r] = b;
+			x->ratio[r] = a / b;
+		}
+	}
+
+	printf("\n%-30s %22s %22s %8s %7s\n", "loop (ns per alloc+free)", "libbuddy med [min,max]",
+	       "jemalloc med [min,max]", "lb/je", "target");
+	for (size_t t = 0; t < NR_TESTS; t++) {
+		struct test *x = &tests[t];
+		double lmn, lmx, jmn, jmx, rmn, rmx;
+		double l = med(x->lb, runs, &lmn, &lmx), j = med(x->je, runs, &jmn, &jmx);
+		double q = med(x->ratio, runs, &rmn, &rmx);
+
+		printf("%-30s %6.1f [%5.1f,%6.1f] %6.1f [%5.1f,%6.1f] %8.2f %s%5.2f %s\n", x->name, l, lmn, lmx, j, jmn,
+		       jmx, q, "<=", x->target, q <= x->target ? "met" : "MISSED");
+	}
+
+	/* Scaling: 2-thread throughput over 1-thread, from the per-run times. */
+	printf("\n%-30s %10s %10s %7s\n", "scaling (2-thread / 1-thread)", "libbuddy", "jemalloc", "target");
+	static const struct {
+		const char *name;
+		int one, two;
+	} sc[] = { { "order-0 pair throughput", 0, 4 }, { "order-0 bulk throughput", 1, 5 } };
+	for (size_t s = 0; s < sizeof(sc) / sizeof(sc[0]); s++) {
+		double l[MAX_RUNS], j[MAX_RUNS];
+		for (int r = 0; r < runs; r++) {
+			l[r] = 2.0 * tests[sc[s].one].lb[r] / tests[sc[s].two].lb[r];
+			j[r] = 2.0 * tests[sc[s].one].je[r] / tests[sc[s].two].je[r];
+		}
+		double lm = med(l, runs, NULL, NULL), jm = med(j, runs, NULL, NULL);
+		printf("%-30s %9.2fx %9.2fx %s%4.1fx %s\n", sc[s].name, lm, jm, ">=", 1.8, lm >= 1.8 ? "met" : "MISSED");
+	}
+	printf("\nratio = median over runs of (libbuddy ns / jemalloc ns) in the same run; below 1 libbuddy is faster.\n");
+	buddy_exit();
+	return 0;
+}
