@@ -760,8 +760,26 @@ HIDDEN void count_vm_events(enum vm_event_item item, unsigned long n);	/* takes 
  * counted either always this way or never, or updates could be lost.
  */
 HIDDEN void count_vm_events_nolock(enum vm_event_item item, unsigned long n);
-HIDDEN void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
-			    unsigned int order);	/* cpu->lock held */
+/*
+ * The kernel's zone_statistics plus the pgalloc count: NUMA hit or miss on
+ * the zone that served, foreign on the preferred zone, local or other by the
+ * calling CPU's node. One count per allocation, pgalloc in pages.
+ */
+static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
+				   unsigned int order)
+{
+	int c = cpu->id;
+	unsigned long *ev = zone->per_cpu_pageset[c].vm_numa_event;
+
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
+	if (likely(zone->node == preferred->node)) {
+		ev[NUMA_HIT]++;
+	} else {
+		ev[NUMA_MISS]++;
+		preferred->per_cpu_pageset[c].vm_numa_event[NUMA_FOREIGN]++;
+	}
+	ev[zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER]++;
+}
 HIDDEN unsigned long sum_vm_event(enum vm_event_item item);
 HIDDEN unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item);
 HIDDEN unsigned long global_numa_event_state(enum numa_stat_item item);

@@ -412,9 +412,11 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 		count_vm_events(PGALLOC_FAIL, 1);
 		return NULL;
 	}
-	buddy_ensure_init();
-	if (unlikely(!buddy.initialized))
-		return NULL;
+	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire))) {
+		buddy_lazy_init();
+		if (!buddy_initialized())
+			return NULL;	/* buddy_lazy_init said why on stderr */
+	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
 		if (__gfp_zone(gfp_mask) == ZONE_BAD)
 			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",

@@ -87,26 +87,6 @@ void count_vm_events_nolock(enum vm_event_item item, unsigned long n)
 	atomic_fetch_add_explicit(&buddy.cpus[pcp_cpu_id()].vm_events[item], n, memory_order_relaxed);
 }
 
-/*
- * The kernel's zone_statistics plus the pgalloc count: NUMA hit or miss on
- * the zone that served, foreign on the preferred zone, local or other by the
- * calling CPU's node. One count per allocation, pgalloc in pages.
- */
-void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone, unsigned int order)
-{
-	int c = cpu->id;
-	unsigned long *ev = zone->per_cpu_pageset[c].vm_numa_event;
-
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	if (likely(zone->node == preferred->node)) {
-		ev[NUMA_HIT]++;
-	} else {
-		ev[NUMA_MISS]++;
-		preferred->per_cpu_pageset[c].vm_numa_event[NUMA_FOREIGN]++;
-	}
-	ev[zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER]++;
-}
-
 unsigned long sum_vm_event(enum vm_event_item item)
 {
 	unsigned long sum = 0;
