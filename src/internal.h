@@ -414,6 +414,8 @@ HIDDEN void build_all_zonelists(void);
 #define ALLOC_KSWAPD		0x800
 
 HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
+HIDDEN unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags);
+HIDDEN unsigned int __gfp_pfmemalloc_flags(gfp_t gfp_mask);
 
 struct alloc_context;
 
