@@ -236,8 +236,14 @@ do_steal:
 	page = __get_page_from_free_area(zone, (unsigned)current_order, fallback_mt);
 	if (!page)
 		return false;
+	/*
+	 * Not count_vm_events(): rmqueue_bulk gets here holding this CPU's pcp
+	 * lock, which that would take again (self-deadlock). Every writer of
+	 * this counter adds atomically, so no lock is needed.
+	 */
 	if (current_order < pageblock_order)
-		count_vm_events(EXTFRAG_EVENTS, 1);
+		atomic_fetch_add_explicit(&buddy.cpus[pcp_cpu_id()].vm_events[EXTFRAG_EVENTS], 1,
+					  memory_order_relaxed);
 	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
 	return true;
 }
