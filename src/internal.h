@@ -257,9 +257,10 @@ static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, 
 	long v = atomic_load_explicit(&z->vm_stat[i], memory_order_relaxed);
 	atomic_store_explicit(&z->vm_stat[i], v + delta, memory_order_relaxed);
 }
+/* Racy by design: the tunable setters rewrite the marks under running allocators. */
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
-	return z->_watermark[w];
+	return READ_ONCE(z->_watermark[w]);
 }
 
 /* zonelists: node-ordered, each node's zones from the highest down. */
