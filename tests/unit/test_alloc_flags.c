@@ -265,6 +265,53 @@ static void test_lowmem_reserve_off(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * With HighMem and Movable populated (layout and values of
+ * test_watermark.c's test_highmem_and_movable), GFP_HIGHUSER_MOVABLE
+ * (classzone MOVABLE) uses Movable first and leaves each zone
+ * min + lowmem_reserve[MOVABLE]: Movable 32, HighMem 32 + 0, Normal
+ * 128 + 128 = 256, DMA32 73 + 44 = 117, DMA 18 + 60 = 78. A request with
+ * a lower classzone meets smaller reserves and digs further: GFP_HIGHUSER
+ * (classzone HIGHMEM; HighMem is at its min) takes Normal to 128 + 64 = 192,
+ * DMA32 to 73 + 36 = 109, DMA to 18 + 52 = 70; GFP_KERNEL (classzone NORMAL)
+ * then Normal to 128, DMA32 to 73 + 28 = 101, DMA to 18 + 44 = 62. Neither
+ * touches Movable.
+ */
+static void test_movable_and_highmem_pressure(void **state)
+{
+	(void)state;
+	struct page_stack s = { 0 };
+
+	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
+	struct page *first = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	assert_int_equal(page_zonenum(first), ZONE_MOVABLE);
+	push(&s, first);
+	alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s);
+	assert_int_equal(free_after_drain(0, ZONE_MOVABLE), 32);
+	assert_int_equal(free_after_drain(0, ZONE_HIGHMEM), 32);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 256);
+	assert_int_equal(free_after_drain(0, ZONE_DMA32), 117);
+	assert_int_equal(free_after_drain(0, ZONE_DMA), 78);
+	size_t mark = s.nr;
+	assert_int_equal(alloc_until_fail(GFP_HIGHUSER, &s), (256 - 192) + (117 - 109) + (78 - 70));
+	for (size_t i = mark; i < s.nr; i++)
+		assert_true(page_zonenum(s.pages[i]) <= ZONE_NORMAL);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 192);
+	assert_int_equal(free_after_drain(0, ZONE_DMA32), 109);
+	assert_int_equal(free_after_drain(0, ZONE_DMA), 70);
+	mark = s.nr;
+	assert_int_equal(alloc_until_fail(GFP_KERNEL, &s), (192 - 128) + (109 - 101) + (70 - 62));
+	for (size_t i = mark; i < s.nr; i++)
+		assert_true(page_zonenum(s.pages[i]) <= ZONE_NORMAL);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 128);
+	assert_int_equal(free_after_drain(0, ZONE_DMA32), 101);
+	assert_int_equal(free_after_drain(0, ZONE_DMA), 62);
+	assert_int_equal(free_after_drain(0, ZONE_MOVABLE), 32);
+	assert_int_equal(free_after_drain(0, ZONE_HIGHMEM), 32);
+	free_all(&s);
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_fast_path_low_then_min),
 		cmocka_unit_test(test_lowmem_reserve_protection),
 		cmocka_unit_test(test_lowmem_reserve_off),
+		cmocka_unit_test(test_movable_and_highmem_pressure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

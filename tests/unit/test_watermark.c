@@ -53,8 +53,9 @@ static void assert_managed(int nid, unsigned long dma, unsigned long dma32, unsi
 	assert_int_equal(zone_of(nid, ZONE_DMA)->managed_pages, dma);
 	assert_int_equal(zone_of(nid, ZONE_DMA32)->managed_pages, dma32);
 	assert_int_equal(zone_of(nid, ZONE_NORMAL)->managed_pages, normal);
-	assert_int_equal(zone_of(nid, ZONE_HIGHMEM)->managed_pages, 0);
-	assert_int_equal(zone_of(nid, ZONE_MOVABLE)->managed_pages, 0);
+	/* HighMem and Movable: whatever remains of the node's pages. */
+	assert_int_equal(zone_of(nid, ZONE_HIGHMEM)->managed_pages + zone_of(nid, ZONE_MOVABLE)->managed_pages,
+			 buddy.pages_per_node - dma - dma32 - normal);
 }
 
 /* The zoneinfo-like table the note quotes, from the live zones. */
@@ -160,6 +161,42 @@ static void test_tunables_from_conf(void **state)
 	assert_protection(0, ZONE_DMA, 0, 32, 120, 120, 120);
 	assert_protection(0, ZONE_DMA32, 0, 0, 176, 176, 176);
 	assert_protection(0, ZONE_NORMAL, 0, 0, 0, 0, 0);
+	test_check_and_exit();
+}
+
+/*
+ * HighMem and Movable populated: arena 64M, dma 4M, dma32 16M, highmem 8M,
+ * movable 8M -> DMA 1024, DMA32 4096, Normal 16384 - 9216 = 7168, HighMem
+ * 2048, Movable 2048 pages. lowmem (DMA..Normal) 12288 pages = 49152 kB:
+ * min_free_kbytes = int_sqrt(786432) = 886, pages_min = 221, shared over the
+ * 12288 non-highmem, non-movable pages:
+ *   DMA     221*1024/12288 = 18,  delta max(4, 1)   -> 18 / 22 / 26
+ *   DMA32   221*4096/12288 = 73,  delta max(18, 4)  -> 73 / 91 / 109
+ *   Normal  221*7168/12288 = 128, delta max(32, 7)  -> 128 / 160 / 192
+ *   HighMem tmp = 221*2048/12288 = 36 but min = clamp(2048/1024, 32, 128) = 32;
+ *           delta max(36/4 = 9, 2) = 9              -> 32 / 41 / 50
+ *   Movable the same                                -> 32 / 41 / 50
+ * protection (256 256 32 0 0):
+ *   DMA    (0, 4096/256 = 16, 11264/256 = 44, 13312/256 = 52, 15360/256 = 60)
+ *   DMA32  (0, 0, 7168/256 = 28, 9216/256 = 36, 11264/256 = 44)
+ *   Normal (0, 0, 0, 2048/32 = 64, 4096/32 = 128); HighMem ratio 0: all 0
+ */
+static void test_highmem_and_movable(void **state)
+{
+	(void)state;
+	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
+	assert_managed(0, 1024, 4096, 7168);
+	assert_int_equal(buddy.min_free_kbytes, 886);
+	assert_marks(0, ZONE_DMA, 18, 22, 26);
+	assert_marks(0, ZONE_DMA32, 73, 91, 109);
+	assert_marks(0, ZONE_NORMAL, 128, 160, 192);
+	assert_marks(0, ZONE_HIGHMEM, 32, 41, 50);
+	assert_marks(0, ZONE_MOVABLE, 32, 41, 50);
+	assert_protection(0, ZONE_DMA, 0, 16, 44, 52, 60);
+	assert_protection(0, ZONE_DMA32, 0, 0, 28, 36, 44);
+	assert_protection(0, ZONE_NORMAL, 0, 0, 0, 64, 128);
+	assert_protection(0, ZONE_HIGHMEM, 0, 0, 0, 0, 0);
+	assert_protection(0, ZONE_MOVABLE, 0, 0, 0, 0, 0);
 	test_check_and_exit();
 }
 
@@ -465,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_default_1g),
 		cmocka_unit_test(test_default_16g),
 		cmocka_unit_test(test_tunables_from_conf),
+		cmocka_unit_test(test_highmem_and_movable),
 		cmocka_unit_test(test_setters_recompute),
 		cmocka_unit_test(test_setters_every_node),
 		cmocka_unit_test(test_matches_real_zoneinfo),
