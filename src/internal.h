@@ -347,9 +347,10 @@ static inline void __mod_zone_page_state(struct zone *z, enum zone_stat_item i, 
 	long v = atomic_load_explicit(&z->vm_stat[i], memory_order_relaxed);
 	atomic_store_explicit(&z->vm_stat[i], v + delta, memory_order_relaxed);
 }
+/* Racy by design: the tunable setters rewrite the marks under running allocators. */
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
-	return z->_watermark[w];
+	return READ_ONCE(z->_watermark[w]);
 }
 
 /* zonelists: node-ordered, each node's zones from the highest down. */
@@ -546,6 +547,8 @@ static inline enum zone_type __gfp_zone(gfp_t flags)
 #define ALLOC_KSWAPD		0x800
 
 HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
+HIDDEN unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags);
+HIDDEN unsigned int __gfp_pfmemalloc_flags(gfp_t gfp_mask);
 
 struct alloc_context;
 

@@ -358,17 +358,27 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
 
 /*
  * Until reclaim and compaction exist, the slow path is: retry at the min
- * mark with the mask's own privileges, then drain the per-CPU lists and give
- * back highatomic reserves, and retry once more.
+ * mark with the mask's own privileges; then, if the mask may ignore the
+ * watermarks (__GFP_MEMALLOC without __GFP_NOMEMALLOC), retry without them,
+ * as the kernel does after waking kswapd; then drain the per-CPU lists and
+ * give back highatomic reserves, and retry once more.
  */
 static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
+	unsigned int reserve_flags;
 	struct page *page;
 
 	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 	if (page)
 		return page;
+	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
+	if (reserve_flags) {
+		alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, reserve_flags);
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+		if (page)
+			return page;
+	}
 	buddy_drain_all_pages();
 	unreserve_highatomic_pageblock(ac, false);
 	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
@@ -430,9 +440,8 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 	if (unlikely(!ac.preferred_zoneref->zone))
 		page = NULL;
 	else {
-		/* Movable requests may use CMA from the fast path on (6.1 gfp_to_alloc_flags_cma). */
-		unsigned int alloc_flags = ALLOC_WMARK_LOW | (ac.migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0);
-		page = get_page_from_freelist(gfp_mask, order, alloc_flags, &ac);
+		page = get_page_from_freelist(gfp_mask, order,
+					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}

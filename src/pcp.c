@@ -220,7 +220,8 @@ void setup_zone_pageset(struct zone *zone)
 /* Recompute batch and high after a watermark or tunable change. */
 void zone_pcp_update(struct zone *zone)
 {
-	int batch = zone_batchsize(zone);
+	/* 6.1 zone_set_pageset_high_and_batch: zones under 4096 pages get batch 0 from the formula. */
+	int batch = zone_batchsize(zone) > 0 ? zone_batchsize(zone) : 1;
 	int high = zone_highsize(zone, batch);
 
 	for (int c = 0; c < buddy.nr_cpu_ids; c++) {

@@ -38,20 +38,20 @@ static unsigned long int_sqrt(unsigned long x)
 
 /*
  * 6.1 calculate_min_free_kbytes: sqrt(16 * lowmem_kbytes) clamped to
- * [128, 262144], lowmem being the managed pages of zones up to NORMAL minus
- * their high marks (zero before the first setup).
+ * [128, 262144], lowmem_kbytes being what nr_free_buffer_pages() counts - the
+ * managed pages of the zones up to NORMAL, on every node, less each zone's
+ * high mark. The kernel computes it at boot, before any mark is set, so the
+ * high marks count as zero; so do we, every time, so that restoring the
+ * default (buddy_set_min_free_kbytes(0)) gives back the start-up value.
  */
 unsigned long default_min_free_kbytes(void)
 {
 	unsigned long lowmem_pages = 0;
 
-	for_each_zone(zone) {
-		if (zone->idx > ZONE_NORMAL)
-			continue;
-		unsigned long high = zone->_watermark[WMARK_HIGH];
-		if (zone->managed_pages > high)
-			lowmem_pages += zone->managed_pages - high;
-	}
+	for_each_zone(zone)
+		if (zone->idx <= ZONE_NORMAL)
+			lowmem_pages += zone->managed_pages;
+
 	unsigned long kb = int_sqrt(lowmem_pages * (PAGE_SIZE >> 10) * 16);
 	if (kb < 128)
 		kb = 128;
@@ -160,48 +160,72 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 				   zone_page_state(z, NR_FREE_PAGES));
 }
 
-static void recompute_zone_limits(void)
+/*
+ * Writers of the tunables are serialised, as the kernel's sysctl handlers are
+ * by setup_per_zone_wmarks' lock; allocators read the marks racily
+ * (READ_ONCE) and see either the old or the new value of each.
+ */
+static pthread_mutex_t tunables_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int begin_tunable_write(void)
+{
+	buddy_ensure_init();
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_acquire))
+		return -ENODEV;
+	pthread_mutex_lock(&tunables_lock);
+	return 0;
+}
+
+/* Every zone of every node, then the pcp limits that follow the low mark. */
+static void end_tunable_write(void)
 {
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
 	for_each_zone(zone)
 		if (zone->spanned_pages)
 			zone_pcp_update(zone);
+	pthread_mutex_unlock(&tunables_lock);
 }
 
-/* Like writing vm.min_free_kbytes: 0 restores the formula's value. */
+/* Like writing vm.min_free_kbytes; 0 (our extension) restores the formula's value. */
 int buddy_set_min_free_kbytes(int kbytes)
 {
 	if (kbytes < 0)
 		return -EINVAL;
-	buddy_ensure_init();
+	if (begin_tunable_write())
+		return -ENODEV;
 	buddy.settings.min_free_kbytes = kbytes;
 	buddy.min_free_kbytes = kbytes ? (unsigned long)kbytes : default_min_free_kbytes();
-	recompute_zone_limits();
+	end_tunable_write();
 	return 0;
 }
 
-/* Like writing vm.watermark_scale_factor (1..3000). */
+/* Like writing vm.watermark_scale_factor (1..3000, the 6.1 range). */
 int buddy_set_watermark_scale_factor(int factor)
 {
 	if (factor < 1 || factor > 3000)
 		return -EINVAL;
-	buddy_ensure_init();
+	if (begin_tunable_write())
+		return -ENODEV;
+	buddy.settings.watermark_scale_factor = factor;
 	buddy.watermark_scale_factor = factor;
-	recompute_zone_limits();
+	end_tunable_write();
 	return 0;
 }
 
 /* Like writing vm.lowmem_reserve_ratio: one ratio per zone, 0 = no reserve. */
 int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES])
 {
+	if (!ratio)
+		return -EINVAL;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		if (ratio[i] < 0)
 			return -EINVAL;
-	buddy_ensure_init();
+	if (begin_tunable_write())
+		return -ENODEV;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		buddy.settings.lowmem_reserve_ratio[i] = ratio[i];
-	recompute_zone_limits();
+	end_tunable_write();
 	return 0;
 }
 

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Zonelists, ordered as the kernel orders them (node order, the default since
- * 4.14): the node's own zones from the highest down, then every other node's
- * zones, nodes sorted by numa distance (ties by node id). The NOFALLBACK list
- * (__GFP_THISNODE) holds only the node's own zones.
+ * Zonelists, ordered as the kernel orders them (node order, the only order
+ * since 4.14): the node's own zones from the highest down, then every other
+ * node's zones, nearest node first by numa distance. Between nodes at the
+ * same distance the kernel's find_next_best_node "prefers the next node": a
+ * node numbered below the local one is penalised, so for node k ties go
+ * k+1, k+2, ..., then 0, 1, ..., k-1, spreading the fallback pressure instead
+ * of piling every node onto node 0. (The kernel also weighs its per-node
+ * load counter and prefers nodes without CPUs; we keep only the penalty, a
+ * deterministic rule.) The NOFALLBACK list (__GFP_THISNODE) holds only the
+ * node's own zones.
  */
 #include <string.h>
 
@@ -22,7 +28,21 @@ static int add_node_zones(struct zonelist *zl, int pos, pg_data_t *pgdat)
 	return pos;
 }
 
-/* Nodes by distance from nid; a stable sort keeps lower ids first on ties. */
+/* Does node a come before node b in nid's fallback order? */
+static bool node_closer(int nid, int a, int b)
+{
+	int da = buddy.node_distance[nid][a], db = buddy.node_distance[nid][b];
+
+	if (a == nid || b == nid)
+		return a == nid;
+	if (da != db)
+		return da < db;
+	if ((a < nid) != (b < nid))
+		return b < nid;
+	return a < b;
+}
+
+/* Nodes in nid's fallback order, nid itself first (insertion sort, n <= 64). */
 static void nodes_by_distance(int nid, int order[MAX_NUMNODES])
 {
 	int n = buddy.nr_node_ids;
@@ -31,7 +51,7 @@ static void nodes_by_distance(int nid, int order[MAX_NUMNODES])
 		order[i] = i;
 	for (int i = 1; i < n; i++) {
 		int v = order[i], j = i;
-		while (j > 0 && buddy.node_distance[nid][order[j - 1]] > buddy.node_distance[nid][v]) {
+		while (j > 0 && node_closer(nid, v, order[j - 1])) {
 			order[j] = order[j - 1];
 			j--;
 		}

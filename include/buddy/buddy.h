@@ -81,7 +81,8 @@ BUDDY_API void buddy_drain_all_pages(void);
 
 /*
  * Run-time tunables, like writing the vm.* sysctls: each recomputes every
- * zone's watermarks, lowmem reserves and pcp high limits. 0 or -EINVAL.
+ * zone's watermarks, lowmem reserves and pcp high limits. 0, -EINVAL, or
+ * -ENODEV when the allocator cannot be initialised.
  */
 BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0: the kernel formula */
 BUDDY_API int buddy_set_watermark_scale_factor(int factor);
