@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh clang
 jobs=$(nproc)
+mkdir -p build && rm -f build/*.ctest.log
 status=0
 
 run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
@@ -23,7 +24,7 @@ run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
     return
   fi
   echo "=== $name tests"
-  if ! (cd "build/$name" && ctest --output-on-failure -j"$jobs" "${ct[@]}"); then
+  if ! (cd "build/$name" && ctest --output-on-failure -j"$jobs" "${ct[@]}") | tee "build/$name.ctest.log"; then
     status=1
   fi
 }
@@ -34,5 +35,8 @@ run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_SANI
   -DBUDDY_BUILD_EXAMPLES=OFF
 run clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release
 
-if ((status)); then echo "SOME TEST RUNS FAILED"; else echo "all test runs passed"; fi
+# One closing line over all four runs: "tests: N passed, N failed".
+read -r total failed < <(cat build/*.ctest.log | awk '/tests failed out of/ {f += $4; t += $NF} END {print t + 0, f + 0}')
+((status)) && echo "SOME TEST RUNS FAILED"
+echo "tests: $((total - failed)) passed, $failed failed"
 exit $status
