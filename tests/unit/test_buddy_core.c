@@ -326,14 +326,7 @@ static void test_small_fallback_under_pcp_refill(void **state)
 }
 
 /* A failed test must not leave the allocator initialised for the next. */
-static int exit_allocator(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
-#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+#define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
 {

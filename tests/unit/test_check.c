@@ -192,14 +192,7 @@ static void test_catches_bad_pageblock_type(void **state)
 	finish(page);
 }
 
-static int exit_allocator(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
-#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+#define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
 {

@@ -231,21 +231,14 @@ static void test_cma_area_per_node(void **state)
 	test_check_and_exit();
 }
 
-static int reset(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_cma_area_set_up_at_top_of_normal, reset),
-		cmocka_unit_test_setup(test_cma_serves_movable_only, reset),
-		cmocka_unit_test_setup(test_cma_alloc_and_release, reset),
-		cmocka_unit_test_setup(test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way, reset),
-		cmocka_unit_test_setup(test_cma_area_per_node, reset),
+		cmocka_unit_test_setup(test_cma_area_set_up_at_top_of_normal, test_teardown_exit),
+		cmocka_unit_test_setup(test_cma_serves_movable_only, test_teardown_exit),
+		cmocka_unit_test_setup(test_cma_alloc_and_release, test_teardown_exit),
+		cmocka_unit_test_setup(test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way, test_teardown_exit),
+		cmocka_unit_test_setup(test_cma_area_per_node, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,23 +227,16 @@ static void test_contig_range_must_lie_in_one_zone(void **state)
 	test_check_and_exit();
 }
 
-static int reset(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_isolated_free_pages_cannot_be_allocated, reset),
-		cmocka_unit_test_setup(test_pages_freed_into_isolated_blocks_stay_isolated, reset),
-		cmocka_unit_test_setup(test_isolation_refused_by_unmovable_page, reset),
-		cmocka_unit_test_setup(test_alloc_contig_range_success, reset),
-		cmocka_unit_test_setup(test_alloc_contig_range_busy_rolls_back, reset),
-		cmocka_unit_test_setup(test_alloc_contig_pages, reset),
-		cmocka_unit_test_setup(test_contig_range_must_lie_in_one_zone, reset),
+		cmocka_unit_test_setup(test_isolated_free_pages_cannot_be_allocated, test_teardown_exit),
+		cmocka_unit_test_setup(test_pages_freed_into_isolated_blocks_stay_isolated, test_teardown_exit),
+		cmocka_unit_test_setup(test_isolation_refused_by_unmovable_page, test_teardown_exit),
+		cmocka_unit_test_setup(test_alloc_contig_range_success, test_teardown_exit),
+		cmocka_unit_test_setup(test_alloc_contig_range_busy_rolls_back, test_teardown_exit),
+		cmocka_unit_test_setup(test_alloc_contig_pages, test_teardown_exit),
+		cmocka_unit_test_setup(test_contig_range_must_lie_in_one_zone, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -272,21 +272,14 @@ static void test_claim_always_without_grouping(void **state)
 }
 
 /* A failed test leaves the allocator up: start each from nothing. */
-static int reset(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_fallback_table_order, reset),
-		cmocka_unit_test_setup(test_fallback_largest_order_first, reset),
-		cmocka_unit_test_setup(test_movable_takes_smallest_when_it_cannot_steal, reset),
-		cmocka_unit_test_setup(test_claim_rule, reset),
-		cmocka_unit_test_setup(test_claim_always_without_grouping, reset),
+		cmocka_unit_test_setup(test_fallback_table_order, test_teardown_exit),
+		cmocka_unit_test_setup(test_fallback_largest_order_first, test_teardown_exit),
+		cmocka_unit_test_setup(test_movable_takes_smallest_when_it_cannot_steal, test_teardown_exit),
+		cmocka_unit_test_setup(test_claim_rule, test_teardown_exit),
+		cmocka_unit_test_setup(test_claim_always_without_grouping, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

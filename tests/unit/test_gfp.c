@@ -316,14 +316,7 @@ static void test_node_fallback(void **state)
 	test_check_and_exit();
 }
 
-static int exit_allocator(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
-#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+#define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
 {

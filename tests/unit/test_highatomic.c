@@ -192,20 +192,13 @@ static void test_unreserved_before_failure(void **state)
 	test_check_and_exit();
 }
 
-static int reset(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_atomic_high_order_reserves_and_is_served_first, reset),
-		cmocka_unit_test_setup(test_reserve_not_used_by_ordinary_requests, reset),
-		cmocka_unit_test_setup(test_reserve_cap_and_unreserve, reset),
-		cmocka_unit_test_setup(test_unreserved_before_failure, reset),
+		cmocka_unit_test_setup(test_atomic_high_order_reserves_and_is_served_first, test_teardown_exit),
+		cmocka_unit_test_setup(test_reserve_not_used_by_ordinary_requests, test_teardown_exit),
+		cmocka_unit_test_setup(test_reserve_cap_and_unreserve, test_teardown_exit),
+		cmocka_unit_test_setup(test_unreserved_before_failure, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

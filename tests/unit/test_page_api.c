@@ -357,14 +357,7 @@ static void test_pcp_bounded_in_small_zones(void **state)
 	test_check_and_exit();
 }
 
-static int exit_allocator(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
-#define T(fn) cmocka_unit_test_teardown(fn, exit_allocator)
+#define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
 {

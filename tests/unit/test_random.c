@@ -194,17 +194,10 @@ static void test_random_alloc_free(void **state)
 	test_check_and_exit();
 }
 
-static int exit_allocator(void **state)
-{
-	(void)state;
-	buddy_exit();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_random_alloc_free, exit_allocator),
+		cmocka_unit_test_teardown(test_random_alloc_free, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

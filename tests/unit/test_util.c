@@ -74,3 +74,10 @@ long zone_free(enum zone_type zone)
 {
 	return buddy_zone_free_pages(0, zone);
 }
+
+int test_teardown_exit(void **state)
+{
+	(void)state;
+	buddy_exit();
+	return 0;
+}

@@ -16,6 +16,9 @@
 void test_init(const char *conf);
 /* Drain the pcp lists, assert buddy_check() == 0, then buddy_exit(). */
 void test_check_and_exit(void);
+/* cmocka setup/teardown: make sure no allocator is left from a failed test. */
+int test_teardown_exit(void **state);
+
 /* Assert buddy_check() == 0 without draining. */
 void assert_consistent(void);
 
