@@ -48,8 +48,14 @@ static bool node_has_memory(int nid)
 	return false;
 }
 
-/* /proc/buddyinfo: free blocks per order, populated zones only. */
-void dump_buddyinfo(buddy_write_cb *cb, void *opaque)
+/*
+ * The kernel's walk_zones_in_node for the one-line-per-zone views: every
+ * populated zone, its free counts snapshotted under zone->lock, the
+ * "Node N, zone NAME " prefix, then the view's columns and a newline.
+ */
+typedef void (*zone_columns_fn)(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap);
+
+static void walk_populated_zones(buddy_write_cb *cb, void *opaque, zone_columns_fn columns)
 {
 	for_each_node(nid) {
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
@@ -60,11 +66,22 @@ void dump_buddyinfo(buddy_write_cb *cb, void *opaque)
 				continue;
 			snapshot_free_area(zone, &snap);
 			dump_printf(cb, opaque, "Node %d, zone %8s ", nid, zone->name);
-			for (int o = 0; o < MAX_ORDER; o++)
-				dump_printf(cb, opaque, "%6lu ", snap.nr_free[o]);
+			columns(cb, opaque, &snap);
 			cb(opaque, "\n");
 		}
 	}
+}
+
+static void buddyinfo_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
+{
+	for (int o = 0; o < MAX_ORDER; o++)
+		dump_printf(cb, opaque, "%6lu ", snap->nr_free[o]);
+}
+
+/* /proc/buddyinfo: free blocks per order, populated zones only. */
+void dump_buddyinfo(buddy_write_cb *cb, void *opaque)
+{
+	walk_populated_zones(cb, opaque, buddyinfo_columns);
 }
 
 /* ------------------------------------------------------------ pagetypeinfo */
@@ -359,43 +376,38 @@ int unusable_free_index(struct zone *zone, unsigned int order)
  * zone. 6.18 pads the fragmentation index to two digits before the point
  * ("%2d.%03d"), the unusable index not.
  */
-static void dump_index(buddy_write_cb *cb, void *opaque, bool extfrag)
+static void extfrag_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
 {
-	for_each_node(nid) {
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
-			struct free_snapshot snap;
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		struct contig_page_info info;
+		int index;
 
-			if (!populated_zone(zone))
-				continue;
-			snapshot_free_area(zone, &snap);
-			dump_printf(cb, opaque, "Node %d, zone %8s ", nid, zone->name);
-			for (unsigned int o = 0; o < MAX_ORDER; o++) {
-				struct contig_page_info info;
-				int index;
+		fill_contig_page_info(snap, o, &info);
+		index = __fragmentation_index(o, &info);
+		dump_printf(cb, opaque, "%2d.%03d ", index / 1000, index % 1000);
+	}
+}
 
-				fill_contig_page_info(&snap, o, &info);
-				if (extfrag) {
-					index = __fragmentation_index(o, &info);
-					dump_printf(cb, opaque, "%2d.%03d ", index / 1000, index % 1000);
-				} else {
-					index = __unusable_free_index(o, &info);
-					dump_printf(cb, opaque, "%d.%03d ", index / 1000, index % 1000);
-				}
-			}
-			cb(opaque, "\n");
-		}
+static void unusable_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
+{
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		struct contig_page_info info;
+		int index;
+
+		fill_contig_page_info(snap, o, &info);
+		index = __unusable_free_index(o, &info);
+		dump_printf(cb, opaque, "%d.%03d ", index / 1000, index % 1000);
 	}
 }
 
 void dump_extfrag_index(buddy_write_cb *cb, void *opaque)
 {
-	dump_index(cb, opaque, true);
+	walk_populated_zones(cb, opaque, extfrag_columns);
 }
 
 void dump_unusable_index(buddy_write_cb *cb, void *opaque)
 {
-	dump_index(cb, opaque, false);
+	walk_populated_zones(cb, opaque, unusable_columns);
 }
 
 struct view {
