@@ -75,5 +75,9 @@ int main(void)
 	rc = buddy_check();
 	printf("\nbuddy_check: %s\n", rc ? "INCONSISTENT" : "consistent");
 	/* No buddy_exit(): BUDDY_CONF=stats_print:VIEWS dumps those views at exit. */
+	const char *conf = getenv("BUDDY_CONF");
+	if (conf && strstr(conf, "stats_print:"))
+		printf("\n== at exit, BUDDY_CONF=%s prints its views on stderr:\n", conf);
+	fflush(stdout);
 	return rc ? 1 : 0;
 }
