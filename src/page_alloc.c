@@ -255,7 +255,7 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
-static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
+static __attribute__((noinline)) struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
 				  int migratetype)
 {
 	struct page *page = NULL;
@@ -363,7 +363,7 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
  * as the kernel does after waking kswapd; then drain the per-CPU lists and
  * give back highatomic reserves, and retry once more.
  */
-static struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
+static __attribute__((noinline, cold)) struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
 	unsigned int reserve_flags;
@@ -441,7 +441,7 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 		page = NULL;
 	else {
 		page = get_page_from_freelist(gfp_mask, order,
-					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
+					      ALLOC_WMARK_LOW | (ac.migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0), &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}
@@ -536,10 +536,18 @@ static bool free_page_problem(struct page *page, unsigned int order, char *why, 
  * reported and the call ignored, as the kernel's bad_page() does: the page
  * stays allocated, so nothing is corrupted and a correct free still works.
  */
+/* Out of line, so the fast path below needs no stack buffer. */
+static __attribute__((noinline, cold)) void report_bad_free(struct page *page, unsigned int order)
+{
+	char why[128];
+
+	if (free_page_problem(page, order, why, sizeof(why)))
+		bad_page(page, page_to_pfn_fast(page), why);
+}
+
 static inline void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
 	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
-	char why[128];
 
 	if (unlikely(!valid_page_pointer(page))) {
 		bad_address(page, "__free_pages: not a page descriptor of the arena");
@@ -565,8 +573,7 @@ static inline void free_pages_checked(struct page *page, unsigned int order, boo
 			atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
 		}
 	}
-	if (free_page_problem(page, order, why, sizeof(why)))
-		bad_page(page, page_to_pfn_fast(page), why);
+	report_bad_free(page, order);
 }
 
 void __free_pages(struct page *page, unsigned int order)

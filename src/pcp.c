@@ -245,7 +245,7 @@ void free_zone_pageset(struct zone *zone)
  * Take count blocks of this order from the buddy lists onto a pcp list, in
  * one zone->lock hold. Returns how many it got.
  */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+static __attribute__((noinline)) int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
 			int migratetype, unsigned int alloc_flags)
 {
 	int i;
@@ -272,7 +272,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
  * Return count pages to the buddy lists, round-robin over the non-empty lists
  * starting after pindex, each from its cold end. cpu->lock held.
  */
-static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
+static __attribute__((noinline)) void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
 {
 	if (count > pcp->count)
 		count = pcp->count;
@@ -339,7 +339,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 				  : list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
-	pcp->free_factor >>= 1;
+	if (unlikely(pcp->free_factor))
+		pcp->free_factor >>= 1;
 	zone_statistics(cpu, preferred_zone, zone, order);
 	pcp_unlock_cpu(cpu);
 	return page;
