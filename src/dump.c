@@ -376,28 +376,28 @@ int unusable_free_index(struct zone *zone, unsigned int order)
  * zone. 6.18 pads the fragmentation index to two digits before the point
  * ("%2d.%03d"), the unusable index not.
  */
-static void extfrag_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
+static void index_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap,
+			  int (*index_of)(unsigned int order, const struct contig_page_info *info),
+			  const char *fmt)
 {
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		struct contig_page_info info;
 		int index;
 
 		fill_contig_page_info(snap, o, &info);
-		index = __fragmentation_index(o, &info);
-		dump_printf(cb, opaque, "%2d.%03d ", index / 1000, index % 1000);
+		index = index_of(o, &info);
+		dump_printf(cb, opaque, fmt, index / 1000, index % 1000);
 	}
+}
+
+static void extfrag_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
+{
+	index_columns(cb, opaque, snap, __fragmentation_index, "%2d.%03d ");
 }
 
 static void unusable_columns(buddy_write_cb *cb, void *opaque, const struct free_snapshot *snap)
 {
-	for (unsigned int o = 0; o < MAX_ORDER; o++) {
-		struct contig_page_info info;
-		int index;
-
-		fill_contig_page_info(snap, o, &info);
-		index = __unusable_free_index(o, &info);
-		dump_printf(cb, opaque, "%d.%03d ", index / 1000, index % 1000);
-	}
+	index_columns(cb, opaque, snap, __unusable_free_index, "%d.%03d ");
 }
 
 void dump_extfrag_index(buddy_write_cb *cb, void *opaque)
