@@ -351,26 +351,6 @@ static int __unusable_free_index(unsigned int order, const struct contig_page_in
 	return (int)((info->free_pages - (info->free_blocks_suitable << order)) * 1000 / info->free_pages);
 }
 
-int fragmentation_index(struct zone *zone, unsigned int order)
-{
-	struct free_snapshot snap;
-	struct contig_page_info info;
-
-	snapshot_free_area(zone, &snap);
-	fill_contig_page_info(&snap, order, &info);
-	return __fragmentation_index(order, &info);
-}
-
-int unusable_free_index(struct zone *zone, unsigned int order)
-{
-	struct free_snapshot snap;
-	struct contig_page_info info;
-
-	snapshot_free_area(zone, &snap);
-	fill_contig_page_info(&snap, order, &info);
-	return __unusable_free_index(order, &info);
-}
-
 /*
  * debugfs extfrag/{extfrag_index,unusable_index}: one line per populated
  * zone. 6.18 pads the fragmentation index to two digits before the point

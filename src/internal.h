@@ -826,8 +826,6 @@ HIDDEN void dump_pagetypeinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_zoneinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_extfrag_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_unusable_index(buddy_write_cb *cb, void *opaque);
-HIDDEN int fragmentation_index(struct zone *zone, unsigned int order);
-HIDDEN int unusable_free_index(struct zone *zone, unsigned int order);
 HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */
