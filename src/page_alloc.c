@@ -255,8 +255,8 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
-static __attribute__((noinline)) struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
-				  int migratetype)
+static __attribute__((noinline)) struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
+							    unsigned int alloc_flags, int migratetype)
 {
 	struct page *page = NULL;
 
@@ -363,7 +363,8 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
  * as the kernel does after waking kswapd; then drain the per-CPU lists and
  * give back highatomic reserves, and retry once more.
  */
-static __attribute__((noinline, cold)) struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
+static __attribute__((noinline, cold)) struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
+									  struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
 	unsigned int reserve_flags;
