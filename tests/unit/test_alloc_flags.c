@@ -22,30 +22,6 @@
 
 #include "internal.h"
 
-struct page_stack {
-	struct page **pages;
-	size_t nr, cap;
-};
-
-static void push(struct page_stack *s, struct page *p)
-{
-	if (s->nr == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4096;
-		s->pages = realloc(s->pages, s->cap * sizeof(*s->pages));
-		assert_non_null(s->pages);
-	}
-	s->pages[s->nr++] = p;
-}
-
-static void free_all(struct page_stack *s)
-{
-	for (size_t i = 0; i < s->nr; i++)
-		__free_pages(s->pages[i], 0);
-	free(s->pages);
-	s->pages = NULL;
-	s->nr = s->cap = 0;
-}
-
 /* Order-0 allocations until failure; returns how many succeeded. */
 static size_t alloc_until_fail(gfp_t gfp, struct page_stack *s)
 {
@@ -53,7 +29,7 @@ static size_t alloc_until_fail(gfp_t gfp, struct page_stack *s)
 	struct page *p;
 
 	while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
-		push(s, p);
+		page_stack_push(s, p);
 		n++;
 	}
 	return n;
@@ -134,7 +110,7 @@ static void test_depth_per_mask(void **state)
 		if (left != cases[i].left)
 			fail_msg("mask %#x stopped with %ld pages free, expected %ld", cases[i].gfp, left, cases[i].left);
 		assert_int_equal(n, 16384 - cases[i].left);
-		free_all(&s);
+		page_stack_free_all(&s);
 		assert_int_equal(free_after_drain(0, ZONE_NORMAL), 16384);
 		test_check_and_exit();
 	}
@@ -156,7 +132,7 @@ static void test_depths_in_sequence(void **state)
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 96);
 	assert_int_equal(alloc_until_fail(GFP_KERNEL | __GFP_MEMALLOC, &s), 96);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 0);
-	free_all(&s);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -187,7 +163,7 @@ static void test_fast_path_low_then_min(void **state)
 	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL) {
 		enum zone_type z = page_zonenum(p);
 
-		push(&s, p);
+		page_stack_push(&s, p);
 		buddy_drain_all_pages();
 		if (runs && run_zone[runs - 1] == z) {
 			run_len[runs - 1]++;
@@ -205,7 +181,7 @@ static void test_fast_path_low_then_min(void **state)
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 108);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 76);
-	free_all(&s);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -244,7 +220,7 @@ static void test_lowmem_reserve_protection(void **state)
 		assert_int_equal(page_zonenum(s.pages[i]), ZONE_DMA);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 16);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
-	free_all(&s);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -261,7 +237,7 @@ static void test_lowmem_reserve_off(void **state)
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 64);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 16);
-	free_all(&s);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -285,7 +261,7 @@ static void test_movable_and_highmem_pressure(void **state)
 	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
 	struct page *first = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
 	assert_int_equal(page_zonenum(first), ZONE_MOVABLE);
-	push(&s, first);
+	page_stack_push(&s, first);
 	alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s);
 	assert_int_equal(free_after_drain(0, ZONE_MOVABLE), 32);
 	assert_int_equal(free_after_drain(0, ZONE_HIGHMEM), 32);
@@ -308,7 +284,7 @@ static void test_movable_and_highmem_pressure(void **state)
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 62);
 	assert_int_equal(free_after_drain(0, ZONE_MOVABLE), 32);
 	assert_int_equal(free_after_drain(0, ZONE_HIGHMEM), 32);
-	free_all(&s);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 

@@ -81,3 +81,22 @@ int test_teardown_exit(void **state)
 	buddy_exit();
 	return 0;
 }
+
+void page_stack_push(struct page_stack *s, struct page *p)
+{
+	if (s->nr == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 4096;
+		s->pages = realloc(s->pages, s->cap * sizeof(*s->pages));
+		assert_non_null(s->pages);
+	}
+	s->pages[s->nr++] = p;
+}
+
+void page_stack_free_all(struct page_stack *s)
+{
+	for (size_t i = 0; i < s->nr; i++)
+		__free_pages(s->pages[i], 0);
+	free(s->pages);
+	s->pages = NULL;
+	s->nr = s->cap = 0;
+}

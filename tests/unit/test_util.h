@@ -29,4 +29,12 @@ char *stderr_capture_end(void);
 /* Free pages of a zone on node 0, from the buddy lists' point of view. */
 long zone_free(enum zone_type zone);
 
+/* A growable stack of order-0 pages, for "allocate until it fails" tests. */
+struct page_stack {
+	struct page **pages;
+	size_t nr, cap;
+};
+void page_stack_push(struct page_stack *s, struct page *p);
+void page_stack_free_all(struct page_stack *s);	/* frees every page (order 0) and the stack */
+
 #endif

@@ -21,37 +21,13 @@
 
 static const int order3[3][3] = { { 0, 2, 1 }, { 1, 2, 0 }, { 2, 1, 0 } };
 
-struct page_stack {
-	struct page **pages;
-	size_t nr, cap;
-};
-
-static void push(struct page_stack *s, struct page *p)
-{
-	if (s->nr == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4096;
-		s->pages = realloc(s->pages, s->cap * sizeof(*s->pages));
-		assert_non_null(s->pages);
-	}
-	s->pages[s->nr++] = p;
-}
-
-static void free_all(struct page_stack *s)
-{
-	for (size_t i = 0; i < s->nr; i++)
-		__free_pages(s->pages[i], 0);
-	free(s->pages);
-	s->pages = NULL;
-	s->nr = s->cap = 0;
-}
-
 static size_t alloc_node_until_fail(int nid, gfp_t gfp, nodemask_t *mask, struct page_stack *s)
 {
 	size_t n = 0;
 	struct page *p;
 
 	while ((p = __alloc_pages_nodemask(gfp | __GFP_NOWARN, 0, nid, mask)) != NULL) {
-		push(s, p);
+		page_stack_push(s, p);
 		n++;
 	}
 	return n;
@@ -127,13 +103,13 @@ static void test_fallback_follows_distance(void **state)
 	struct page *p = alloc_pages_node(0, GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(page_to_nid(p), 2);
-	push(&s, p);
+	page_stack_push(&s, p);
 	alloc_node_until_fail(2, GFP_KERNEL | __GFP_THISNODE, NULL, &s);
 	p = alloc_pages_node(0, GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(page_to_nid(p), 1);
-	push(&s, p);
-	free_all(&s);
+	page_stack_push(&s, p);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -167,8 +143,8 @@ static void test_thisnode_fails_when_node_full(void **state)
 	struct page *p = alloc_pages_node(1, GFP_KERNEL, 0);
 	assert_non_null(p);
 	assert_int_equal(page_to_nid(p), 2);
-	push(&s, p);
-	free_all(&s);
+	page_stack_push(&s, p);
+	page_stack_free_all(&s);
 	test_check_and_exit();
 }
 
@@ -193,7 +169,7 @@ static void test_nodemask_restricts_walk(void **state)
 		assert_int_equal(page_to_nid(s.pages[i]), 1);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 5120);
 	assert_int_equal(free_after_drain(2, ZONE_NORMAL), 5120);
-	free_all(&s);
+	page_stack_free_all(&s);
 
 	/*
 	 * Mask {1, 2} from node 0: node 2 (distance 20) first, then node 1 (30);
@@ -215,7 +191,7 @@ static void test_nodemask_restricts_walk(void **state)
 	assert_int_equal(n, on[1] + on[2]);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 5120);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 1024);
-	free_all(&s);
+	page_stack_free_all(&s);
 
 	/* An empty mask, or __GFP_THISNODE with the node outside the mask: nothing. */
 	assert_null(__alloc_pages_nodemask(GFP_KERNEL | __GFP_NOWARN, 0, 0, &none));
