@@ -629,11 +629,37 @@ HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned i
 				int migratetype);
 HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
 		   int migratetype);
-HIDDEN bool pcp_allowed_order(unsigned int order);
+/* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
+}
 
 /* ------------------------------------------------------- pcp.c */
 
 HIDDEN int pcp_index(unsigned int order, int migratetype);
+
+/* The list of a (migratetype, order) pair: orders 0..3, then pageblock_order. */
+static inline int order_to_pindex(int migratetype, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		order = PAGE_ALLOC_COSTLY_ORDER + 1;	/* pageblock_order */
+	return (int)order * MIGRATE_PCPTYPES + migratetype;
+}
+
+/* Take a block off a non-empty pcp list: the hot end, or the cold one. cpu->lock held. */
+static inline struct page *__pcp_take(struct per_cpu_pages *pcp, struct list_head *list,
+				      unsigned int order, gfp_t gfp)
+{
+	struct page *page = (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru)
+					       : list_first_entry(list, struct page, lru);
+
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	if (unlikely(pcp->free_factor))
+		pcp->free_factor >>= 1;	/* allocations undo the drain escalation (6.1) */
+	return page;
+}
 HIDDEN int pcp_nr_cpu_ids(void);
 HIDDEN int pcp_cpu_id_slow(void);
 HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* any CPU's lock; spins, then yields */

@@ -215,11 +215,6 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 /* ------------------------------------------------------------ allocation */
 
 /* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
-bool pcp_allowed_order(unsigned int order)
-{
-	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
-}
-
 static void prep_compound_page(struct page *page, struct zone *zone, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
@@ -237,7 +232,8 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 }
 
 /* The page leaves the allocator: it is now the caller's, with one reference. */
-void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp, int migratetype)
+static inline __attribute__((always_inline)) void __prep_new_page(struct page *page, struct zone *zone,
+								 unsigned int order, gfp_t gfp, int migratetype)
 {
 	if (unlikely(page_ref_count(page) != 0))
 		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
@@ -252,6 +248,11 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 		memset(addr, 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, zone, order);
+}
+
+void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp, int migratetype)
+{
+	__prep_new_page(page, zone, order, gfp, migratetype);
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
@@ -411,6 +412,43 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	return true;
 }
 
+/*
+ * The common case in one pass: a pcp order from the local node, no nodemask.
+ * It does exactly what get_page_from_freelist would do with the zonelist's
+ * first zone when that zone meets its low watermark and this CPU's list has a
+ * block - reading the CPU once, for both the node and the lock. Anything else
+ * returns NULL and the full path runs from the start.
+ */
+static inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigned int order)
+{
+	enum zone_type high = __gfp_zone(gfp_mask);
+	int migratetype = __gfpflags_to_migratetype(gfp_mask);
+	unsigned int alloc_flags = ALLOC_WMARK_LOW | (migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0);
+	struct buddy_cpu *cpu;
+	struct zone *zone;
+	struct page *page = NULL;
+
+	if (unlikely(high == ZONE_BAD))
+		return NULL;
+	cpu = pcp_lock_this_cpu();
+	/* __GFP_THISNODE's list starts with the same zone: the node's own highest. */
+	zone = NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
+	if (likely(zone) && zone->node == cpu->node &&
+	    likely(zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))) {
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
+		struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
+
+		if (likely(!list_empty(list))) {
+			page = __pcp_take(pcp, list, order, gfp_mask);
+			zone_statistics(cpu, zone, zone, order);
+		}
+	}
+	pcp_unlock_cpu(cpu);
+	if (likely(page))
+		__prep_new_page(page, zone, order, gfp_mask, migratetype);
+	return page;
+}
+
 struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
 				    nodemask_t *nodemask)
 {
@@ -427,6 +465,13 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 		buddy_lazy_init();
 		if (!buddy_initialized())
 			return NULL;	/* buddy_lazy_init said why on stderr */
+	}
+	if (likely(pcp_allowed_order(order) && preferred_nid == NUMA_NO_NODE && !nodemask)) {
+		page = alloc_pages_pcp_fast(gfp_mask, order);
+		if (likely(page)) {
+			trace_mm_page_alloc(page, order, gfp_mask, page->index);
+			return page;
+		}
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
 		if (__gfp_zone(gfp_mask) == ZONE_BAD)
@@ -499,7 +544,7 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 }
 
 /* The last reference is gone: give the block back. */
-static void free_the_page(struct page *page, unsigned int order, bool cold)
+static inline __attribute__((always_inline)) void free_the_page(struct page *page, unsigned int order, bool cold)
 {
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
@@ -556,24 +601,30 @@ static inline void free_pages_checked(struct page *page, unsigned int order, boo
 	}
 	if (likely(page->alloc_order == order && !(page_flags(page) & not_allocated))) {
 		int refs = page_ref_count(page);
+		bool last;
+
 		/*
 		 * The sole owner needs no atomic decrement: nobody else holds a
 		 * reference that could race with this one.
 		 */
 		if (likely(refs == 1)) {
 			set_page_count(page, 0);
-			free_the_page(page, order, cold);
-			return;
-		}
-		if (refs > 1) {
+			last = true;
+		} else if (refs > 1) {
 			int old = atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel);
-			if (old == 1)
-				free_the_page(page, order, cold);
-			if (old >= 1)
-				return;
-			atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
+			if (unlikely(old < 1)) {	/* freed meanwhile by someone else: undo, report */
+				atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
+				goto bad;
+			}
+			last = old == 1;
+		} else {
+			goto bad;
 		}
+		if (last)
+			free_the_page(page, order, cold);
+		return;
 	}
+bad:
 	report_bad_free(page, order);
 }
 

@@ -140,13 +140,6 @@ void count_vm_events(enum vm_event_item item, unsigned long n)
 
 /* ------------------------------------------------------------ sizing */
 
-static inline int order_to_pindex(int migratetype, unsigned int order)
-{
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		order = PAGE_ALLOC_COSTLY_ORDER + 1;	/* pageblock_order */
-	return (int)order * MIGRATE_PCPTYPES + migratetype;
-}
-
 static inline unsigned int pindex_to_order(int pindex)
 {
 	unsigned int order = (unsigned int)pindex / MIGRATE_PCPTYPES;
@@ -335,12 +328,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		pcp->count += got << order;
 		__count_vm_events(cpu, PCP_REFILL, 1);
 	}
-	page = (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru)
-				  : list_first_entry(list, struct page, lru);
-	list_del(&page->lru);
-	pcp->count -= 1 << order;
-	if (unlikely(pcp->free_factor))
-		pcp->free_factor >>= 1;
+	page = __pcp_take(pcp, list, order, gfp);
 	zone_statistics(cpu, preferred_zone, zone, order);
 	pcp_unlock_cpu(cpu);
 	return page;
