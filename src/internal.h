@@ -136,7 +136,8 @@ struct page {
 	unsigned long index;		/* free: migratetype of the list it is on; in use: the request's */
 	atomic_int _refcount;		/* 0 while free */
 	unsigned int alloc_order;	/* head page: order it was allocated with */
-	unsigned long _unused[2];	/* pad to 64 bytes: pfn <-> page is a shift */
+	struct zone *zone;		/* in use: page_zone() without decoding flags */
+	unsigned long _unused;		/* pad to 64 bytes: pfn <-> page is a shift */
 };
 
 enum pageflags {
@@ -479,15 +480,19 @@ static inline int pfn_to_nid(unsigned long pfn)
 	return (int)(pfn / buddy.pages_per_node);
 }
 HIDDEN struct zone *pfn_to_zone(unsigned long pfn);	/* NULL outside zones */
+/*
+ * The zone of an allocated page. The zone and node also live in the top bits
+ * of flags, as in the kernel; set_page_links caches the pointer beside them
+ * so the free path does not decode them.
+ */
 static inline struct zone *page_zone(const struct page *p)
 {
-	unsigned long f = page_flags(p);
-	return &NODE_DATA((f >> NODES_PGSHIFT) & NODEID_MASK)
-			->node_zones[(f >> ZONES_PGSHIFT) & ZONEID_MASK];
+	return p->zone;
 }
-static inline void set_page_links(struct page *p, const struct zone *z)
+static inline void set_page_links(struct page *p, struct zone *z)
 {
 	set_page_flags(p, ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT));
+	p->zone = z;
 }
 
 /* ------------------------------------------------------- numa.c */
