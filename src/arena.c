@@ -11,6 +11,7 @@
  * put on a free list only when the allocator first needs one (the kernel's
  * deferred struct page init, done on demand instead of by a kthread).
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,21 @@ static int plan_zones(unsigned long node_pages, unsigned long sizes[MAX_NR_ZONES
 	return 0;
 }
 
+/*
+ * zone->lock is held for a few list operations at a time, like the kernel's
+ * spinlock: an adaptive mutex spins briefly before sleeping, so two CPUs
+ * refilling and draining their lists do not bounce through futex sleeps.
+ */
+static void init_zone_lock(pthread_mutex_t *lock)
+{
+	pthread_mutexattr_t attr;
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+}
+
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem", "Movable" };
 
 static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, unsigned long pages)
@@ -86,7 +102,7 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	zone->spanned_pages = pages;
 	zone->present_pages = pages;
 	zone->managed_pages = pages;
-	pthread_mutex_init(&zone->lock, NULL);
+	init_zone_lock(&zone->lock);
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			INIT_LIST_HEAD(&zone->free_area[o].free_list[t]);
