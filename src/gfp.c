@@ -50,14 +50,6 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
 	return gfp_to_alloc_flags_cma(gfp_mask, alloc_flags);
 }
 
-/* 6.1 gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
-unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags)
-{
-	if (gfpflags_to_migratetype(gfp_mask) == MIGRATE_MOVABLE)
-		alloc_flags |= ALLOC_CMA;
-	return alloc_flags;
-}
-
 /*
  * May this request ignore the watermarks altogether (4.14+
  * __gfp_pfmemalloc_flags)? __GFP_NOMEMALLOC always wins over __GFP_MEMALLOC.

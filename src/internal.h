@@ -552,7 +552,13 @@ static inline enum zone_type __gfp_zone(gfp_t flags)
 #define ALLOC_KSWAPD		0x800
 
 HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
-HIDDEN unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags);
+/* 6.1 gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
+static inline unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags)
+{
+	if (__gfpflags_to_migratetype(gfp_mask) == MIGRATE_MOVABLE)
+		alloc_flags |= ALLOC_CMA;
+	return alloc_flags;
+}
 HIDDEN unsigned int __gfp_pfmemalloc_flags(gfp_t gfp_mask);
 
 struct alloc_context;
@@ -641,8 +647,6 @@ static inline bool pcp_allowed_order(unsigned int order)
 }
 
 /* ------------------------------------------------------- pcp.c */
-
-HIDDEN int pcp_index(unsigned int order, int migratetype);
 
 /* The list of a (migratetype, order) pair: orders 0..3, then pageblock_order. */
 static inline int order_to_pindex(int migratetype, unsigned int order)

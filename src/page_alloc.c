@@ -423,7 +423,7 @@ static inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigned int ord
 {
 	enum zone_type high = __gfp_zone(gfp_mask);
 	int migratetype = __gfpflags_to_migratetype(gfp_mask);
-	unsigned int alloc_flags = ALLOC_WMARK_LOW | (migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0);
+	unsigned int alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
 	struct buddy_cpu *cpu;
 	struct zone *zone;
 	struct page *page = NULL;
@@ -487,7 +487,7 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 		page = NULL;
 	else {
 		page = get_page_from_freelist(gfp_mask, order,
-					      ALLOC_WMARK_LOW | (ac.migratetype == MIGRATE_MOVABLE ? ALLOC_CMA : 0), &ac);
+					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}

@@ -146,11 +146,6 @@ static inline unsigned int pindex_to_order(int pindex)
 	return order > PAGE_ALLOC_COSTLY_ORDER ? pageblock_order : order;
 }
 
-int pcp_index(unsigned int order, int migratetype)
-{
-	return order_to_pindex(migratetype, order);
-}
-
 static unsigned long rounddown_pow_of_two(unsigned long n)
 {
 	return 1UL << (63 - __builtin_clzl(n));

@@ -96,16 +96,16 @@ static void test_refill_takes_one_batch_in_one_go(void **state)
 	/* One refill of batch pages left the buddy lists; one of them was handed out. */
 	assert_int_equal(free_before - zone_free(ZONE_NORMAL), pcp->batch);
 	assert_int_equal(pcp->count, pcp->batch - 1);
-	assert_int_equal(list_len(&pcp->lists[pcp_index(0, MIGRATE_UNMOVABLE)]), pcp->batch - 1);
+	assert_int_equal(list_len(&pcp->lists[order_to_pindex(MIGRATE_UNMOVABLE, 0)]), pcp->batch - 1);
 
 	/* order 3: max(batch >> 3, 2) blocks */
 	struct page *big = alloc_pages(GFP_KERNEL, 3);
 	int blocks = pcp->batch >> 3 < 2 ? 2 : pcp->batch >> 3;
-	assert_int_equal(list_len(&pcp->lists[pcp_index(3, MIGRATE_UNMOVABLE)]), blocks - 1);
+	assert_int_equal(list_len(&pcp->lists[order_to_pindex(MIGRATE_UNMOVABLE, 3)]), blocks - 1);
 
 	/* order 9 has its own list too (pageblock order, as in 6.1) */
 	struct page *huge = alloc_pages(GFP_HIGHUSER_MOVABLE, pageblock_order);
-	assert_int_equal(list_len(&pcp->lists[pcp_index(pageblock_order, MIGRATE_MOVABLE)]), 1);
+	assert_int_equal(list_len(&pcp->lists[order_to_pindex(MIGRATE_MOVABLE, pageblock_order)]), 1);
 	assert_consistent();
 
 	__free_pages(page, 0);
