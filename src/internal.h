@@ -47,9 +47,11 @@ void __asan_poison_memory_region(void const volatile *addr, size_t size);
 void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #define poison_pages(addr, size) __asan_poison_memory_region((addr), (size))
 #define unpoison_pages(addr, size) __asan_unpoison_memory_region((addr), (size))
+#define PAGE_POISONING 1
 #else
 #define poison_pages(addr, size) ((void)(addr), (void)(size))
 #define unpoison_pages(addr, size) ((void)(addr), (void)(size))
+#define PAGE_POISONING 0
 #endif
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -315,6 +317,7 @@ struct zone {
 	const char *name;
 	int node;
 	enum zone_type idx;
+	unsigned long page_links;	/* the zone and node bits of page->flags */
 
 	/* Written under lock. */
 	pthread_mutex_t lock __attribute__((aligned(CACHELINE)));
@@ -414,6 +417,14 @@ struct buddy_cpu {
 	atomic_int lock;
 	int node;
 	int id;				/* index in buddy.cpus and per_cpu_pageset */
+	/*
+	 * For each highest zone type, the zone a local allocation starts from
+	 * (the first zone of this CPU's node's zonelist), or NULL when that zone
+	 * is on another node. Set once by build_all_zonelists, so the fast path
+	 * finds its zone in the cache line it already holds for the lock.
+	 * Indexed by gfp_zone(): the extra entry, ZONE_BAD, stays NULL.
+	 */
+	struct zone *local_zone[MAX_NR_ZONES + 1];
 	atomic_ulong vm_events[NR_VM_EVENT_ITEMS];
 } __attribute__((aligned(CACHELINE)));
 
@@ -489,9 +500,13 @@ static inline struct zone *page_zone(const struct page *p)
 {
 	return p->zone;
 }
+static inline unsigned long zone_page_links(const struct zone *z)
+{
+	return ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT);
+}
 static inline void set_page_links(struct page *p, struct zone *z)
 {
-	set_page_flags(p, ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT));
+	set_page_flags(p, z->page_links);
 	p->zone = z;
 }
 
@@ -569,9 +584,20 @@ struct alloc_context;
 #define PB_migrate_skip 3
 #define NR_PAGEBLOCK_BITS 4
 
+#define BLOCKS_PER_WORD (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)
+#define MIGRATETYPE_MASK ((1UL << PB_migratetype_bits) - 1)
+
+/* Inline: the free path reads it for every page. */
+static inline int get_pfnblock_migratetype(const struct zone *zone, unsigned long pfn)
+{
+	unsigned long block = (pfn - zone->zone_start_pfn) >> pageblock_order;
+	unsigned int shift = (unsigned int)(block % BLOCKS_PER_WORD) * NR_PAGEBLOCK_BITS;
+	unsigned long word = __atomic_load_n(&zone->pageblock_flags[block / BLOCKS_PER_WORD], __ATOMIC_RELAXED);
+
+	return (int)((word >> shift) & MIGRATETYPE_MASK);
+}
 HIDDEN int get_pageblock_migratetype(const struct page *page);
 HIDDEN void set_pageblock_migratetype(struct page *page, int migratetype);
-HIDDEN int get_pfnblock_migratetype(const struct zone *zone, unsigned long pfn);
 HIDDEN void set_pfnblock_migratetype(struct zone *zone, unsigned long pfn, int mt);
 HIDDEN unsigned long *alloc_pageblock_flags(unsigned long spanned_pages);
 HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
@@ -770,6 +796,45 @@ static inline struct buddy_cpu *pcp_lock_this_cpu(void)
 	return cpu;
 }
 
+/*
+ * One attempt at the current CPU's lock, for the fast paths: NULL when it is
+ * busy, when the rseq sequence was interrupted, or before initialisation -
+ * the caller then takes the full path, which waits. The rseq variant is
+ * also NULL in atomic mode; it never calls out, so the fast paths built on
+ * it stay leaf functions.
+ */
+static inline struct buddy_cpu *pcp_trylock_this_cpu_rseq(void)
+{
+#ifdef BUDDY_RSEQ_LOCK
+	if (likely(buddy.pcp_rseq_lock)) {
+		struct rseq *rs = rseq_area();
+		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+		if (likely(cpu < (unsigned int)buddy.nr_cpu_ids) &&
+		    likely(rseq_trylock(rs, &buddy.cpus[cpu].lock, cpu) == 0))
+			return &buddy.cpus[cpu];
+	}
+#endif
+	return NULL;
+}
+
+/* The same in either locking mode; the atomic one may call sched_getcpu(). */
+static inline struct buddy_cpu *pcp_trylock_this_cpu(void)
+{
+#ifdef BUDDY_RSEQ_LOCK
+	if (likely(buddy.pcp_rseq_lock))
+		return pcp_trylock_this_cpu_rseq();
+#endif
+	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
+		return NULL;
+
+	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
+
+	if (unlikely(atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
+		return NULL;
+	return cpu;
+}
+
 static inline void pcp_unlock_cpu(struct buddy_cpu *cpu)
 {
 	atomic_store_explicit(&cpu->lock, 0, memory_order_release);
@@ -778,6 +843,8 @@ HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 				    int migratetype, gfp_t gfp, unsigned int alloc_flags);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 			    bool cold);
+HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
+				    int pindex);
 HIDDEN void setup_zone_pageset(struct zone *zone);
 HIDDEN void zone_pcp_update(struct zone *zone);
 HIDDEN void free_zone_pageset(struct zone *zone);

@@ -19,8 +19,7 @@
 /* page becomes the head of a free block of this order. */
 static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
 {
-	set_page_flags(page, ((unsigned long)zone->idx << ZONES_PGSHIFT) |
-				     ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_buddy));
+	set_page_flags(page, zone->page_links | (1UL << PG_buddy));
 	page->private = order;
 }
 
@@ -218,8 +217,7 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 static void prep_compound_page(struct page *page, struct zone *zone, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
-	unsigned long tail_flags = ((unsigned long)zone->idx << ZONES_PGSHIFT) |
-				   ((unsigned long)zone->node << NODES_PGSHIFT) | (1UL << PG_tail);
+	unsigned long tail_flags = zone->page_links | (1UL << PG_tail);
 
 	set_page_flag(page, PG_head);
 	for (unsigned long i = 1; i < nr; i++) {
@@ -231,16 +229,23 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 	}
 }
 
-/* The page leaves the allocator: it is now the caller's, with one reference. */
+/* The descriptor of a page handed out: the caller's, with one reference. */
+static inline __attribute__((always_inline)) void set_new_page_state(struct page *page, struct zone *zone,
+								    unsigned int order, int migratetype)
+{
+	set_page_links(page, zone);
+	set_page_count(page, 1);
+	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans */
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
+}
+
+/* The page leaves the allocator: checked, then made the caller's. */
 static inline __attribute__((always_inline)) void __prep_new_page(struct page *page, struct zone *zone,
 								 unsigned int order, gfp_t gfp, int migratetype)
 {
 	if (unlikely(page_ref_count(page) != 0))
 		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
-	set_page_links(page, zone);
-	set_page_count(page, 1);
-	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans */
-	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	set_new_page_state(page, zone, order, migratetype);
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
@@ -309,20 +314,26 @@ static struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type 
  * 6.1 zone_watermark_fast: an order-0 request usually passes on the free
  * count alone; everything else takes the full check.
  */
+/* The order-0 shortcut of zone_watermark_fast: true means the mark is met. */
+static inline bool zone_watermark_order0_quick(struct zone *z, long free_pages, unsigned long mark,
+					       int highest_zoneidx, unsigned int alloc_flags)
+{
+	long usable = free_pages;
+
+	if (!(alloc_flags & ALLOC_HARDER))
+		usable -= (long)READ_ONCE(z->nr_reserved_highatomic);
+	if (!(alloc_flags & ALLOC_CMA))
+		usable -= zone_page_state(z, NR_FREE_CMA_PAGES);
+	return usable > (long)mark + READ_ONCE(z->lowmem_reserve[highest_zoneidx]);
+}
+
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				       int highest_zoneidx, unsigned int alloc_flags)
 {
 	long free_pages = zone_page_state(z, NR_FREE_PAGES);
 
-	if (!order) {
-		long usable = free_pages;
-		if (!(alloc_flags & ALLOC_HARDER))
-			usable -= (long)READ_ONCE(z->nr_reserved_highatomic);
-		if (!(alloc_flags & ALLOC_CMA))
-			usable -= zone_page_state(z, NR_FREE_CMA_PAGES);
-		if (usable > (long)mark + READ_ONCE(z->lowmem_reserve[highest_zoneidx]))
-			return true;
-	}
+	if (!order && zone_watermark_order0_quick(z, free_pages, mark, highest_zoneidx, alloc_flags))
+		return true;
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 }
 
@@ -413,47 +424,93 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 }
 
 /*
- * The common case in one pass: a pcp order from the local node, no nodemask.
- * It does exactly what get_page_from_freelist would do with the zonelist's
- * first zone when that zone meets its low watermark and this CPU's list has a
- * block - reading the CPU once, for both the node and the lock. Anything else
- * returns NULL and the full path runs from the start.
+ * The page leaves the allocator the rare way: a refcount to report, memory to
+ * zero, a compound page to build, or ASan poison to lift. Out of line and
+ * returning the page, so that the fast path reaches it by a tail call and
+ * needs no saved registers.
  */
-static inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigned int order)
+static __attribute__((noinline, returns_nonnull)) struct page *prep_new_page_traced(struct page *page, struct zone *zone,
+								   unsigned int order, gfp_t gfp_mask,
+								   int migratetype)
+{
+	__prep_new_page(page, zone, order, gfp_mask, migratetype);
+	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
+	return page;
+}
+
+/*
+ * The common case in one pass: a pcp order from the local node, no nodemask,
+ * the CPU's lock free at the first try, the zone above its low watermark and
+ * the list not empty. It does what get_page_from_freelist would do with the
+ * zonelist's first zone, reading the CPU once for the lock, the zone and the
+ * counters. Anything else returns NULL and the full path runs from the start.
+ * With rseq_only and order 0 it calls nothing but tail calls, so the entry
+ * points built on it save no registers.
+ */
+static inline __attribute__((always_inline)) struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
+									       unsigned int order,
+									       bool rseq_only)
 {
 	enum zone_type high = __gfp_zone(gfp_mask);
 	int migratetype = __gfpflags_to_migratetype(gfp_mask);
 	unsigned int alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
-	struct buddy_cpu *cpu;
+	struct buddy_cpu *cpu = rseq_only ? pcp_trylock_this_cpu_rseq() : pcp_trylock_this_cpu();
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
 	struct zone *zone;
-	struct page *page = NULL;
+	struct page *page;
 
-	if (unlikely(high == ZONE_BAD))
+	if (unlikely(!cpu))
 		return NULL;
-	cpu = pcp_lock_this_cpu();
-	/* __GFP_THISNODE's list starts with the same zone: the node's own highest. */
-	zone = NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
-	if (likely(zone) && zone->node == cpu->node &&
-	    likely(zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))) {
-		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
-		struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
-
-		if (likely(!list_empty(list))) {
-			page = __pcp_take(pcp, list, order, gfp_mask);
-			zone_statistics(cpu, zone, zone, order);
-		}
-	}
+	zone = cpu->local_zone[high];	/* NULL for ZONE_BAD or a remote first zone */
+	if (unlikely(!zone))
+		goto fail;
+	/*
+	 * Order 0 takes only the quick test (a zone near its mark gets the
+	 * exact one on the full path); other orders the whole check, a call.
+	 */
+	if (order == 0 ? unlikely(!zone_watermark_order0_quick(zone, zone_page_state(zone, NR_FREE_PAGES),
+								wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
+		       : !zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
+		goto fail;
+	pcp = &zone->per_cpu_pageset[cpu->id];
+	list = &pcp->lists[order_to_pindex(migratetype, order)];
+	if (unlikely(list_empty(list)))
+		goto fail;
+	page = __pcp_take(pcp, list, order, gfp_mask);
+	/* zone_statistics for a local zone that is also the preferred one */
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
+	pcp->vm_numa_event[NUMA_HIT]++;
+	pcp->vm_numa_event[NUMA_LOCAL]++;
 	pcp_unlock_cpu(cpu);
-	if (likely(page))
-		__prep_new_page(page, zone, order, gfp_mask, migratetype);
+
+	if (unlikely(page_ref_count(page) != 0 || (gfp_mask & __GFP_ZERO) || (order && (gfp_mask & __GFP_COMP)) ||
+		     PAGE_POISONING))
+		return prep_new_page_traced(page, zone, order, gfp_mask, migratetype);
+	set_new_page_state(page, zone, order, migratetype);
+	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
 	return page;
+fail:
+	pcp_unlock_cpu(cpu);
+	return NULL;
 }
 
-struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-				    nodemask_t *nodemask)
+/*
+ * Everything the leaf fast path does not serve. First the fast path again
+ * for the cases that may call out - other pcp orders, the atomic lock mode,
+ * an interrupted rseq attempt - then the rest.
+ */
+static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order,
+							       int preferred_nid, nodemask_t *nodemask)
 {
 	struct alloc_context ac;
 	struct page *page;
+
+	if (pcp_allowed_order(order) && preferred_nid == NUMA_NO_NODE && !nodemask) {
+		page = alloc_pages_pcp_fast(gfp_mask, order, false);
+		if (likely(page))
+			return page;
+	}
 
 	if (unlikely(order >= MAX_ORDER)) {
 		if (!(gfp_mask & __GFP_NOWARN))
@@ -465,13 +522,6 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 		buddy_lazy_init();
 		if (!buddy_initialized())
 			return NULL;	/* buddy_lazy_init said why on stderr */
-	}
-	if (likely(pcp_allowed_order(order) && preferred_nid == NUMA_NO_NODE && !nodemask)) {
-		page = alloc_pages_pcp_fast(gfp_mask, order);
-		if (likely(page)) {
-			trace_mm_page_alloc(page, order, gfp_mask, page->index);
-			return page;
-		}
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
 		if (__gfp_zone(gfp_mask) == ZONE_BAD)
@@ -500,14 +550,37 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int pref
 	return page;
 }
 
+/*
+ * Every entry point: the leaf fast path for order 0, else a tail call. Inlined
+ * into each, so the common ones pass the node and nodemask as constants and
+ * keep no arguments alive across the fast path.
+ */
+static inline __attribute__((always_inline)) struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order,
+									     int preferred_nid,
+									     nodemask_t *nodemask)
+{
+	if (likely(order == 0 && preferred_nid == NUMA_NO_NODE && !nodemask)) {
+		struct page *page = alloc_pages_pcp_fast(gfp_mask, 0, true);
+		if (likely(page))
+			return page;
+	}
+	return alloc_pages_full(gfp_mask, order, preferred_nid, nodemask);
+}
+
+struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+				    nodemask_t *nodemask)
+{
+	return alloc_pages_entry(gfp_mask, order, preferred_nid, nodemask);
+}
+
 struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
-	return __alloc_pages_nodemask(gfp_mask, order, nid, NULL);
+	return alloc_pages_entry(gfp_mask, order, nid, NULL);
 }
 
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
-	return __alloc_pages_nodemask(gfp_mask, order, NUMA_NO_NODE, NULL);
+	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
 }
 
 unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
@@ -591,7 +664,7 @@ static __attribute__((noinline, cold)) void report_bad_free(struct page *page, u
 		bad_page(page, page_to_pfn_fast(page), why);
 }
 
-static inline void free_pages_checked(struct page *page, unsigned int order, bool cold)
+static __attribute__((noinline)) void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
 	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
 
@@ -628,14 +701,66 @@ bad:
 	report_bad_free(page, order);
 }
 
+/*
+ * The common free in one pass: a block of a pcp order with one reference, in
+ * a pageblock of a pcp type, the CPU's lock free at the first try. It does
+ * what free_pages_checked and free_unref_page would, calling nothing but
+ * tail calls; anything else goes to free_pages_checked, from the start.
+ */
+static inline __attribute__((always_inline)) void free_pages_entry(struct page *page, unsigned int order,
+								   bool cold)
+{
+	const unsigned long not_plain = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_head);
+	struct per_cpu_pages *pcp;
+	struct buddy_cpu *cpu;
+	struct zone *zone;
+	unsigned long pfn;
+	int migratetype, pindex;
+
+	if (unlikely(!valid_page_pointer(page)) || unlikely(!pcp_allowed_order(order)) ||
+	    unlikely(page->alloc_order != order) || unlikely(page_flags(page) & not_plain) ||
+	    unlikely(page_ref_count(page) != 1))
+		goto full;
+	zone = page_zone(page);
+	pfn = page_to_pfn_fast(page);
+	migratetype = get_pfnblock_migratetype(zone, pfn);
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
+		goto full;
+	cpu = pcp_trylock_this_cpu_rseq();
+	if (unlikely(!cpu))
+		goto full;
+
+	set_page_count(page, 0);	/* the sole owner: see free_pages_checked */
+	trace_mm_page_free(page, order);
+	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+	pcp = &zone->per_cpu_pageset[cpu->id];
+	pindex = order_to_pindex(migratetype, order);
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	set_page_flag(page, PG_pcp);
+	if (cold)
+		list_add_tail(&page->lru, &pcp->lists[pindex]);
+	else
+		list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	__count_vm_events(cpu, PGFREE, 1UL << order);
+	if (unlikely(pcp->count >= pcp->high)) {
+		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
+		return;
+	}
+	pcp_unlock_cpu(cpu);
+	return;
+full:
+	free_pages_checked(page, order, cold);
+}
+
 void __free_pages(struct page *page, unsigned int order)
 {
-	free_pages_checked(page, order, false);
+	free_pages_entry(page, order, false);
 }
 
 void free_hot_cold_page(struct page *page, bool cold)
 {
-	free_pages_checked(page, 0, cold);
+	free_pages_entry(page, 0, cold);
 }
 
 void free_pages(unsigned long addr, unsigned int order)

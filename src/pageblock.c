@@ -24,9 +24,6 @@ const char *const migratetype_names[MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
 };
 
-#define BLOCKS_PER_WORD (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)
-#define MIGRATETYPE_MASK ((1UL << PB_migratetype_bits) - 1)
-
 unsigned long *alloc_pageblock_flags(unsigned long spanned_pages)
 {
 	unsigned long blocks = (spanned_pages + pageblock_nr_pages - 1) / pageblock_nr_pages;
@@ -50,14 +47,6 @@ static unsigned long *block_word(const struct zone *zone, unsigned long pfn, uns
 
 	*shift = (unsigned int)(block % BLOCKS_PER_WORD) * NR_PAGEBLOCK_BITS;
 	return &zone->pageblock_flags[block / BLOCKS_PER_WORD];
-}
-
-int get_pfnblock_migratetype(const struct zone *zone, unsigned long pfn)
-{
-	unsigned int shift;
-	unsigned long *word = block_word(zone, pfn, &shift);
-
-	return (int)((__atomic_load_n(word, __ATOMIC_RELAXED) >> shift) & MIGRATETYPE_MASK);
 }
 
 /* Lock-free: blocks sharing a word may be retyped concurrently. */

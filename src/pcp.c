@@ -382,9 +382,21 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	pcp->count += 1 << order;
 	__count_vm_events(cpu, PGFREE, 1UL << order);
 	if (unlikely(pcp->count >= pcp->high)) {
-		free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex);
-		__count_vm_events(cpu, PCP_DRAIN, 1);
+		free_pcppages_over_high(zone, pcp, cpu, pindex);
+		return;
 	}
+	pcp_unlock_cpu(cpu);
+}
+
+/*
+ * A free took the list past high: give a batch (or more, see nr_pcp_free)
+ * back to the buddy lists, then drop the CPU's lock. Out of line, so that
+ * the free fast path reaches it without saving registers.
+ */
+void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu, int pindex)
+{
+	free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex);
+	__count_vm_events(cpu, PCP_DRAIN, 1);
 	pcp_unlock_cpu(cpu);
 }
 

@@ -94,4 +94,12 @@ void build_all_zonelists(void)
 			for (int high = 0; high < MAX_NR_ZONES; high++)
 				pgdat->first_zoneref[l][high] = first_usable(&pgdat->node_zonelists[l], high);
 	}
+	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
+		struct buddy_cpu *cpu = &buddy.cpus[c];
+
+		for (int high = 0; high < MAX_NR_ZONES; high++) {
+			struct zone *zone = NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
+			cpu->local_zone[high] = zone && zone->node == cpu->node ? zone : NULL;
+		}
+	}
 }
