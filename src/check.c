@@ -161,8 +161,9 @@ static void check_pcp_lists(struct checker *c)
 		}
 		if (pages != pcp->count)
 			problem(c, "cpu %d pcp count %d but %ld pages listed", cpu, pcp->count, pages);
-		if (pcp->count < 0 || (pcp->high && pcp->count > pcp->high + (int)pageblock_nr_pages))
-			problem(c, "cpu %d pcp count %d out of range (high %d)", cpu, pcp->count, pcp->high);
+		if (pcp->count < 0 || (pcp->high && pcp->count > pcp_count_limit(pcp)))
+			problem(c, "cpu %d pcp count %d out of range (high %d, limit %ld)", cpu, pcp->count, pcp->high,
+				pcp_count_limit(pcp));
 	}
 }
 

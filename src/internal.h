@@ -682,18 +682,19 @@ static inline int order_to_pindex(int migratetype, unsigned int order)
 	return (int)order * MIGRATE_PCPTYPES + migratetype;
 }
 
-/* Take a block off a non-empty pcp list: the hot end, or the cold one. cpu->lock held. */
-static inline struct page *__pcp_take(struct per_cpu_pages *pcp, struct list_head *list,
-				      unsigned int order, gfp_t gfp)
+/* The block an allocation takes from a non-empty pcp list: the hot end, or the cold one. */
+static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 {
-	struct page *page = (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru)
-					       : list_first_entry(list, struct page, lru);
+	return (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru) : list_first_entry(list, struct page, lru);
+}
 
+/* Take that block off its list. cpu->lock held. */
+static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+{
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
 	if (unlikely(pcp->free_factor))
 		pcp->free_factor >>= 1;	/* allocations undo the drain escalation (6.1) */
-	return page;
 }
 HIDDEN int pcp_nr_cpu_ids(void);
 HIDDEN int pcp_cpu_id_slow(void);
@@ -845,6 +846,8 @@ HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long 
 			    bool cold);
 HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
 				    int pindex);
+HIDDEN int pcp_refill_blocks(const struct per_cpu_pages *pcp, unsigned int order);
+HIDDEN long pcp_count_limit(const struct per_cpu_pages *pcp);
 HIDDEN void setup_zone_pageset(struct zone *zone);
 HIDDEN void zone_pcp_update(struct zone *zone);
 HIDDEN void free_zone_pageset(struct zone *zone);

@@ -239,12 +239,29 @@ static inline __attribute__((always_inline)) void set_new_page_state(struct page
 	WRITE_ONCE(page->index, (unsigned long)migratetype);
 }
 
-/* The page leaves the allocator: checked, then made the caller's. */
+/*
+ * A block about to be handed out must look free (6.1 check_new_pages): a
+ * reference on it means somebody still uses it after freeing it. Such a
+ * block is reported and kept out of circulation - leaked, as the kernel
+ * leaks it - and the caller takes another. It is off every list, so it
+ * keeps no free-list flag.
+ */
+static __attribute__((noinline, cold)) bool leak_bad_new_page(struct page *page, struct zone *zone)
+{
+	bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
+	set_page_links(page, zone);
+	return true;
+}
+
+static inline bool new_page_is_bad(struct page *page, struct zone *zone)
+{
+	return unlikely(page_ref_count(page) != 0) && leak_bad_new_page(page, zone);
+}
+
+/* The page leaves the allocator (new_page_is_bad said it may): it is now the caller's. */
 static inline __attribute__((always_inline)) void __prep_new_page(struct page *page, struct zone *zone,
 								 unsigned int order, gfp_t gfp, int migratetype)
 {
-	if (unlikely(page_ref_count(page) != 0))
-		bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
 	set_new_page_state(page, zone, order, migratetype);
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
@@ -356,9 +373,12 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
 			if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx, alloc_flags))
 				continue;
 		}
-		struct page *page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags,
-					     ac->migratetype);
+		struct page *page;
+	try_this_zone:
+		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
 		if (page) {
+			if (unlikely(new_page_is_bad(page, zone)))
+				goto try_this_zone;
 			prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
 			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
 				reserve_highatomic_pageblock(page, zone, order);
@@ -424,8 +444,8 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 }
 
 /*
- * The page leaves the allocator the rare way: a refcount to report, memory to
- * zero, a compound page to build, or ASan poison to lift. Out of line and
+ * The page leaves the allocator the rare way: memory to zero, a compound
+ * page to build, or ASan poison to lift. Out of line and
  * returning the page, so that the fast path reaches it by a tail call and
  * needs no saved registers.
  */
@@ -477,15 +497,17 @@ static inline __attribute__((always_inline)) struct page *alloc_pages_pcp_fast(g
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
 	if (unlikely(list_empty(list)))
 		goto fail;
-	page = __pcp_take(pcp, list, order, gfp_mask);
+	page = pcp_list_pick(list, gfp_mask);
+	if (unlikely(page_ref_count(page) != 0))
+		goto fail;	/* not free after all: the full path reports and skips it */
+	__pcp_take(pcp, page, order);
 	/* zone_statistics for a local zone that is also the preferred one */
 	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
 	pcp->vm_numa_event[NUMA_HIT]++;
 	pcp->vm_numa_event[NUMA_LOCAL]++;
 	pcp_unlock_cpu(cpu);
 
-	if (unlikely(page_ref_count(page) != 0 || (gfp_mask & __GFP_ZERO) || (order && (gfp_mask & __GFP_COMP)) ||
-		     PAGE_POISONING))
+	if (unlikely((gfp_mask & __GFP_ZERO) || (order && (gfp_mask & __GFP_COMP)) || PAGE_POISONING))
 		return prep_new_page_traced(page, zone, order, gfp_mask, migratetype);
 	set_new_page_state(page, zone, order, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);

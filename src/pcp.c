@@ -300,6 +300,37 @@ static __attribute__((noinline)) void free_pcppages_bulk(struct zone *zone, int 
 
 /* ------------------------------------------------------------ alloc/free */
 
+/* Blocks one refill of an empty list takes (6.1): a batch of pages, at least two blocks. */
+int pcp_refill_blocks(const struct per_cpu_pages *pcp, unsigned int order)
+{
+	int batch = pcp->batch;
+
+	if (order) {
+		batch >>= order;
+		if (batch < 2)
+			batch = 2;
+	}
+	return batch;
+}
+
+/*
+ * The most pages a CPU's lists can hold. high bounds only what frees park:
+ * a free that reaches it drains, starting with the list it filled. A refill
+ * of an empty list is not bounded by high (nor is it in the kernel), so each
+ * list may also hold one refill on top - two pageblocks, for instance, on
+ * each pageblock-order list.
+ */
+long pcp_count_limit(const struct per_cpu_pages *pcp)
+{
+	long limit = pcp->high + (long)pageblock_nr_pages;
+
+	for (int pindex = 0; pindex < NR_PCP_LISTS; pindex++) {
+		unsigned int order = pindex_to_order(pindex);
+		limit += (long)pcp_refill_blocks(pcp, order) << order;
+	}
+	return limit;
+}
+
 struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
 			     int migratetype, gfp_t gfp, unsigned int alloc_flags)
 {
@@ -309,13 +340,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	struct page *page;
 
 	if (unlikely(list_empty(list))) {
-		int batch = pcp->batch;
-		if (order) {
-			batch >>= order;
-			if (batch < 2)
-				batch = 2;
-		}
-		int got = rmqueue_bulk(zone, order, batch, list, migratetype, alloc_flags);
+		int got = rmqueue_bulk(zone, order, pcp_refill_blocks(pcp, order), list, migratetype, alloc_flags);
 		if (!got) {
 			pcp_unlock_cpu(cpu);
 			return NULL;
@@ -323,7 +348,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		pcp->count += got << order;
 		__count_vm_events(cpu, PCP_REFILL, 1);
 	}
-	page = __pcp_take(pcp, list, order, gfp);
+	page = pcp_list_pick(list, gfp);
+	__pcp_take(pcp, page, order);
 	zone_statistics(cpu, preferred_zone, zone, order);
 	pcp_unlock_cpu(cpu);
 	return page;

@@ -169,6 +169,91 @@ static void test_cold_pages_go_to_and_come_from_the_tail(void **state)
 	unpin();
 }
 
+/*
+ * high bounds what frees park, not what refills bring: each empty list
+ * refills with at least two blocks, so three pageblock-order allocations of
+ * three migratetypes leave three pageblocks parked, past high + one
+ * pageblock. That state is legal (the kernel's too), and buddy_check must
+ * accept it; the frees that follow drain, starting with their own list.
+ */
+static void test_refills_of_several_lists_may_pass_high(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	struct per_cpu_pages *pcp = pcp_of(0);
+	const gfp_t masks[] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE };
+	struct page *blocks[3];
+
+	buddy_drain_all_pages();
+	for (int i = 0; i < 3; i++) {
+		blocks[i] = alloc_pages(masks[i], pageblock_order);
+		assert_non_null(blocks[i]);
+	}
+	assert_int_equal(pcp->count, 3 * (int)pageblock_nr_pages);
+	assert_true(pcp->count > pcp->high + (int)pageblock_nr_pages);
+	assert_consistent();
+	for (int i = 0; i < 3; i++) {
+		__free_pages(blocks[i], pageblock_order);
+		assert_true(pcp->count <= 3 * (int)pageblock_nr_pages);
+		assert_consistent();
+	}
+	test_check_and_exit();
+	unpin();
+}
+
+/*
+ * A reference taken on a page after it was freed (a use after free) makes
+ * it not free: the allocation that would hand it out reports "Bad page
+ * state", keeps it out of circulation as the kernel does, and serves the
+ * next block instead - on the fast path (alloc_pages) and the full one
+ * (alloc_pages_node) alike.
+ */
+static void expect_referenced_free_page_skipped(struct page *(*alloc)(void))
+{
+	struct page *a = alloc_pages(GFP_KERNEL, 0);
+	struct page *b = alloc_pages(GFP_KERNEL, 0);
+
+	__free_pages(b, 0);
+	__free_pages(a, 0);	/* a is now at the hot end, b behind it */
+	set_page_count(a, 1);
+
+	stderr_capture_begin();
+	struct page *got = alloc();
+	char *err = stderr_capture_end();
+
+	assert_ptr_equal(got, b);
+	assert_non_null(strstr(err, "BUG: Bad page state"));
+	assert_non_null(strstr(err, "nonzero _refcount on a free page"));
+	free(err);
+	assert_consistent();
+	/* The stray reference was the last one: dropping it frees a for good. */
+	__free_pages(a, 0);
+	__free_pages(got, 0);
+	assert_consistent();
+}
+
+static struct page *alloc_fast_path(void)
+{
+	return alloc_pages(GFP_KERNEL, 0);
+}
+
+static struct page *alloc_full_path(void)
+{
+	return alloc_pages_node(0, GFP_KERNEL, 0);	/* a node: not the fast path's case */
+}
+
+static void test_a_referenced_free_page_is_reported_and_skipped(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	expect_referenced_free_page_skipped(alloc_fast_path);
+	expect_referenced_free_page_skipped(alloc_full_path);
+	test_check_and_exit();
+	unpin();
+}
+
 static void test_drain_local_and_all_empty_the_lists(void **state)
 {
 	(void)state;
@@ -306,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_refill_takes_one_batch_in_one_go),
 		cmocka_unit_test(test_count_never_exceeds_high_and_drains_move_a_batch),
 		cmocka_unit_test(test_cold_pages_go_to_and_come_from_the_tail),
+		cmocka_unit_test(test_a_referenced_free_page_is_reported_and_skipped),
+		cmocka_unit_test(test_refills_of_several_lists_may_pass_high),
 		cmocka_unit_test(test_drain_local_and_all_empty_the_lists),
 		cmocka_unit_test(test_pages_parked_on_another_cpu_are_not_lost),
 		cmocka_unit_test(test_a_page_allocated_by_one_thread_is_freed_by_another),
