@@ -423,6 +423,7 @@ struct buddy_cpu {
 	 * is on another node. Set once by build_all_zonelists, so the fast path
 	 * finds its zone in the cache line it already holds for the lock.
 	 * Indexed by gfp_zone(): the extra entry, ZONE_BAD, stays NULL.
+	 * __GFP_THISNODE's list starts with the same zone, so it serves both.
 	 */
 	struct zone *local_zone[MAX_NR_ZONES + 1];
 	atomic_ulong vm_events[NR_VM_EVENT_ITEMS];
@@ -887,6 +888,25 @@ static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred
 		preferred->per_cpu_pageset[c].vm_numa_event[NUMA_FOREIGN]++;
 	}
 	ev[zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER]++;
+}
+/*
+ * Park a freed block on a pcp list (list_mt's, which pindex names): hot end,
+ * or cold. The block keeps its own migratetype for the drain. cpu->lock held.
+ * True when the lists are now past high and a batch must go back. (A pcp.c
+ * helper, here because it counts.)
+ */
+static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, struct page *page,
+			      unsigned int order, int migratetype, int pindex, bool cold)
+{
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	set_page_flag(page, PG_pcp);
+	if (cold)
+		list_add_tail(&page->lru, &pcp->lists[pindex]);
+	else
+		list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	__count_vm_events(cpu, PGFREE, 1UL << order);
+	return unlikely(pcp->count >= pcp->high);
 }
 HIDDEN unsigned long sum_vm_event(enum vm_event_item item);
 HIDDEN unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item);

@@ -327,10 +327,6 @@ static struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type 
 	return z;
 }
 
-/*
- * 6.1 zone_watermark_fast: an order-0 request usually passes on the free
- * count alone; everything else takes the full check.
- */
 /* The order-0 shortcut of zone_watermark_fast: true means the mark is met. */
 static inline bool zone_watermark_order0_quick(struct zone *z, long free_pages, unsigned long mark,
 					       int highest_zoneidx, unsigned int alloc_flags)
@@ -344,6 +340,10 @@ static inline bool zone_watermark_order0_quick(struct zone *z, long free_pages, 
 	return usable > (long)mark + READ_ONCE(z->lowmem_reserve[highest_zoneidx]);
 }
 
+/*
+ * 6.1 zone_watermark_fast: an order-0 request usually passes on the free
+ * count alone; everything else takes the full check.
+ */
 static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark,
 				       int highest_zoneidx, unsigned int alloc_flags)
 {
@@ -445,9 +445,8 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 
 /*
  * The page leaves the allocator the rare way: memory to zero, a compound
- * page to build, or ASan poison to lift. Out of line and
- * returning the page, so that the fast path reaches it by a tail call and
- * needs no saved registers.
+ * page to build, or ASan poison to lift. Out of line and returning the page,
+ * so that the fast path reaches it by a tail call and saves no registers.
  */
 static __attribute__((noinline, returns_nonnull)) struct page *prep_new_page_traced(struct page *page, struct zone *zone,
 								   unsigned int order, gfp_t gfp_mask,
@@ -757,15 +756,7 @@ static inline __attribute__((always_inline)) void free_pages_entry(struct page *
 	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
 	pcp = &zone->per_cpu_pageset[cpu->id];
 	pindex = order_to_pindex(migratetype, order);
-	WRITE_ONCE(page->index, (unsigned long)migratetype);
-	set_page_flag(page, PG_pcp);
-	if (cold)
-		list_add_tail(&page->lru, &pcp->lists[pindex]);
-	else
-		list_add(&page->lru, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
-	__count_vm_events(cpu, PGFREE, 1UL << order);
-	if (unlikely(pcp->count >= pcp->high)) {
+	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
 		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
 		return;
 	}

@@ -399,15 +399,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
 
-	WRITE_ONCE(page->index, (unsigned long)migratetype);
-	set_page_flag(page, PG_pcp);
-	if (cold)
-		list_add_tail(&page->lru, &pcp->lists[pindex]);
-	else
-		list_add(&page->lru, &pcp->lists[pindex]);
-	pcp->count += 1 << order;
-	__count_vm_events(cpu, PGFREE, 1UL << order);
-	if (unlikely(pcp->count >= pcp->high)) {
+	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
 		free_pcppages_over_high(zone, pcp, cpu, pindex);
 		return;
 	}
