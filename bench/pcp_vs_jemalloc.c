@@ -11,11 +11,17 @@
  * max] over the runs, and the median of the per-run ratios libbuddy time /
  * jemalloc time (below 1: libbuddy is faster), next to issue 7's target.
  *
- * Usage: pcp_vs_jemalloc [--quick] [--runs N]
+ * Threads are pinned, one per CPU (thread t on the t-th CPU the process may
+ * use; the 1-thread loops on the first), so that the scaling figure shows
+ * the allocators rather than the scheduler; --no-pin leaves placement to
+ * the scheduler.
+ *
+ * Usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin]
  */
 #define _GNU_SOURCE
 #include <jemalloc/jemalloc.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,10 +111,41 @@ struct job {
 	enum kind kind;
 	unsigned int order;
 	long count;		/* iterations (pair) or cycles (bulk) */
+	int index;		/* thread number: which CPU it is pinned to */
 	uint64_t start, end;
 };
 
 static pthread_barrier_t barrier;
+static bool pin = true;
+static int pin_cpus[2];		/* the first two CPUs of the process's affinity mask */
+
+static void pin_self(int t)
+{
+	cpu_set_t set;
+
+	if (!pin)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(pin_cpus[t], &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The CPUs to pin to; with fewer than two, no pinning. */
+static void choose_pin_cpus(void)
+{
+	cpu_set_t set;
+	int n = 0;
+
+	if (!pin || sched_getaffinity(0, sizeof(set), &set))
+		goto none;
+	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, &set))
+			pin_cpus[n++] = c;
+	if (n == 2)
+		return;
+none:
+	pin = false;
+}
 
 static uint64_t run_loop(enum which who, enum kind kind, unsigned int order, long count)
 {
@@ -121,6 +158,7 @@ static void *job_thread(void *arg)
 {
 	struct job *j = arg;
 
+	pin_self(j->index);
 	pthread_barrier_wait(&barrier);
 	j->start = now_ns();
 	run_loop(j->who, j->kind, j->order, j->count);
@@ -141,7 +179,7 @@ static double measure(enum which who, enum kind kind, unsigned int order, long c
 
 	pthread_barrier_init(&barrier, NULL, (unsigned int)threads);
 	for (int t = 0; t < threads; t++) {
-		j[t] = (struct job){ .who = who, .kind = kind, .order = order, .count = count };
+		j[t] = (struct job){ .who = who, .kind = kind, .order = order, .count = count, .index = t };
 		pthread_create(&j[t].tid, NULL, job_thread, &j[t]);
 	}
 	for (int t = 0; t < threads; t++) {
@@ -191,8 +229,10 @@ int main(int argc, char **argv)
 			quick = true;
 		else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
 			runs = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--no-pin"))
+			pin = false;
 		else {
-			fprintf(stderr, "usage: pcp_vs_jemalloc [--quick] [--runs N]\n");
+			fprintf(stderr, "usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin]\n");
 			return 2;
 		}
 	}
@@ -216,6 +256,13 @@ int main(int argc, char **argv)
 	print_machine(stdout, jv);
 	printf("# runs: %d measured (+1 warm-up discarded), allocator order alternating%s\n", runs,
 	       quick ? ", quick loop counts" : "");
+	choose_pin_cpus();
+	if (pin)
+		printf("# threads: pinned, 1-thread loops on cpu %d, 2-thread loops on cpus %d and %d\n", pin_cpus[0],
+		       pin_cpus[0], pin_cpus[1]);
+	else
+		printf("# threads: not pinned\n");
+	pin_self(0);
 
 	for (int r = -1; r < runs; r++) {
 		for (size_t t = 0; t < NR_TESTS; t++) {
