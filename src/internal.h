@@ -777,31 +777,10 @@ busy:
 
 HIDDEN struct buddy_cpu *pcp_lock_this_cpu_slow(void);
 
-/* Lock the current CPU's lists. */
-static inline struct buddy_cpu *pcp_lock_this_cpu(void)
-{
-#ifdef BUDDY_RSEQ_LOCK
-	if (likely(buddy.pcp_rseq_lock)) {
-		struct rseq *rs = rseq_area();
-		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-
-		if (likely(cpu < (unsigned int)buddy.nr_cpu_ids) &&
-		    likely(rseq_trylock(rs, &buddy.cpus[cpu].lock, cpu) == 0))
-			return &buddy.cpus[cpu];
-		return pcp_lock_this_cpu_slow();
-	}
-#endif
-	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
-
-	if (unlikely(atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
-		pcp_lock_cpu(cpu);
-	return cpu;
-}
-
 /*
  * One attempt at the current CPU's lock, for the fast paths: NULL when it is
  * busy, when the rseq sequence was interrupted, or before initialisation -
- * the caller then takes the full path, which waits. The rseq variant is
+ * the caller then takes the full path, which waits. This rseq variant is
  * also NULL in atomic mode; it never calls out, so the fast paths built on
  * it stay leaf functions.
  */
@@ -820,7 +799,23 @@ static inline struct buddy_cpu *pcp_trylock_this_cpu_rseq(void)
 	return NULL;
 }
 
-/* The same in either locking mode; the atomic one may call sched_getcpu(). */
+/* Lock the current CPU's lists. */
+static inline struct buddy_cpu *pcp_lock_this_cpu(void)
+{
+#ifdef BUDDY_RSEQ_LOCK
+	if (likely(buddy.pcp_rseq_lock)) {
+		struct buddy_cpu *cpu = pcp_trylock_this_cpu_rseq();
+		return likely(cpu) ? cpu : pcp_lock_this_cpu_slow();
+	}
+#endif
+	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
+
+	if (unlikely(atomic_exchange_explicit(&cpu->lock, 1, memory_order_acquire)))
+		pcp_lock_cpu(cpu);
+	return cpu;
+}
+
+/* One attempt in either locking mode; the atomic one may call sched_getcpu(). */
 static inline struct buddy_cpu *pcp_trylock_this_cpu(void)
 {
 #ifdef BUDDY_RSEQ_LOCK
