@@ -206,6 +206,14 @@ void setup_zone_pageset(struct zone *zone)
 }
 
 /* Recompute batch and high after a watermark or tunable change. */
+static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex);
+
+/*
+ * New batch and high for every CPU's lists of the zone. A lower high takes
+ * effect at once: what the lists hold above it goes back now. (The kernel
+ * leaves the excess for later frees to drain; giving it back here keeps
+ * every list within pcp_count_limit, which buddy_check enforces.)
+ */
 void zone_pcp_update(struct zone *zone)
 {
 	/* 6.1 zone_set_pageset_high_and_batch: zones under 4096 pages get batch 0 from the formula. */
@@ -214,9 +222,13 @@ void zone_pcp_update(struct zone *zone)
 
 	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
 		struct buddy_cpu *cpu = &buddy.cpus[c];
+		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[c];
+
 		pcp_lock_cpu(cpu);
-		zone->per_cpu_pageset[c].batch = batch;
-		zone->per_cpu_pageset[c].high = high;
+		pcp->batch = batch;
+		pcp->high = high;
+		if (pcp->count > high)
+			free_pcppages_bulk(zone, pcp->count - high, pcp, 0);
 		pcp_unlock_cpu(cpu);
 	}
 }

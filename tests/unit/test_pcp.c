@@ -203,6 +203,37 @@ static void test_refills_of_several_lists_may_pass_high(void **state)
 }
 
 /*
+ * A tunable that lowers high (here min_free_kbytes, which high follows)
+ * takes effect at once: what each list holds above the new high goes back
+ * to the buddy lists, rather than staying parked until later frees drain.
+ */
+static void test_lowering_high_gives_back_what_is_above_it(void **state)
+{
+	(void)state;
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	struct per_cpu_pages *pcp = pcp_of(0);
+
+	assert_int_equal(buddy_set_min_free_kbytes(16384), 0);
+	int parked = pcp->high / 2;
+	struct page **pages = calloc((size_t)parked, sizeof(*pages));
+	for (int i = 0; i < parked; i++)
+		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, 0));
+	buddy_drain_all_pages();
+	for (int i = 0; i < parked; i++)
+		__free_pages(pages[i], 0);
+	assert_int_equal(pcp->count, parked);
+
+	assert_int_equal(buddy_set_min_free_kbytes(128), 0);
+	assert_true(pcp->high < parked);
+	assert_true(pcp->count <= pcp->high);
+	assert_consistent();
+	free(pages);
+	test_check_and_exit();
+	unpin();
+}
+
+/*
  * A reference taken on a page after it was freed (a use after free) makes
  * it not free: the allocation that would hand it out reports "Bad page
  * state", keeps it out of circulation as the kernel does, and serves the
@@ -393,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_cold_pages_go_to_and_come_from_the_tail),
 		cmocka_unit_test(test_a_referenced_free_page_is_reported_and_skipped),
 		cmocka_unit_test(test_refills_of_several_lists_may_pass_high),
+		cmocka_unit_test(test_lowering_high_gives_back_what_is_above_it),
 		cmocka_unit_test(test_drain_local_and_all_empty_the_lists),
 		cmocka_unit_test(test_pages_parked_on_another_cpu_are_not_lost),
 		cmocka_unit_test(test_a_page_allocated_by_one_thread_is_freed_by_another),
