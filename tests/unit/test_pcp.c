@@ -51,6 +51,33 @@ static int list_len(struct list_head *h)
 	return n;
 }
 
+/* Most tests run pinned to CPU 0 on a 64 MiB Normal zone; this is CPU 0's lists there. */
+static struct per_cpu_pages *start_on_cpu0(void)
+{
+	assert_int_equal(pin_to_cpu(0), 0);
+	test_init("arena_size:64M,dma:0,dma32:0");
+	return pcp_of(0);
+}
+
+/* The end of a pinned test: buddy_check, every page back, teardown, the thread unpinned. */
+static void finish_pinned(void)
+{
+	test_check_and_exit();
+	unpin();
+}
+
+/* n order-0 pages taken from the buddy lists, with every pcp list then emptied. */
+static struct page **alloc_pages_then_drain(int n)
+{
+	struct page **pages = calloc((size_t)n, sizeof(*pages));
+
+	assert_non_null(pages);
+	for (int i = 0; i < n; i++)
+		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, 0));
+	buddy_drain_all_pages();
+	return pages;
+}
+
 /* 6.1 zone_batchsize and zone_highsize, recomputed independently. */
 static void test_batch_and_high_follow_the_formulas(void **state)
 {
@@ -112,22 +139,16 @@ static void test_refill_takes_one_batch_in_one_go(void **state)
 	__free_pages(big, 3);
 	__free_pages(huge, pageblock_order);
 	assert_consistent();
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 static void test_count_never_exceeds_high_and_drains_move_a_batch(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
-	struct per_cpu_pages *pcp = pcp_of(0);
+	struct per_cpu_pages *pcp = start_on_cpu0();
 	int n = pcp->high * 3;
-	struct page **pages = calloc((size_t)n, sizeof(*pages));
+	struct page **pages = alloc_pages_then_drain(n);
 
-	for (int i = 0; i < n; i++)
-		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, 0));
-	buddy_drain_all_pages();
 	assert_int_equal(pcp->count, 0);
 
 	unsigned long drains = sum_vm_event(PCP_DRAIN);
@@ -146,15 +167,13 @@ static void test_count_never_exceeds_high_and_drains_move_a_batch(void **state)
 	assert_true(sum_vm_event(PCP_DRAIN) > drains);
 	assert_consistent();
 	free(pages);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 static void test_cold_pages_go_to_and_come_from_the_tail(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
+	start_on_cpu0();
 	struct page *a = alloc_pages(GFP_KERNEL, 0);
 	struct page *b = alloc_pages(GFP_KERNEL, 0);
 	buddy_drain_all_pages();
@@ -165,8 +184,7 @@ static void test_cold_pages_go_to_and_come_from_the_tail(void **state)
 	assert_ptr_equal(alloc_pages(GFP_KERNEL, 0), a);
 	__free_pages(a, 0);
 	__free_pages(b, 0);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 /*
@@ -179,9 +197,7 @@ static void test_cold_pages_go_to_and_come_from_the_tail(void **state)
 static void test_refills_of_several_lists_may_pass_high(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
-	struct per_cpu_pages *pcp = pcp_of(0);
+	struct per_cpu_pages *pcp = start_on_cpu0();
 	const gfp_t masks[] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE };
 	struct page *blocks[3];
 
@@ -198,8 +214,7 @@ static void test_refills_of_several_lists_may_pass_high(void **state)
 		assert_true(pcp->count <= 3 * (int)pageblock_nr_pages);
 		assert_consistent();
 	}
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 /*
@@ -210,16 +225,12 @@ static void test_refills_of_several_lists_may_pass_high(void **state)
 static void test_lowering_high_gives_back_what_is_above_it(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
-	struct per_cpu_pages *pcp = pcp_of(0);
+	struct per_cpu_pages *pcp = start_on_cpu0();
 
 	assert_int_equal(buddy_set_min_free_kbytes(16384), 0);
 	int parked = pcp->high / 2;
-	struct page **pages = calloc((size_t)parked, sizeof(*pages));
-	for (int i = 0; i < parked; i++)
-		assert_non_null(pages[i] = alloc_pages(GFP_KERNEL, 0));
-	buddy_drain_all_pages();
+	struct page **pages = alloc_pages_then_drain(parked);
+
 	for (int i = 0; i < parked; i++)
 		__free_pages(pages[i], 0);
 	assert_int_equal(pcp->count, parked);
@@ -229,8 +240,7 @@ static void test_lowering_high_gives_back_what_is_above_it(void **state)
 	assert_true(pcp->count <= pcp->high);
 	assert_consistent();
 	free(pages);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 /*
@@ -277,19 +287,16 @@ static struct page *alloc_full_path(void)
 static void test_a_referenced_free_page_is_reported_and_skipped(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
+	start_on_cpu0();
 	expect_referenced_free_page_skipped(alloc_fast_path);
 	expect_referenced_free_page_skipped(alloc_full_path);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 static void test_drain_local_and_all_empty_the_lists(void **state)
 {
 	(void)state;
-	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
+	start_on_cpu0();
 	long initial = zone_free(ZONE_NORMAL);
 	struct page *p = alloc_pages(GFP_KERNEL, 0);
 	__free_pages(p, 0);
@@ -305,8 +312,7 @@ static void test_drain_local_and_all_empty_the_lists(void **state)
 	for (int c = 0; c < buddy.nr_cpu_ids; c++)
 		assert_int_equal(pcp_of(c)->count, 0);
 	assert_int_equal(zone_free(ZONE_NORMAL), initial);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 struct stash {
@@ -362,8 +368,7 @@ static void test_pages_parked_on_another_cpu_are_not_lost(void **state)
 	free(pages);
 	buddy_drain_all_pages();
 	assert_int_equal(zone_free(ZONE_NORMAL), total);
-	test_check_and_exit();
-	unpin();
+	finish_pinned();
 }
 
 static void *free_all(void *arg)
