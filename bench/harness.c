@@ -150,6 +150,7 @@ struct worker {
 	int id, nr;
 	unsigned int order;
 	long n, cycles;
+	size_t touch;		/* bytes bulk_worker writes into each block (0: none) */
 	void **slots;		/* shared array, n per thread (rand) */
 	uint64_t start, end;	/* measured span */
 	uint64_t t_alloc, t_free;
@@ -365,6 +366,7 @@ static void *pair_worker(void *arg)
 	return NULL;
 }
 
+/* Allocate a pass of blocks (writing into each when touch says so), then free them all. */
 static void *bulk_worker(void *arg)
 {
 	struct worker *w = arg;
@@ -373,8 +375,11 @@ static void *bulk_worker(void *arg)
 	pthread_barrier_wait(&barrier);
 	w->start = now_ns();
 	for (long c = 0; c < w->cycles; c++) {
-		for (long k = 0; k < w->n; k++)
+		for (long k = 0; k < w->n; k++) {
 			v[k] = must_alloc(w->order);
+			if (w->touch)
+				memset(bk_addr(v[k]), 0x5a, w->touch);
+		}
 		for (long k = 0; k < w->n; k++)
 			bk_free(v[k], w->order);
 		w->done += w->n;
@@ -435,31 +440,6 @@ static void wl_threads(void)
 
 /* ------------------------------------------------------------ touch */
 
-/* Allocate a pass of blocks, write every byte of each, then free them all. */
-static void *touch_worker(void *arg)
-{
-	struct worker *w = arg;
-	void **v = xcalloc_ptrs((size_t)w->n);
-	size_t size = bk_size(w->order);
-
-	pthread_barrier_wait(&barrier);
-	w->start = now_ns();
-	for (long c = 0; c < w->cycles; c++) {
-		for (long k = 0; k < w->n; k++) {
-			v[k] = must_alloc(w->order);
-			memset(bk_addr(v[k]), 0x5a, size);
-		}
-		for (long k = 0; k < w->n; k++)
-			bk_free(v[k], w->order);
-		w->done += w->n;
-		if (over_budget(w->start))
-			break;
-	}
-	w->end = now_ns();
-	free(v);
-	return NULL;
-}
-
 static void wl_touch(void)
 {
 	for (size_t i = 0; i < N_KEY; i++) {
@@ -478,8 +458,9 @@ static void wl_touch(void)
 				w[t].order = o;
 				w[t].n = n;
 				w[t].cycles = 2;
+				w[t].touch = bk_size(o);	/* write every byte of each block */
 			}
-			uint64_t span = run_threads(w, nr, touch_worker);
+			uint64_t span = run_threads(w, nr, bulk_worker);
 			double blocks = 0;
 			for (int t = 0; t < nr; t++)
 				blocks += (double)w[t].done;

@@ -517,9 +517,11 @@ fail:
 }
 
 /*
- * Everything the leaf fast path does not serve. First the fast path again
- * for the cases that may call out - other pcp orders, the atomic lock mode,
- * an interrupted rseq attempt - then the rest.
+ * Everything the leaf fast path does not serve. First the fast path in its
+ * general form, for what the leaf never tries - other pcp orders, the atomic
+ * lock mode - then the rest. An order-0 request that the leaf turned down
+ * (empty list, watermark near, lock busy) goes straight to the full path
+ * rather than repeating the same attempt.
  */
 static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order,
 							       int preferred_nid, nodemask_t *nodemask)
@@ -527,7 +529,8 @@ static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, u
 	struct alloc_context ac;
 	struct page *page;
 
-	if (pcp_allowed_order(order) && preferred_nid == NUMA_NO_NODE && !nodemask) {
+	if (pcp_allowed_order(order) && (order || !buddy.pcp_rseq_lock) && preferred_nid == NUMA_NO_NODE &&
+	    !nodemask) {
 		page = alloc_pages_pcp_fast(gfp_mask, order, false);
 		if (likely(page))
 			return page;

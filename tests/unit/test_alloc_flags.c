@@ -35,17 +35,6 @@ static size_t alloc_until_fail(gfp_t gfp, struct page_stack *s)
 	return n;
 }
 
-static long free_after_drain(int nid, enum zone_type z)
-{
-	buddy_drain_all_pages();
-	return buddy_zone_free_pages(nid, z);
-}
-
-static struct zone *zone_of(int nid, enum zone_type z)
-{
-	return &NODE_DATA(nid)->node_zones[z];
-}
-
 /* 4.12 gfp_to_alloc_flags and __gfp_pfmemalloc_flags, bit by bit. */
 static void test_gfp_to_alloc_flags(void **state)
 {

@@ -13,12 +13,6 @@
 
 #define CONF "arena_size:64M,dma:2M,dma32:8M"
 
-static long drained_free(void)
-{
-	buddy_drain_all_pages();
-	return zone_free(ZONE_NORMAL);
-}
-
 /* Run the misuse with stderr captured; its report must contain want. */
 #define EXPECT_REPORT(want, stmt)                                                     \
 	do {                                                                          \
@@ -89,7 +83,7 @@ static void test_free_outside_the_arena(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free();
+	long before = free_after_drain(0, ZONE_NORMAL);
 	void *heap = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
 	static struct page fake;
 
@@ -104,7 +98,7 @@ static void test_free_outside_the_arena(void **state)
 	free(heap);
 	assert_still_works();
 	free_pages(addr, 0);
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -112,7 +106,7 @@ static void test_double_free(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free();
+	long before = free_after_drain(0, ZONE_NORMAL);
 
 	/* pcp order: the second free finds the page on a per-CPU list. */
 	struct page *page = alloc_pages(GFP_KERNEL, 0);
@@ -126,9 +120,9 @@ static void test_double_free(void **state)
 	page = alloc_pages(GFP_KERNEL, 5);
 	free_pages((unsigned long)page_address(page), 5);
 	EXPECT_REPORT("double free", __free_pages(page, 5));
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	assert_still_works();
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -136,17 +130,17 @@ static void test_free_with_wrong_order(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free();
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *page = alloc_pages(GFP_KERNEL, 3);
 
 	EXPECT_REPORT("Bad page state", __free_pages(page, 2));
 	EXPECT_REPORT("freed with order 4, allocated with order 3", __free_pages(page, 4));
 	EXPECT_REPORT("Bad page state", free_pages((unsigned long)page_address(page), 0));
 	assert_int_equal(page_count(page), 1);
-	assert_int_equal(drained_free(), before - 8);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 8);
 	assert_still_works();
 	__free_pages(page, 3);	/* the correct free still works */
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -154,7 +148,7 @@ static void test_free_tail_of_compound(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free();
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
 
 	EXPECT_REPORT("tail page", __free_pages(head + 1, 0));
@@ -164,7 +158,7 @@ static void test_free_tail_of_compound(void **state)
 	assert_int_equal(page_count(head), 1);
 	assert_still_works();
 	__free_pages(head, 2);
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -172,7 +166,7 @@ static void test_free_inner_page_of_plain_block(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free();
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *page = alloc_pages(GFP_KERNEL, 4);
 
 	EXPECT_REPORT("Bad page state", __free_pages(page + 1, 0));
@@ -181,10 +175,10 @@ static void test_free_inner_page_of_plain_block(void **state)
 	EXPECT_REPORT("Bad page state", put_page(page + 2));
 	EXPECT_REPORT("Bad page state", get_page(page + 2));
 	assert_int_equal(page_count(page + 2), 0);
-	assert_int_equal(drained_free(), before - 16);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 16);
 	assert_still_works();
 	__free_pages(page, 4);
-	assert_int_equal(drained_free(), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 

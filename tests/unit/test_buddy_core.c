@@ -16,11 +16,6 @@
 #define ONE_ZONE "arena_size:64M,dma:0,dma32:0"
 #define ONE_ZONE_BLOCKS 16UL
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 /* Parse buddy_dump(..., "buddyinfo") for node 0's zone zname. */
 static void buddyinfo(const char *zname, unsigned long counts[MAX_ORDER])
 {

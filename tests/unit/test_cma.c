@@ -14,11 +14,6 @@
 #define CMA_PAGES 2048UL	/* cma:8M */
 #define CONF "arena_size:64M,dma:0,dma32:0,cma:8M"
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 static unsigned long cma_base(void)
 {
 	return zone_end_pfn(normal_zone()) - CMA_PAGES;

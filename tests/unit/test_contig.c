@@ -13,11 +13,6 @@
 
 #define CONF "arena_size:64M,dma:0,dma32:0"
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 static struct {
 	struct page *page;
 	unsigned int order;

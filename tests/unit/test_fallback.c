@@ -19,11 +19,6 @@ static struct {
 } held[HELD_MAX];
 static int nheld;
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 /* Take every free page of the zone, whole pageblocks first. */
 static void hold_everything(void)
 {

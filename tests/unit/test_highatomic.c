@@ -10,11 +10,6 @@
 
 #define CONF "arena_size:64M,dma:0,dma32:0"
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 static bool same_block(struct page *a, struct page *b)
 {
 	return page_to_pfn(a) / pageblock_nr_pages == page_to_pfn(b) / pageblock_nr_pages;

@@ -8,11 +8,6 @@
 #include "test_util.h"
 #include "internal.h"
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 static void test_placement_by_type(void **state)
 {
 	(void)state;

@@ -14,12 +14,6 @@
 #define CONF "arena_size:64M,dma:2M,dma32:8M"
 
 /* Free pages of a zone once the pcp lists are empty. */
-static long drained_free(enum zone_type z)
-{
-	buddy_drain_all_pages();
-	return zone_free(z);
-}
-
 static bool all_zero(const void *addr, size_t len)
 {
 	const unsigned char *p = addr;
@@ -34,7 +28,7 @@ static void test_alloc_and_free_variants(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free(ZONE_NORMAL);
+	long before = free_after_drain(0, ZONE_NORMAL);
 
 	struct page *p1 = alloc_pages(GFP_KERNEL, 2);
 	struct page *p2 = alloc_page(GFP_KERNEL);
@@ -52,7 +46,7 @@ static void test_alloc_and_free_variants(void **state)
 	assert_int_equal(a1 % (PAGE_SIZE << 4), 0);
 	assert_int_equal(a2 % PAGE_SIZE, 0);
 	assert_int_equal(page_count(virt_to_page((void *)a1)), 1);
-	assert_int_equal(drained_free(ZONE_NORMAL), before - (4 + 1 + 2 + 1 + 8 + 16 + 1));
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - (4 + 1 + 2 + 1 + 8 + 16 + 1));
 	assert_consistent();
 
 	__free_pages(p1, 2);
@@ -63,7 +57,7 @@ static void test_alloc_and_free_variants(void **state)
 	free_pages(a1, 4);
 	free_page(a2);
 	free_pages(0, 3);	/* a no-op, as in the kernel */
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -116,27 +110,27 @@ static void test_alloc_pages_exact(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free(ZONE_NORMAL);
+	long before = free_after_drain(0, ZONE_NORMAL);
 	size_t size = 5 * PAGE_SIZE - 100;	/* five pages; the order-3 block's last three go back */
 
 	void *virt = alloc_pages_exact(size, GFP_KERNEL);
 	assert_non_null(virt);
 	assert_int_equal((uintptr_t)virt % (PAGE_SIZE << 3), 0);
-	assert_int_equal(drained_free(ZONE_NORMAL), before - 5);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 5);
 	struct page *page = virt_to_page(virt);
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(page_count(page + i), i < 5 ? 1 : 0);
 	memset(virt, 1, size);
 	free_pages_exact(virt, size);
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 
 	/* A power of two is one whole block. */
 	virt = alloc_pages_exact(4 * PAGE_SIZE, GFP_KERNEL | __GFP_ZERO);
 	assert_non_null(virt);
 	assert_true(all_zero(virt, 4 * PAGE_SIZE));
-	assert_int_equal(drained_free(ZONE_NORMAL), before - 4);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 4);
 	free_pages_exact(virt, 4 * PAGE_SIZE);
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -144,7 +138,7 @@ static void test_split_page(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free(ZONE_NORMAL);
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *page = alloc_pages(GFP_KERNEL, 3);
 
 	assert_non_null(page);
@@ -155,7 +149,7 @@ static void test_split_page(void **state)
 	static const int order_of_free[8] = { 5, 0, 7, 2, 1, 6, 3, 4 };
 	for (int i = 0; i < 8; i++) {
 		__free_page(page + order_of_free[i]);
-		assert_int_equal(drained_free(ZONE_NORMAL), before - 8 + i + 1);
+		assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 8 + i + 1);
 	}
 	test_check_and_exit();
 }
@@ -218,7 +212,7 @@ static void test_refcounting(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free(ZONE_NORMAL);
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *page = alloc_pages(GFP_KERNEL, 1);
 
 	assert_non_null(page);
@@ -230,10 +224,10 @@ static void test_refcounting(void **state)
 	assert_int_equal(page_count(page), 2);
 	__free_pages(page, 1);	/* drops a reference too */
 	assert_int_equal(page_count(page), 1);
-	assert_int_equal(drained_free(ZONE_NORMAL), before - 2);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 2);
 	put_page(page);	/* the last reference frees the block */
 	assert_int_equal(page_count(page), 0);
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 
@@ -241,7 +235,7 @@ static void test_compound_pages(void **state)
 {
 	(void)state;
 	test_init(CONF);
-	long before = drained_free(ZONE_NORMAL);
+	long before = free_after_drain(0, ZONE_NORMAL);
 	struct page *head = alloc_pages(GFP_KERNEL | __GFP_COMP, 4);
 
 	assert_non_null(head);
@@ -256,9 +250,9 @@ static void test_compound_pages(void **state)
 	assert_int_equal(page_count(head), 2);
 	put_page(head + 9);
 	assert_int_equal(page_count(head + 3), 1);
-	assert_int_equal(drained_free(ZONE_NORMAL), before - 16);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 16);
 	put_page(head);	/* the last reference: the whole block goes */
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	assert_false(PageHead(head));
 	for (int i = 1; i < 16; i++)
 		assert_false(PageTail(head + i));
@@ -272,7 +266,7 @@ static void test_compound_pages(void **state)
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, 0);
 	assert_false(PageHead(page));
 	put_page(page);
-	assert_int_equal(drained_free(ZONE_NORMAL), before);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 	test_check_and_exit();
 }
 

@@ -33,11 +33,6 @@ static void unpin(void)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static struct zone *normal_zone(void)
-{
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-}
-
 static struct per_cpu_pages *pcp_of(int cpu)
 {
 	return &normal_zone()->per_cpu_pageset[cpu];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include "test_util.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,22 @@ char *stderr_capture_end(void)
 long zone_free(enum zone_type zone)
 {
 	return buddy_zone_free_pages(0, zone);
+}
+
+long free_after_drain(int nid, enum zone_type z)
+{
+	buddy_drain_all_pages();
+	return buddy_zone_free_pages(nid, z);
+}
+
+struct zone *zone_of(int nid, enum zone_type z)
+{
+	return &NODE_DATA(nid)->node_zones[z];
+}
+
+struct zone *normal_zone(void)
+{
+	return zone_of(0, ZONE_NORMAL);
 }
 
 int test_teardown_exit(void **state)

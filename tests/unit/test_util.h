@@ -28,6 +28,12 @@ char *stderr_capture_end(void);
 
 /* Free pages of a zone on node 0, from the buddy lists' point of view. */
 long zone_free(enum zone_type zone);
+/* The same for any node, after every pcp list has been drained. */
+long free_after_drain(int nid, enum zone_type z);
+
+struct zone;
+struct zone *zone_of(int nid, enum zone_type z);
+struct zone *normal_zone(void);		/* node 0's ZONE_NORMAL */
 
 /* A growable stack of order-0 pages, for "allocate until it fails" tests. */
 struct page_stack {

@@ -25,11 +25,6 @@
 
 #include "internal.h"
 
-static struct zone *zone_of(int nid, enum zone_type z)
-{
-	return &NODE_DATA(nid)->node_zones[z];
-}
-
 static void assert_marks(int nid, enum zone_type z, unsigned long min, unsigned long low, unsigned long high)
 {
 	struct zone *zone = zone_of(nid, z);

@@ -33,17 +33,6 @@ static size_t alloc_node_until_fail(int nid, gfp_t gfp, nodemask_t *mask, struct
 	return n;
 }
 
-static long free_after_drain(int nid, enum zone_type z)
-{
-	buddy_drain_all_pages();
-	return buddy_zone_free_pages(nid, z);
-}
-
-static struct zone *zone_of(int nid, enum zone_type z)
-{
-	return &NODE_DATA(nid)->node_zones[z];
-}
-
 /* What a node keeps back from a GFP_KERNEL request with no reclaim: min + reserve[NORMAL] per zone. */
 static long kept_for_kernel(int nid, enum zone_type z)
 {
