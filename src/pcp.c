@@ -55,23 +55,42 @@ static void wait_unlocked(struct buddy_cpu *cpu, int *spins)
 }
 
 /*
- * Take any CPU's lock, from anywhere: compare-and-swap it from 0 to 2.
+ * The value a remote locker writes into a CPU's lock word. With rseq locking
+ * it must say who wrote it: the thread's id (unique among live threads) plus
+ * 2, so that it can never be 0 (free) or 1 (a local rseq owner). In atomic
+ * mode every locker uses an atomic read-modify-write and 2 serves all.
+ */
+static int remote_lock_token(void)
+{
+#ifdef BUDDY_RSEQ_LOCK
+	if (buddy.pcp_rseq_lock)
+		return (int)gettid() + 2;
+#endif
+	return 2;
+}
+
+/*
+ * Take any CPU's lock, from anywhere: compare-and-swap it from 0 to our token.
  *
  * With rseq locking that is not enough on its own: a thread on that CPU may
- * have read 0 just before our swap and be about to commit its own 1. So we
- * fence the CPU (membarrier PRIVATE_EXPEDITED_RSEQ): a sequence still in
- * flight there restarts and will see the lock taken. A sequence that already
- * committed has overwritten our 2 with its 1 - then that thread owns the
- * lock, and we wait for it and try again.
+ * have read 0 just before our swap and be about to commit its own 1 with a
+ * plain store. So we fence the CPU (membarrier PRIVATE_EXPEDITED_RSEQ): a
+ * sequence still in flight there restarts and will see the lock taken, and a
+ * sequence that already committed is visible to our next load. The lock is
+ * ours only if the word still holds our own token: a local commit may have
+ * overwritten it, been released, and another remote locker may have put its
+ * own token there since - a bare "still reads 2" cannot tell those apart.
+ * The argument, and the model checked in CI, are in docs/pcp.md.
  */
 void pcp_lock_cpu(struct buddy_cpu *cpu)
 {
+	const int token = remote_lock_token();
 	int spins = 0;
 
 	for (;;) {
 		int expected = 0;
 
-		while (!atomic_compare_exchange_weak_explicit(&cpu->lock, &expected, 2, memory_order_acquire,
+		while (!atomic_compare_exchange_weak_explicit(&cpu->lock, &expected, token, memory_order_acquire,
 							      memory_order_relaxed)) {
 			expected = 0;
 			wait_unlocked(cpu, &spins);
@@ -81,7 +100,7 @@ void pcp_lock_cpu(struct buddy_cpu *cpu)
 			if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU,
 				    cpu->id))
 				abort();	/* registered at start-up: cannot fail */
-			if (atomic_load_explicit(&cpu->lock, memory_order_acquire) != 2)
+			if (atomic_load_explicit(&cpu->lock, memory_order_acquire) != token)
 				continue;	/* a local locker committed over us: it owns it */
 		}
 #endif
