@@ -284,3 +284,24 @@ struct zone *pfn_to_zone(unsigned long pfn)
 			return &pgdat->node_zones[z];
 	return NULL;
 }
+
+void arena_fork_lock(void)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (buddy.node_data[nid])
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				pthread_mutex_lock(&buddy.node_data[nid]->node_zones[z].lock);
+}
+
+void arena_fork_unlock(bool child)
+{
+	for (int nid = MAX_NUMNODES - 1; nid >= 0; nid--)
+		if (buddy.node_data[nid])
+			for (int z = MAX_NR_ZONES - 1; z >= 0; z--) {
+				pthread_mutex_t *lock = &buddy.node_data[nid]->node_zones[z].lock;
+				if (child)
+					init_zone_lock(lock);
+				else
+					pthread_mutex_unlock(lock);
+			}
+}

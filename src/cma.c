@@ -227,3 +227,18 @@ bool buddy_cma_release(struct page *pages, unsigned long count)
 	}
 	return false;
 }
+
+/* cma_mutex before the areas' locks: the order alloc_contig_range users take them. */
+void cma_fork_lock(void)
+{
+	pthread_mutex_lock(&cma_mutex);
+	for (int i = 0; i < cma_area_count; i++)
+		pthread_mutex_lock(&cma_areas[i].lock);
+}
+
+void cma_fork_unlock(bool child)
+{
+	for (int i = cma_area_count - 1; i >= 0; i--)
+		fork_unlock_mutex(&cma_areas[i].lock, child);
+	fork_unlock_mutex(&cma_mutex, child);
+}

@@ -22,6 +22,41 @@ static void at_exit(void)
 	dump_stats_at_exit();
 }
 
+/* pthread_atfork handlers: see the fork section of internal.h for the lock order. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&init_lock);
+	tunables_fork_lock();
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
+		return;
+	cma_fork_lock();
+	pcp_fork_lock();
+	arena_fork_lock();
+	report_fork_lock();
+}
+
+static void fork_release(bool child)
+{
+	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
+		report_fork_unlock(child);
+		arena_fork_unlock(child);
+		pcp_fork_unlock(child);
+		cma_fork_unlock(child);
+	}
+	tunables_fork_unlock(child);
+	fork_unlock_mutex(&init_lock, child);
+}
+
+static void fork_parent(void)
+{
+	fork_release(false);
+}
+
+static void fork_child(void)
+{
+	fork_release(true);
+}
+
 /*
  * The kernel turns grouping by mobility off when there are too few pageblocks
  * for it to matter (fewer than pageblock_nr_pages * MIGRATE_TYPES pages).
@@ -59,6 +94,7 @@ static void teardown(void)
 static int do_init(const struct buddy_config *config)
 {
 	struct buddy_settings s;
+	int rseq_lock = 0;
 	int rc;
 
 	rc = buddy_parse_config(config, &s);
@@ -70,7 +106,7 @@ static int do_init(const struct buddy_config *config)
 	if (!rc)
 		rc = init_cpus();
 	if (!rc)
-		pcp_setup_locking();
+		rseq_lock = pcp_choose_locking();
 	if (!rc)
 		rc = arena_reserve();
 	if (!rc)
@@ -87,8 +123,14 @@ static int do_init(const struct buddy_config *config)
 			setup_zone_pageset(&NODE_DATA(nid)->node_zones[z]);
 	if (!atexit_registered) {
 		atexit(at_exit);
+		pthread_atfork(fork_prepare, fork_parent, fork_child);
 		atexit_registered = true;
 	}
+	/*
+	 * Publish last, after everything the fast paths dereference: the rseq
+	 * fast path is gated by pcp_rseq_lock alone, the others by initialized.
+	 */
+	__atomic_store_n(&buddy.pcp_rseq_lock, rseq_lock, __ATOMIC_RELEASE);
 	atomic_store_explicit(&buddy.initialized, 1, memory_order_release);
 	return 0;
 }

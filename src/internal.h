@@ -200,6 +200,28 @@ static inline void set_page_count(struct page *p, int v)
 {
 	atomic_store_explicit(&p->_refcount, v, memory_order_relaxed);
 }
+/*
+ * The kernel's page_ref_freeze: drop the count from exactly count to 0 in one
+ * atomic step. Of two threads freeing the same page at once, one wins.
+ */
+static inline bool page_ref_freeze(struct page *p, int count)
+{
+	return atomic_compare_exchange_strong_explicit(&p->_refcount, &count, 0, memory_order_acq_rel,
+						       memory_order_relaxed);
+}
+/* put_page_testzero: drop one reference unless there is none; *last when it was the last. */
+static inline bool page_ref_dec_unless_zero(struct page *p, bool *last)
+{
+	int refs = page_ref_count(p);
+
+	do {
+		if (refs <= 0)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&p->_refcount, &refs, refs - 1, memory_order_acq_rel,
+							memory_order_relaxed));
+	*last = refs == 1;
+	return true;
+}
 
 /* ------------------------------------------------------------- zones */
 
@@ -431,6 +453,7 @@ struct buddy_cpu {
 
 struct buddy_state {
 	atomic_int initialized;
+	atomic_int warned_bad_mobility;	/* bad_mobility_mask said it once */
 	struct buddy_settings settings;
 	char *arena_base;		/* virtual address of pfn 0 */
 	size_t arena_bytes;
@@ -445,7 +468,11 @@ struct buddy_state {
 	int nr_cpu_ids;
 	struct buddy_cpu *cpus;		/* [nr_cpu_ids] */
 	int page_group_by_mobility_disabled;
-	int pcp_rseq_lock;		/* pcp locks taken with rseq (see pcp_lock_this_cpu) */
+	/*
+	 * pcp locks taken with rseq (see pcp_lock_this_cpu). Published last by
+	 * do_init, with release: the rseq fast path's only gate.
+	 */
+	int pcp_rseq_lock;
 	unsigned long min_free_kbytes;
 	int watermark_scale_factor;
 	struct ratelimit_window nopage_rs;	/* warn_alloc's, per allocator like per boot */
@@ -542,11 +569,33 @@ HIDDEN void build_all_zonelists(void);
 	 GFP_ZONE_ENTRY(0xE, ZONE_BAD) | GFP_ZONE_ENTRY(0xF, ZONE_BAD))
 
 /* Without grouping everything is one type, as in the kernel. */
+/*
+ * The two mobility bits index a four-entry table packed two bits an entry:
+ * none -> UNMOVABLE, __GFP_MOVABLE -> MOVABLE, __GFP_RECLAIMABLE ->
+ * RECLAIMABLE, and both -> UNMOVABLE. The kernel only warns on "both" (and
+ * would index the pcp lists with MIGRATE_HIGHATOMIC); here it is served as
+ * unmovable, the one claim that cannot be wrong: a pinned page in a movable
+ * or reclaimable block is what defeats compaction and CMA, an unmovable
+ * block holding a page that could have moved costs nothing. The full path
+ * reports the mask once (bad_mobility_mask).
+ */
+#define GFP_MIGRATETYPE_TABLE                                                                         \
+	((MIGRATE_UNMOVABLE << 0) | (MIGRATE_MOVABLE << 2) | (MIGRATE_RECLAIMABLE << 4) |              \
+	 (MIGRATE_UNMOVABLE << 6))
+_Static_assert(MIGRATE_RECLAIMABLE < 4 && MIGRATE_MOVABLE < 4, "two bits per migratetype table entry");
+
+static inline bool gfp_mobility_is_bad(gfp_t gfp_flags)
+{
+	return (gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK;
+}
+
 static inline int __gfpflags_to_migratetype(gfp_t gfp_flags)
 {
+	unsigned int idx = (gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT;
+
 	if (unlikely(buddy.page_group_by_mobility_disabled))
 		return MIGRATE_UNMOVABLE;
-	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+	return (int)((GFP_MIGRATETYPE_TABLE >> (2 * idx)) & 3);
 }
 
 static inline enum zone_type __gfp_zone(gfp_t flags)
@@ -700,7 +749,7 @@ static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsi
 HIDDEN int pcp_nr_cpu_ids(void);
 HIDDEN int pcp_cpu_id_slow(void);
 HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* any CPU's lock; spins, then yields */
-HIDDEN void pcp_setup_locking(void);
+HIDDEN int pcp_choose_locking(void);
 
 /*
  * The CPU this thread runs on: the cpu_id field of the rseq area glibc
@@ -787,7 +836,8 @@ HIDDEN struct buddy_cpu *pcp_lock_this_cpu_slow(void);
 static inline struct buddy_cpu *pcp_trylock_this_cpu_rseq(void)
 {
 #ifdef BUDDY_RSEQ_LOCK
-	if (likely(buddy.pcp_rseq_lock)) {
+	/* acquire: a plain mov on x86, but nothing below may be read before it */
+	if (likely(__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_ACQUIRE))) {
 		struct rseq *rs = rseq_area();
 		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 
@@ -818,12 +868,17 @@ static inline struct buddy_cpu *pcp_lock_this_cpu(void)
 /* One attempt in either locking mode; the atomic one may call sched_getcpu(). */
 static inline struct buddy_cpu *pcp_trylock_this_cpu(void)
 {
+	/*
+	 * initialized first: once it reads 1, pcp_rseq_lock holds its final
+	 * value, so this thread cannot take the atomic way while others on the
+	 * same CPU take the rseq one.
+	 */
+	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
+		return NULL;
 #ifdef BUDDY_RSEQ_LOCK
 	if (likely(buddy.pcp_rseq_lock))
 		return pcp_trylock_this_cpu_rseq();
 #endif
-	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
-		return NULL;
 
 	struct buddy_cpu *cpu = &buddy.cpus[pcp_cpu_id()];
 
@@ -921,10 +976,39 @@ HIDDEN extern const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS];
  */
 HIDDEN int format_gfp_flags(char *buf, size_t len, gfp_t gfp_mask);
 
+/* ------------------------------------------------------- fork (init.c) */
+
+/*
+ * fork() safety, as jemalloc and glibc's malloc do it: the prepare handler
+ * takes every libbuddy lock in the global lock order (init, tunables, CMA,
+ * per-CPU, zones, report), so no lock is held mid-update when the process is
+ * copied; the parent's handler releases them; the child's re-initialises
+ * them, since their owner does not exist there. Each module does its own.
+ */
+HIDDEN void tunables_fork_lock(void);
+HIDDEN void tunables_fork_unlock(bool child);
+HIDDEN void cma_fork_lock(void);
+HIDDEN void cma_fork_unlock(bool child);
+HIDDEN void pcp_fork_lock(void);
+HIDDEN void pcp_fork_unlock(bool child);
+HIDDEN void arena_fork_lock(void);
+HIDDEN void arena_fork_unlock(bool child);
+HIDDEN void report_fork_lock(void);
+HIDDEN void report_fork_unlock(bool child);
+
+static inline void fork_unlock_mutex(pthread_mutex_t *lock, bool child)
+{
+	if (child)
+		pthread_mutex_init(lock, NULL);
+	else
+		pthread_mutex_unlock(lock);
+}
+
 /* ------------------------------------------------------- report.c */
 
 HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
 HIDDEN void bad_address(const void *addr, const char *reason);
+HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
 HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
 				const char *why);

@@ -429,6 +429,8 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 
 	if (unlikely(high == ZONE_BAD))
 		return false;
+	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
+		bad_mobility_mask(gfp_mask);
 	if (preferred_nid == NUMA_NO_NODE)
 		preferred_nid = buddy.cpus[pcp_cpu_id()].node;
 	else if (unlikely(preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids))
@@ -471,16 +473,22 @@ static inline __attribute__((always_inline)) struct page *alloc_pages_pcp_fast(g
 									       bool rseq_only)
 {
 	enum zone_type high = __gfp_zone(gfp_mask);
-	int migratetype = __gfpflags_to_migratetype(gfp_mask);
-	unsigned int alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
-	struct buddy_cpu *cpu = rseq_only ? pcp_trylock_this_cpu_rseq() : pcp_trylock_this_cpu();
+	unsigned int alloc_flags;
+	int migratetype;
+	struct buddy_cpu *cpu;
 	struct per_cpu_pages *pcp;
 	struct list_head *list;
 	struct zone *zone;
 	struct page *page;
 
+	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
+		return NULL;	/* served by the full path, which reports it */
+	cpu = rseq_only ? pcp_trylock_this_cpu_rseq() : pcp_trylock_this_cpu();
 	if (unlikely(!cpu))
 		return NULL;
+	/* only now: the lock says initialisation is complete, settings included */
+	migratetype = __gfpflags_to_migratetype(gfp_mask);
+	alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
 	zone = cpu->local_zone[high];	/* NULL for ZONE_BAD or a remote first zone */
 	if (unlikely(!zone))
 		goto fail;
@@ -529,23 +537,23 @@ static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, u
 	struct alloc_context ac;
 	struct page *page;
 
-	if (pcp_allowed_order(order) && (order || !buddy.pcp_rseq_lock) && preferred_nid == NUMA_NO_NODE &&
+	if (pcp_allowed_order(order) && (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) && preferred_nid == NUMA_NO_NODE &&
 	    !nodemask) {
 		page = alloc_pages_pcp_fast(gfp_mask, order, false);
 		if (likely(page))
 			return page;
 	}
 
+	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire))) {
+		buddy_lazy_init();
+		if (!buddy_initialized())
+			return NULL;	/* buddy_lazy_init said why on stderr */
+	}
 	if (unlikely(order >= MAX_ORDER)) {
 		if (!(gfp_mask & __GFP_NOWARN))
 			warn_alloc(gfp_mask, order, "order too large");
 		count_vm_events(PGALLOC_FAIL, 1);
 		return NULL;
-	}
-	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire))) {
-		buddy_lazy_init();
-		if (!buddy_initialized())
-			return NULL;	/* buddy_lazy_init said why on stderr */
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
 		if (__gfp_zone(gfp_mask) == ZONE_BAD)
@@ -684,8 +692,14 @@ static __attribute__((noinline, cold)) void report_bad_free(struct page *page, u
 {
 	char why[128];
 
-	if (free_page_problem(page, order, why, sizeof(why)))
-		bad_page(page, page_to_pfn_fast(page), why);
+	/*
+	 * A free that lost the race for the last reference may find the page
+	 * already handed out again, looking allocated: it was a double free all
+	 * the same.
+	 */
+	if (!free_page_problem(page, order, why, sizeof(why)))
+		snprintf(why, sizeof(why), "double free: the last reference was dropped by another thread");
+	bad_page(page, page_to_pfn_fast(page), why);
 }
 
 static __attribute__((noinline)) void free_pages_checked(struct page *page, unsigned int order, bool cold)
@@ -697,26 +711,11 @@ static __attribute__((noinline)) void free_pages_checked(struct page *page, unsi
 		return;
 	}
 	if (likely(page->alloc_order == order && !(page_flags(page) & not_allocated))) {
-		int refs = page_ref_count(page);
 		bool last;
 
-		/*
-		 * The sole owner needs no atomic decrement: nobody else holds a
-		 * reference that could race with this one.
-		 */
-		if (likely(refs == 1)) {
-			set_page_count(page, 0);
-			last = true;
-		} else if (refs > 1) {
-			int old = atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_acq_rel);
-			if (unlikely(old < 1)) {	/* freed meanwhile by someone else: undo, report */
-				atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed);
-				goto bad;
-			}
-			last = old == 1;
-		} else {
+		/* atomic: of two racing frees of the last reference, one wins */
+		if (unlikely(!page_ref_dec_unless_zero(page, &last)))
 			goto bad;
-		}
 		if (last)
 			free_the_page(page, order, cold);
 		return;
@@ -754,7 +753,10 @@ static inline __attribute__((always_inline)) void free_pages_entry(struct page *
 	if (unlikely(!cpu))
 		goto full;
 
-	set_page_count(page, 0);	/* the sole owner: see free_pages_checked */
+	if (unlikely(!page_ref_freeze(page, 1))) {
+		pcp_unlock_cpu(cpu);	/* freed meanwhile by another thread: the full path reports it */
+		goto full;
+	}
 	trace_mm_page_free(page, order);
 	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
 	pcp = &zone->per_cpu_pageset[cpu->id];

@@ -134,19 +134,22 @@ struct buddy_cpu *pcp_lock_this_cpu_slow(void)
 
 /*
  * Choose how pcp locks are taken (see internal.h): rseq needs glibc's rseq
- * registration and membarrier's expedited-rseq fence.
+ * registration and membarrier's expedited-rseq fence. Returns the value for
+ * buddy.pcp_rseq_lock, which do_init publishes only once the pagesets exist:
+ * the rseq fast path reads nothing else before it dereferences them.
  */
-void pcp_setup_locking(void)
+int pcp_choose_locking(void)
 {
-	buddy.pcp_rseq_lock = 0;
 #ifdef BUDDY_RSEQ_LOCK
 	if (buddy.settings.pcp_lock < 0 || __rseq_size < 20)
-		return;
+		return 0;
 	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0)
-		return;
+		return 0;
 	if (rseq_area()->cpu_id >= (unsigned int)buddy.nr_cpu_ids)
-		return;
-	buddy.pcp_rseq_lock = 1;
+		return 0;
+	return 1;
+#else
+	return 0;
 #endif
 }
 
@@ -496,4 +499,27 @@ int pcp_nr_cpu_ids(void)
 	if (n < 1)
 		n = 1;
 	return n > MAX_NR_CPUS ? MAX_NR_CPUS : n;
+}
+
+/* ------------------------------------------------------------ fork */
+
+/* Every CPU's lock, the way a drain takes it. */
+void pcp_fork_lock(void)
+{
+	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+		pcp_lock_cpu(&buddy.cpus[c]);
+}
+
+/*
+ * In the child the locks' owners are gone and its one thread owns them all:
+ * clear them. The membarrier registration belongs to the address space, so
+ * the child registers again, and falls back to the atomic lock should that
+ * fail - safe now, with no other thread to take the rseq way.
+ */
+void pcp_fork_unlock(bool child)
+{
+	if (child && buddy.pcp_rseq_lock && pcp_choose_locking() == 0)
+		__atomic_store_n(&buddy.pcp_rseq_lock, 0, __ATOMIC_RELEASE);
+	for (int c = buddy.nr_cpu_ids - 1; c >= 0; c--)
+		pcp_unlock_cpu(&buddy.cpus[c]);
 }

@@ -33,6 +33,24 @@ void bad_address(const void *addr, const char *reason)
 		buddy_progname(), addr, reason);
 }
 
+/*
+ * A mask with both mobility bits (the kernel's VM_WARN_ON in
+ * gfp_migratetype): said once per allocator, whatever __GFP_NOWARN says, as a
+ * WARN_ON_ONCE would; the request is served as MIGRATE_UNMOVABLE.
+ */
+void bad_mobility_mask(gfp_t gfp_mask)
+{
+	char names[256];
+
+	if (atomic_exchange_explicit(&buddy.warned_bad_mobility, 1, memory_order_relaxed))
+		return;
+	format_gfp_flags(names, sizeof(names), gfp_mask);
+	fprintf(stderr,
+		"WARNING: %s: gfp_migratetype: mode:%#x(%s) sets both __GFP_MOVABLE and __GFP_RECLAIMABLE; "
+		"served as MIGRATE_UNMOVABLE (reported once)\n",
+		buddy_progname(), gfp_mask, names);
+}
+
 /* ------------------------------------------------------------ rate limit */
 
 /*
@@ -257,4 +275,14 @@ void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *n
 void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why)
 {
 	warn_alloc_nodemask(gfp_mask, order, NULL, why);
+}
+
+void report_fork_lock(void)
+{
+	pthread_mutex_lock(&nopage_rs.lock);
+}
+
+void report_fork_unlock(bool child)
+{
+	fork_unlock_mutex(&nopage_rs.lock, child);
 }

@@ -238,3 +238,13 @@ void init_per_zone_wmark_min(void)
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
 }
+
+void tunables_fork_lock(void)
+{
+	pthread_mutex_lock(&tunables_lock);
+}
+
+void tunables_fork_unlock(bool child)
+{
+	fork_unlock_mutex(&tunables_lock, child);
+}
