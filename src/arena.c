@@ -41,6 +41,25 @@ static char *reserve_aligned(size_t len, size_t align)
 	return base;
 }
 
+/*
+ * Zeroed scratch memory straight from the OS, for bitmaps sized by the arena
+ * (buddy_check's): pages nobody writes are never faulted in. calloc does not
+ * promise that: a block it reuses from the heap is cleared by hand.
+ */
+void *os_map_zeroed(size_t bytes)
+{
+	void *p =
+		mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void os_unmap(void *addr, size_t bytes)
+{
+	if (addr)
+		munmap(addr, bytes);
+}
+
 /* One node's slice of a reservation: its own mapping, bound to the node. */
 static int map_node_slice(char *addr, size_t len, int nid)
 {
@@ -249,13 +268,12 @@ void arena_init_zone_free_lists(struct zone *zone)
 }
 
 /*
- * Move one deferred max-order block onto its free list. Its pageblocks are
- * still MOVABLE (anything that retypes a pageblock initialises it first), and
- * it is already counted in nr_free and NR_FREE_PAGES. zone->lock held.
+ * Put the deferred max-order block at pfn on its free list. Its pageblocks
+ * are still MOVABLE (anything that retypes a pageblock initialises it first),
+ * and it is already counted in nr_free and NR_FREE_PAGES. zone->lock held.
  */
-void deferred_grow_zone(struct zone *zone)
+static void deferred_list_block(struct zone *zone, unsigned long pfn)
 {
-	unsigned long pfn = zone->deferred_pfn;
 	struct page *page = pfn_to_page_fast(pfn);
 
 	set_page_links(page, zone);
@@ -263,15 +281,35 @@ void deferred_grow_zone(struct zone *zone)
 	page->index = MIGRATE_MOVABLE;
 	set_page_flag(page, PG_buddy);
 	list_add_tail(&page->lru, &zone->free_area[MAX_ORDER - 1].free_list[MIGRATE_MOVABLE]);
-	zone->deferred_pfn += MAX_ORDER_NR_PAGES;
 	zone->nr_deferred--;
 }
 
-/* Initialise every deferred block of the zone. zone->lock held. */
-void deferred_init_all(struct zone *zone)
+/* The lowest deferred block onto its free list. zone->lock held. */
+void deferred_grow_zone(struct zone *zone)
 {
-	while (zone->nr_deferred)
-		deferred_grow_zone(zone);
+	unsigned long pfn = zone->deferred_pfn;
+
+	zone->deferred_pfn += MAX_ORDER_NR_PAGES;
+	deferred_list_block(zone, pfn);
+}
+
+/*
+ * Initialise the deferred blocks that overlap [start, end), and as few others
+ * as keeps the rest one run: from whichever end of the run is nearer, so a
+ * range at the top of a zone (the CMA area) costs its own size, not the
+ * zone's. zone->lock held.
+ */
+void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end)
+{
+	if (!zone->nr_deferred || start >= zone_deferred_end(zone) || end <= zone->deferred_pfn)
+		return;
+	if (end - zone->deferred_pfn <= zone_deferred_end(zone) - start) {
+		while (zone->nr_deferred && zone->deferred_pfn < end)
+			deferred_grow_zone(zone);
+	} else {
+		while (zone->nr_deferred && zone_deferred_end(zone) > start)
+			deferred_list_block(zone, zone_deferred_end(zone) - MAX_ORDER_NR_PAGES);
+	}
 }
 
 struct zone *pfn_to_zone(unsigned long pfn)

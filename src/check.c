@@ -9,6 +9,9 @@
  *    NR_FREE_CMA_PAGES the pages on the CMA lists;
  *  - pcp entries are PagePcp, unreferenced, aligned, and sum to pcp->count;
  *  - no page is on two lists at once, and no in-use page is inside a free block;
+ *  - the deferred run (never initialised, so checked by its bookkeeping only,
+ *    without touching its struct pages) is aligned, inside the zone, all
+ *    MOVABLE pageblocks, and holds no listed block;
  *  - every pageblock has a valid migratetype; nr_reserved_highatomic and
  *    nr_isolate_pageblock match the HIGHATOMIC and ISOLATE blocks, and the
  *    CMA blocks fit in cma_pages.
@@ -67,6 +70,11 @@ static bool block_in_zone(const struct zone *zone, unsigned long pfn, unsigned i
 	return zone_spans_pfn(zone, pfn) && pfn + (1UL << order) <= zone_end_pfn(zone);
 }
 
+static bool in_deferred_run(const struct zone *zone, unsigned long pfn, unsigned long nr)
+{
+	return zone->nr_deferred && pfn < zone_deferred_end(zone) && pfn + nr > zone->deferred_pfn;
+}
+
 static void check_free_lists(struct checker *c)
 {
 	struct zone *zone = c->zone;
@@ -92,6 +100,9 @@ static void check_free_lists(struct checker *c)
 					problem(c, "free block pfn %#lx order %u outside the zone", pfn, order);
 					continue;
 				}
+				if (in_deferred_run(zone, pfn, 1UL << order))
+					problem(c, "free block pfn %#lx order %u inside the deferred range",
+						pfn, order);
 				if (!PageBuddy(page) || buddy_order(page) != order)
 					problem(c, "pfn %#lx on order-%u list: PageBuddy %d, order %u", pfn, order,
 						PageBuddy(page), buddy_order(page));
@@ -212,6 +223,31 @@ static void check_pageblocks(struct checker *c)
 		problem(c, "%lu CMA pageblocks but cma_pages is %lu", blocks[MIGRATE_CMA], zone->cma_pages);
 }
 
+/*
+ * The deferred run, from its bookkeeping alone: O(its pageblocks), no struct
+ * page. False when its bounds cannot be trusted to skip it by.
+ */
+static bool check_deferred(struct checker *c)
+{
+	struct zone *zone = c->zone;
+	unsigned long start = zone->deferred_pfn, end = zone_deferred_end(zone);
+
+	if (!zone->nr_deferred)
+		return true;
+	if ((start & (MAX_ORDER_NR_PAGES - 1)) || start < zone->zone_start_pfn || end <= start ||
+	    end > zone_end_pfn(zone)) {
+		problem(c, "deferred range pfn %#lx, %lu blocks, misaligned or outside the zone", start,
+			zone->nr_deferred);
+		return false;
+	}
+	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages)
+		if (get_pfnblock_migratetype(zone, pfn) != MIGRATE_MOVABLE) {
+			problem(c, "deferred pageblock at pfn %#lx is not Movable", pfn);
+			break;
+		}
+	return true;
+}
+
 int check_zone(struct zone *zone)
 {
 	struct checker c = { .zone = zone };
@@ -219,7 +255,9 @@ int check_zone(struct zone *zone)
 
 	if (!zone->spanned_pages)
 		return 0;
-	c.free_bits = calloc(zone->spanned_pages / BITS_PER_LONG + 1, sizeof(unsigned long));
+	/* Mapped, not calloc'd: only the words for initialised pages get touched. */
+	size_t bits_bytes = (zone->spanned_pages / BITS_PER_LONG + 1) * sizeof(unsigned long);
+	c.free_bits = os_map_zeroed(bits_bytes);
 	if (!c.free_bits) {
 		fprintf(stderr, "buddy_check: out of memory\n");
 		return 1;
@@ -228,21 +266,28 @@ int check_zone(struct zone *zone)
 	check_free_lists(&c);
 	check_pcp_lists(&c);
 	check_pageblocks(&c);
-	/* Everything outside the deferred middle has been touched and is scanned. */
-	unsigned long deferred_end = zone->deferred_pfn + (zone->nr_deferred << (MAX_ORDER - 1));
-	if (zone->nr_deferred) {
-		check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads);
-		check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads);
-	} else {
-		check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads);
+	/*
+	 * Everything outside the deferred run has been touched and is scanned;
+	 * the run is not (nor anything when its bounds are corrupt, reported).
+	 */
+	if (check_deferred(&c)) {
+		unsigned long deferred_end = zone_deferred_end(zone);
+
+		if (zone->nr_deferred) {
+			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads);
+			check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads);
+		} else {
+			check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads);
+		}
+		for (int o = 0; o < MAX_ORDER; o++)
+			listed_heads += zone->free_area[o].nr_free;
+		listed_heads -= zone->nr_deferred;
+		if (buddy_heads != listed_heads)
+			problem(&c, "%lu pages flagged PageBuddy but %lu blocks on the free lists",
+				buddy_heads, listed_heads);
 	}
-	for (int o = 0; o < MAX_ORDER; o++)
-		listed_heads += zone->free_area[o].nr_free;
-	listed_heads -= zone->nr_deferred;
-	if (buddy_heads != listed_heads)
-		problem(&c, "%lu pages flagged PageBuddy but %lu blocks on the free lists", buddy_heads, listed_heads);
 	pthread_mutex_unlock(&zone->lock);
-	free(c.free_bits);
+	os_unmap(c.free_bits, bits_bytes);
 	return c.problems;
 }
 

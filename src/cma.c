@@ -56,11 +56,13 @@ static void cma_set_bits(struct cma *cma, unsigned long first, unsigned long nr,
 /*
  * Turn the pageblocks of [start, end) of zone into MIGRATE_CMA with their
  * free pages on the CMA lists (counted in NR_FREE_CMA_PAGES), merged again
- * where blocks meet. zone->lock held.
+ * where blocks meet. Only the deferred blocks under the area are initialised
+ * (from the top of the zone down), so this costs the area's size, not the
+ * zone's. zone->lock held.
  */
 static void __init_cma_reserved_pageblocks(struct zone *zone, unsigned long start, unsigned long end)
 {
-	deferred_init_all(zone);
+	deferred_init_range(zone, start, end);
 	for (unsigned long pfn = start; pfn < end; pfn += pageblock_nr_pages) {
 		__split_free_block_over_pageblock(zone, pfn);
 		set_pfnblock_migratetype(zone, pfn, MIGRATE_CMA);

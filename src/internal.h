@@ -346,8 +346,8 @@ struct zone {
 	struct free_area free_area[MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
 	unsigned long nr_isolate_pageblock;	/* MIGRATE_ISOLATE blocks: pcp drains recheck */
-	unsigned long deferred_pfn;	/* first max-order block not yet on a list */
-	unsigned long nr_deferred;	/* such blocks; counted in free_area[MAX_ORDER-1] */
+	unsigned long deferred_pfn;		/* first of one run of max-order blocks not yet on a list */
+	unsigned long nr_deferred;		/* blocks in that run; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
 } __attribute__((aligned(CACHELINE)));
 
@@ -362,6 +362,11 @@ static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 static inline unsigned long zone_end_pfn(const struct zone *z)
 {
 	return z->zone_start_pfn + z->spanned_pages;
+}
+/* The end of the deferred run; equal to deferred_pfn when it is empty. */
+static inline unsigned long zone_deferred_end(const struct zone *z)
+{
+	return z->deferred_pfn + (z->nr_deferred << (MAX_ORDER - 1));
 }
 static inline long zone_page_state(struct zone *z, enum zone_stat_item i)
 {
@@ -493,10 +498,13 @@ static inline void buddy_ensure_init(void)
 /* ------------------------------------------------------- arena.c */
 
 HIDDEN int arena_reserve(void);
+HIDDEN void *os_map_zeroed(size_t bytes);
+HIDDEN void os_unmap(void *addr, size_t bytes);
 HIDDEN void arena_release(void);
 HIDDEN void arena_init_zone_free_lists(struct zone *zone);
 HIDDEN void deferred_grow_zone(struct zone *zone);	/* zone->lock held */
-HIDDEN void deferred_init_all(struct zone *zone);	/* zone->lock held */
+/* zone->lock held */
+HIDDEN void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end);
 
 static inline unsigned long page_to_pfn_fast(const struct page *p)
 {

@@ -149,8 +149,8 @@ static void __undo_isolate_page_range(struct zone *zone, unsigned long start, un
 static int __start_isolate_page_range(struct zone *zone, unsigned long start, unsigned long end,
 				      int migratetype, unsigned long *busy_pfn)
 {
-	/* Retyping reaches blocks that may still be deferred. */
-	deferred_init_all(zone);
+	/* Retyping reaches blocks that may still be deferred: those, not the zone's. */
+	deferred_init_range(zone, block_start(start), end);
 	for (unsigned long pfn = block_start(start); pfn < end; pfn += pageblock_nr_pages) {
 		int rc = set_migratetype_isolate(zone, pfn, migratetype, busy_pfn);
 		if (rc) {
@@ -410,9 +410,10 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 		if (!populated_zone(zone) || nr_pages > zone->spanned_pages)
 			continue;
 		pthread_mutex_lock(&zone->lock);
-		deferred_init_all(zone);
 		unsigned long pfn = roundup_multiple(zone->zone_start_pfn, nr_pages);
 		while (pfn + nr_pages <= zone_end_pfn(zone)) {
+			/* Deferred blocks as the scan reaches them: O(scanned), not O(zone). */
+			deferred_init_range(zone, pfn, pfn + nr_pages);
 			unsigned long busy = __first_busy_pfn(zone, pfn, nr_pages);
 
 			if (busy == pfn + nr_pages) {

@@ -192,6 +192,33 @@ static void test_catches_bad_pageblock_type(void **state)
 	finish(page);
 }
 
+/* The deferred run is checked by its bookkeeping: aligned, in the zone, MOVABLE, nothing listed in it. */
+static void test_catches_bad_deferred_run(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct zone *zone = normal();
+	unsigned long start = zone->deferred_pfn;
+
+	assert_true(zone->nr_deferred > 1);
+	set_pfnblock_migratetype(zone, zone_deferred_end(zone) - 1, MIGRATE_UNMOVABLE);
+	expect_caught("deferred pageblock");
+	set_pfnblock_migratetype(zone, zone_deferred_end(zone) - 1, MIGRATE_MOVABLE);
+
+	zone->deferred_pfn = start + 1;
+	expect_caught("misaligned or outside the zone");
+	zone->deferred_pfn = start;
+	zone->nr_deferred += 64;
+	expect_caught("misaligned or outside the zone");
+	zone->nr_deferred -= 64;
+
+	/* One block too low: it holds the split block that page came from. */
+	zone->deferred_pfn = start - MAX_ORDER_NR_PAGES;
+	expect_caught("inside the deferred range");
+	zone->deferred_pfn = start;
+	finish(page);
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -205,6 +232,7 @@ int main(void)
 		T(test_catches_in_use_overlapping_free),
 		T(test_catches_pcp_count),
 		T(test_catches_bad_pageblock_type),
+		T(test_catches_bad_deferred_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
