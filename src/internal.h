@@ -780,9 +780,10 @@ static inline int pcp_cpu_id(void)
  *    lock is free, take it" runs as a restartable sequence on this CPU, so no
  *    atomic read-modify-write is needed: the kernel restarts the sequence if
  *    the thread is preempted or migrated inside it. Lockers from other CPUs
- *    (drains, checks) swap the lock from 0 to 2, fence that CPU with
- *    membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts any sequence in
- *    flight there, and own the lock if it still reads 2 (pcp_lock_cpu).
+ *    (drains, checks) swap the lock from 0 to their own token (thread id + 2),
+ *    fence that CPU with membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts
+ *    any sequence in flight there, and own the lock if it still holds their
+ *    token (pcp_lock_cpu; the argument is in docs/pcp.md).
  *  - atomic exchange, everywhere else.
  * Either way the holder may migrate afterwards, harmlessly.
  */

@@ -7,8 +7,8 @@
  * thread runs on (the rseq cpu_id glibc registers, else sched_getcpu()), not
  * per thread, so pages never strand on dead threads. A thread that migrates
  * between reading its CPU and finishing is safe because each CPU's lists are
- * guarded by that CPU's lock, almost always uncontended: one atomic exchange
- * to take it, a plain store to release it.
+ * guarded by that CPU's lock, almost always uncontended: a restartable
+ * sequence (or an atomic exchange) to take it, a plain store to release it.
  *
  * Sizing follows 6.1: zone_batchsize, high = low watermark / CPUs of the node
  * (or managed / percpu_pagelist_high_fraction), at least 4 * batch; refills of
