@@ -4,7 +4,7 @@
  *
  * Each zone has one per_cpu_pages per CPU with a list per (order,
  * migratetype), as Linux 6.1 keeps them. The list is chosen by the CPU the
- * thread runs on (the rseq cpu_id glibc registers, else sched_getcpu()), not
+ * thread runs on (the rseq cpu_id glibc registers, else os_current_cpu()), not
  * per thread, so pages never strand on dead threads. A thread that migrates
  * between reading its CPU and finishing is safe because each CPU's lists are
  * guarded by that CPU's lock, almost always uncontended: a restartable
