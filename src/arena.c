@@ -15,9 +15,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "internal.h"
+#include "os.h"
 
 #define MAX_BLOCK_BYTES (MAX_ORDER_NR_PAGES * PAGE_SIZE)
 
@@ -26,47 +26,13 @@ static size_t round_up_sz(size_t v, size_t a)
 	return (v + a - 1) / a * a;
 }
 
-/* Reserve len bytes of address space aligned to align, with nothing mapped. */
-static char *reserve_aligned(size_t len, size_t align)
-{
-	char *raw = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (raw == MAP_FAILED)
-		return NULL;
-	char *base = (char *)round_up_sz((uintptr_t)raw, align);
-	if (base > raw)
-		munmap(raw, (size_t)(base - raw));
-	size_t tail = (size_t)(raw + len + align - (base + len));
-	if (tail)
-		munmap(base + len, tail);
-	return base;
-}
-
-/*
- * Zeroed scratch memory straight from the OS, for bitmaps sized by the arena
- * (buddy_check's): pages nobody writes are never faulted in. calloc does not
- * promise that: a block it reuses from the heap is cleared by hand.
- */
-void *os_map_zeroed(size_t bytes)
-{
-	void *p =
-		mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-void os_unmap(void *addr, size_t bytes)
-{
-	if (addr)
-		munmap(addr, bytes);
-}
-
 /* One node's slice of a reservation: its own mapping, bound to the node. */
 static int map_node_slice(char *addr, size_t len, int nid)
 {
-	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
+	int rc = os_commit(addr, len);
+
+	if (rc)
+		return rc;
 	numa_bind_range(addr, len, nid);
 	return 0;
 }
@@ -177,8 +143,8 @@ int arena_reserve(void)
 	buddy.arena_bytes = node_bytes * (size_t)nodes;
 	buddy.mem_map_bytes = buddy.nr_pages * sizeof(struct page);
 
-	buddy.arena_base = reserve_aligned(buddy.arena_bytes, MAX_BLOCK_BYTES);
-	buddy.mem_map = (struct page *)reserve_aligned(buddy.mem_map_bytes, PAGE_SIZE);
+	buddy.arena_base = os_reserve(buddy.arena_bytes, MAX_BLOCK_BYTES);
+	buddy.mem_map = (struct page *)os_reserve(buddy.mem_map_bytes, PAGE_SIZE);
 	if (!buddy.arena_base || !buddy.mem_map) {
 		fprintf(stderr, "libbuddy: cannot reserve %zu bytes of address space\n", buddy.arena_bytes);
 		arena_release();
@@ -213,10 +179,8 @@ void arena_release(void)
 		free(pgdat);
 		buddy.node_data[nid] = NULL;
 	}
-	if (buddy.arena_base)
-		munmap(buddy.arena_base, buddy.arena_bytes);
-	if (buddy.mem_map)
-		munmap(buddy.mem_map, buddy.mem_map_bytes);
+	os_release(buddy.arena_base, buddy.arena_bytes);
+	os_release(buddy.mem_map, buddy.mem_map_bytes);
 	buddy.arena_base = NULL;
 	buddy.mem_map = NULL;
 }

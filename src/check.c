@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "os.h"
 
 struct checker {
 	struct zone *zone;
@@ -28,7 +29,7 @@ struct checker {
 	int problems;
 };
 
-static void problem(struct checker *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct checker *c, const char *fmt, ...) __printf(2, 3);
 static void problem(struct checker *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -287,7 +288,7 @@ int check_zone(struct zone *zone)
 				buddy_heads, listed_heads);
 	}
 	pthread_mutex_unlock(&zone->lock);
-	os_unmap(c.free_bits, bits_bytes);
+	os_release(c.free_bits, bits_bytes);
 	return c.problems;
 }
 

@@ -58,7 +58,7 @@ static const struct gfp_name gfpflag_names[] = {
 
 /* snprintf that keeps counting past the end, so the caller learns the full length. */
 static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+	__printf(4, 5);
 static void append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 {
 	va_list ap;

@@ -2,7 +2,8 @@
 /*
  * NUMA topology: real nodes from libnuma, or fake ones (BUDDY_CONF numa_fake:N,
  * like the kernel's numa=fake) so that node fallback is testable on a
- * one-node machine. This is the only file that talks to libnuma.
+ * one-node machine. This is the only file that asks libnuma about the
+ * topology; binding memory to a node (mbind) goes through os.c.
  */
 #include <errno.h>
 #include <string.h>
@@ -10,10 +11,10 @@
 /* libnuma has its own nodemask_t; keep it apart from the gfp.h one. */
 #define nodemask_t libnuma_nodemask_t
 #include <numa.h>
-#include <numaif.h>
 #undef nodemask_t
 
 #include "internal.h"
+#include "os.h"
 
 /* Fake nodes: a given matrix, or the kernel's LOCAL 10 / REMOTE 20. */
 static void fake_distances(const struct buddy_settings *s, int n)
@@ -65,11 +66,9 @@ void numa_bind_range(void *addr, size_t len, int nid)
 {
 	if (!buddy.real_numa || len == 0)
 		return;
-	unsigned long mask[MAX_NUMNODES / (8 * sizeof(unsigned long)) + 1];
-	memset(mask, 0, sizeof(mask));
-	mask[nid / (8 * sizeof(unsigned long))] |= 1UL << (nid % (8 * sizeof(unsigned long)));
-	if (mbind(addr, len, MPOL_BIND, mask, MAX_NUMNODES + 1, 0) != 0)
-		fprintf(stderr, "libbuddy: mbind to node %d failed: %s\n", nid, strerror(errno));
+	int rc = os_bind_to_node(addr, len, nid, MAX_NUMNODES);
+	if (rc)
+		fprintf(stderr, "libbuddy: mbind to node %d failed: %s\n", nid, strerror(-rc));
 }
 
 /* The node a CPU belongs to: libnuma's answer, or round-robin on fake nodes. */

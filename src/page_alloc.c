@@ -230,7 +230,7 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 }
 
 /* The descriptor of a page handed out: the caller's, with one reference. */
-static inline __attribute__((always_inline)) void set_new_page_state(struct page *page, struct zone *zone,
+static __always_inline void set_new_page_state(struct page *page, struct zone *zone,
 								    unsigned int order, int migratetype)
 {
 	set_page_links(page, zone);
@@ -246,7 +246,7 @@ static inline __attribute__((always_inline)) void set_new_page_state(struct page
  * leaks it - and the caller takes another. It is off every list, so it
  * keeps no free-list flag.
  */
-static __attribute__((noinline, cold)) bool leak_bad_new_page(struct page *page, struct zone *zone)
+static __noinline __cold bool leak_bad_new_page(struct page *page, struct zone *zone)
 {
 	bad_page(page, page_to_pfn_fast(page), "nonzero _refcount on a free page");
 	set_page_links(page, zone);
@@ -259,7 +259,7 @@ static inline bool new_page_is_bad(struct page *page, struct zone *zone)
 }
 
 /* The page leaves the allocator (new_page_is_bad said it may): it is now the caller's. */
-static inline __attribute__((always_inline)) void __prep_new_page(struct page *page, struct zone *zone,
+static __always_inline void __prep_new_page(struct page *page, struct zone *zone,
 								 unsigned int order, gfp_t gfp, int migratetype)
 {
 	set_new_page_state(page, zone, order, migratetype);
@@ -278,7 +278,7 @@ void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
-static __attribute__((noinline)) struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
+static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
 							    unsigned int alloc_flags, int migratetype)
 {
 	struct page *page = NULL;
@@ -395,7 +395,7 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
  * as the kernel does after waking kswapd; then drain the per-CPU lists and
  * give back highatomic reserves, and retry once more.
  */
-static __attribute__((noinline, cold)) struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
+static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
 									  struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
@@ -450,7 +450,7 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
  * page to build, or ASan poison to lift. Out of line and returning the page,
  * so that the fast path reaches it by a tail call and saves no registers.
  */
-static __attribute__((noinline, returns_nonnull)) struct page *prep_new_page_traced(struct page *page, struct zone *zone,
+static __noinline __returns_nonnull struct page *prep_new_page_traced(struct page *page, struct zone *zone,
 								   unsigned int order, gfp_t gfp_mask,
 								   int migratetype)
 {
@@ -468,7 +468,7 @@ static __attribute__((noinline, returns_nonnull)) struct page *prep_new_page_tra
  * With rseq_only and order 0 it calls nothing but tail calls, so the entry
  * points built on it save no registers.
  */
-static inline __attribute__((always_inline)) struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 									       unsigned int order,
 									       bool rseq_only)
 {
@@ -531,7 +531,7 @@ fail:
  * (empty list, watermark near, lock busy) goes straight to the full path
  * rather than repeating the same attempt.
  */
-static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order,
+static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order,
 							       int preferred_nid, nodemask_t *nodemask)
 {
 	struct alloc_context ac;
@@ -587,7 +587,7 @@ static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, u
  * into each, so the common ones pass the node and nodemask as constants and
  * keep no arguments alive across the fast path.
  */
-static inline __attribute__((always_inline)) struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order,
+static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order,
 									     int preferred_nid,
 									     nodemask_t *nodemask)
 {
@@ -649,7 +649,7 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 }
 
 /* The last reference is gone: give the block back. */
-static inline __attribute__((always_inline)) void free_the_page(struct page *page, unsigned int order, bool cold)
+static __always_inline void free_the_page(struct page *page, unsigned int order, bool cold)
 {
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
@@ -688,7 +688,7 @@ static bool free_page_problem(struct page *page, unsigned int order, char *why, 
  * stays allocated, so nothing is corrupted and a correct free still works.
  */
 /* Out of line, so the fast path below needs no stack buffer. */
-static __attribute__((noinline, cold)) void report_bad_free(struct page *page, unsigned int order)
+static __noinline __cold void report_bad_free(struct page *page, unsigned int order)
 {
 	char why[128];
 
@@ -702,7 +702,7 @@ static __attribute__((noinline, cold)) void report_bad_free(struct page *page, u
 	bad_page(page, page_to_pfn_fast(page), why);
 }
 
-static __attribute__((noinline)) void free_pages_checked(struct page *page, unsigned int order, bool cold)
+static __noinline void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
 	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
 
@@ -730,7 +730,7 @@ bad:
  * what free_pages_checked and free_unref_page would, calling nothing but
  * tail calls; anything else goes to free_pages_checked, from the start.
  */
-static inline __attribute__((always_inline)) void free_pages_entry(struct page *page, unsigned int order,
+static __always_inline void free_pages_entry(struct page *page, unsigned int order,
 								   bool cold)
 {
 	const unsigned long not_plain = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_head);

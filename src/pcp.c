@@ -4,7 +4,7 @@
  *
  * Each zone has one per_cpu_pages per CPU with a list per (order,
  * migratetype), as Linux 6.1 keeps them. The list is chosen by the CPU the
- * thread runs on (the rseq cpu_id glibc registers, else sched_getcpu()), not
+ * thread runs on (the rseq cpu_id glibc registers, else os_current_cpu()), not
  * per thread, so pages never strand on dead threads. A thread that migrates
  * between reading its CPU and finishing is safe because each CPU's lists are
  * guarded by that CPU's lock, almost always uncontended: a restartable
@@ -17,16 +17,11 @@
  * pageblocks when the zone is large enough, so that an order-9 alloc/free pair
  * stays on the per-CPU list instead of bouncing through the zone lock.
  */
-#define _GNU_SOURCE
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
-#include <sys/sysinfo.h>
-#include <unistd.h>
 
 #include "internal.h"
+#include "os.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ CPU identity */
@@ -34,7 +29,7 @@
 /* No rseq (e.g. under valgrind) or an unexpected CPU number. */
 int pcp_cpu_id_slow(void)
 {
-	int cpu = sched_getcpu();
+	int cpu = os_current_cpu();
 
 	if (unlikely(cpu < 0 || cpu >= buddy.nr_cpu_ids))
 		cpu = cpu < 0 ? 0 : cpu % buddy.nr_cpu_ids;
@@ -46,10 +41,10 @@ static void wait_unlocked(struct buddy_cpu *cpu, int *spins)
 	/* Held by a preempted or migrated thread, or a remote drain: wait, then give way. */
 	while (atomic_load_explicit(&cpu->lock, memory_order_relaxed)) {
 		if (++*spins > 64) {
-			sched_yield();
+			os_yield();
 			*spins = 0;
 		} else {
-			__builtin_ia32_pause();
+			cpu_relax();
 		}
 	}
 }
@@ -64,7 +59,7 @@ static int remote_lock_token(void)
 {
 #ifdef BUDDY_RSEQ_LOCK
 	if (buddy.pcp_rseq_lock)
-		return (int)gettid() + 2;
+		return os_thread_id() + 2;
 #endif
 	return 2;
 }
@@ -97,8 +92,7 @@ void pcp_lock_cpu(struct buddy_cpu *cpu)
 		}
 #ifdef BUDDY_RSEQ_LOCK
 		if (buddy.pcp_rseq_lock) {
-			if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU,
-				    cpu->id))
+			if (os_membarrier_rseq_fence(cpu->id))
 				abort();	/* registered at start-up: cannot fail */
 			if (atomic_load_explicit(&cpu->lock, memory_order_acquire) != token)
 				continue;	/* a local locker committed over us: it owns it */
@@ -133,7 +127,7 @@ struct buddy_cpu *pcp_lock_this_cpu_slow(void)
 }
 
 /*
- * Choose how pcp locks are taken (see internal.h): rseq needs glibc's rseq
+ * Choose how pcp locks are taken (see pcp.h): rseq needs glibc's rseq
  * registration and membarrier's expedited-rseq fence. Returns the value for
  * buddy.pcp_rseq_lock, which do_init publishes only once the pagesets exist:
  * the rseq fast path reads nothing else before it dereferences them.
@@ -143,7 +137,7 @@ int pcp_choose_locking(void)
 #ifdef BUDDY_RSEQ_LOCK
 	if (buddy.settings.pcp_lock < 0 || __rseq_size < 20)
 		return 0;
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) != 0)
+	if (os_membarrier_register_rseq() != 0)
 		return 0;
 	if (rseq_area()->cpu_id >= (unsigned int)buddy.nr_cpu_ids)
 		return 0;
@@ -267,7 +261,7 @@ void free_zone_pageset(struct zone *zone)
  * Take count blocks of this order from the buddy lists onto a pcp list, in
  * one zone->lock hold. Returns how many it got.
  */
-static __attribute__((noinline)) int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
+static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
 			int migratetype, unsigned int alloc_flags)
 {
 	int i;
@@ -294,7 +288,7 @@ static __attribute__((noinline)) int rmqueue_bulk(struct zone *zone, unsigned in
  * Return count pages to the buddy lists, round-robin over the non-empty lists
  * starting after pindex, each from its cold end. cpu->lock held.
  */
-static __attribute__((noinline)) void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
+static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_pages *pcp, int pindex)
 {
 	if (count > pcp->count)
 		count = pcp->count;
@@ -494,7 +488,7 @@ void buddy_drain_all_pages(void)
 /* Number of CPU slots: every CPU the system may bring online. */
 int pcp_nr_cpu_ids(void)
 {
-	int n = get_nprocs_conf();
+	int n = os_nr_cpus();
 
 	if (n < 1)
 		n = 1;

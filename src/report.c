@@ -4,11 +4,11 @@
  * "page allocation failure" (warn_alloc) for a request that cannot be met.
  */
 #include <errno.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "os.h"
 
 const char *buddy_progname(void)
 {
@@ -70,25 +70,17 @@ struct ratelimit_state {
 	long (*clock)(void);	/* ms */
 };
 
-static long monotonic_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
-}
-
 static struct ratelimit_state nopage_rs = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
 	.burst = DEFAULT_RATELIMIT_BURST,
-	.clock = monotonic_ms,
+	.clock = os_clock_ms,
 };
 
 void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void))
 {
 	pthread_mutex_lock(&nopage_rs.lock);
-	nopage_rs.clock = clock_ms ? clock_ms : monotonic_ms;
+	nopage_rs.clock = clock_ms ? clock_ms : os_clock_ms;
 	nopage_rs.interval_ms = interval_ms;
 	nopage_rs.burst = burst;
 	buddy.nopage_rs = (struct ratelimit_window){ 0 };

@@ -40,7 +40,7 @@
 #endif
 
 /* The result of an allocation request; page is NULL when it failed. */
-static inline __attribute__((always_inline)) void trace_mm_page_alloc(const struct page *page, unsigned int order, gfp_t gfp_flags,
+static __always_inline void trace_mm_page_alloc(const struct page *page, unsigned int order, gfp_t gfp_flags,
 				       int migratetype)
 {
 	unsigned long pfn = page ? page_to_pfn_fast(page) : -1UL;

@@ -8,14 +8,14 @@
  *   >= 2   held by a remote locker: its token
  * Four parties take and release X's lock over and over, without bound:
  *   Local(0), Local(1)    threads that run on X now and then and take X's
- *                         lock with rseq_trylock (src/internal.h), as
+ *                         lock with rseq_trylock (src/arch/x86_64/rseq_lock.h), as
  *                         pcp_trylock_this_cpu_rseq and the loop in
  *                         pcp_lock_this_cpu_slow (src/pcp.c) do
  *   Remote(0), Remote(1)  threads on other CPUs that take X's lock with
  *                         pcp_lock_cpu (src/pcp.c): drains, buddy_check,
  *                         the views, the slow path's fallback
  *   StoreBuffer           X's store buffer draining into memory
- * Release is pcp_unlock_cpu (src/internal.h), a store of 0, from anywhere.
+ * Release is pcp_unlock_cpu (src/pcp.h), a store of 0, from anywhere.
  *
  * The kernel and the machine, as modelled:
  * - "cur" is the modelled thread running on X (at most one; NONE when X

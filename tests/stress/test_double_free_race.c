@@ -23,6 +23,8 @@
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
 
+#include "compiler.h"	/* cpu_relax */
+
 /*
  * Two threads, one per CPU, both spinning: the main thread allocates the
  * victim, publishes it and frees it itself after a delay that sweeps 0..63
@@ -42,7 +44,7 @@ static void *racer(void *arg)
 	(void)arg;
 	for (;;) {
 		while (round_started == seen && !stop)
-			__builtin_ia32_pause();
+			cpu_relax();
 		if (stop)
 			return NULL;
 		seen = round_started;
@@ -86,10 +88,10 @@ static void run_race(const char *conf, int rounds)
 		assert_non_null(victim);
 		round_started = r + 1;
 		for (int spin = r % 64; spin > 0; spin--)
-			__builtin_ia32_pause();
+			cpu_relax();
 		__free_pages(victim, victim_order);
 		while (racer_done != r + 1)
-			__builtin_ia32_pause();
+			cpu_relax();
 	}
 	stop = 1;
 	pthread_join(thread, NULL);

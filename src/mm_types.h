@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * struct page: the descriptor, its flags, its reference count and its order
+ * (the kernel's mm_types.h and page-flags.h / page_ref.h, in short).
+ */
+#ifndef BUDDY_MM_TYPES_H
+#define BUDDY_MM_TYPES_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "list.h"
+#include "sanitizer.h"
+
+/*
+ * The page descriptor, out of band: one per page of the arena in a separate
+ * array (mem_map), never inside a page handed out. All-zero means "never
+ * used": the array is mapped lazily and the OS supplies zero pages, which is
+ * how start-up avoids touching per-page metadata (deferred struct page init).
+ */
+struct page {
+	unsigned long flags;		/* PG_* bits, zone and node in the top bits */
+	union {
+		struct list_head lru;	/* free list or pcp list linkage */
+		struct {		/* tail page of a compound page */
+			struct page *compound_head;
+			unsigned long compound_order;
+		};
+	};
+	unsigned long private;		/* buddy order when PageBuddy */
+	unsigned long index;		/* free: migratetype of the list it is on; in use: the request's */
+	atomic_int _refcount;		/* 0 while free */
+	unsigned int alloc_order;	/* head page: order it was allocated with */
+	struct zone *zone;		/* in use: page_zone() without decoding flags */
+	unsigned long _unused;		/* pad to 64 bytes: pfn <-> page is a shift */
+};
+
+enum pageflags {
+	PG_buddy,	/* head of a free block on a buddy free list */
+	PG_pcp,		/* parked on a per-CPU list */
+	PG_head,	/* head of a compound page */
+	PG_tail,	/* tail of a compound page */
+	PG_reserved,	/* not managed by the allocator */
+	PG_isolated,	/* owned by an isolation or contiguous-range request */
+	NR_PAGEFLAGS
+};
+
+#define ZONES_PGSHIFT 56
+#define NODES_PGSHIFT 48
+#define ZONEID_MASK 0xffUL
+#define NODEID_MASK 0xffUL
+
+/*
+ * page->flags is read without the owner's lock in one place by design:
+ * __free_one_page peeks at a neighbour's PageBuddy under zone->lock while the
+ * neighbour's owner may be writing its flags. Only the owner writes, so a
+ * relaxed load and store (plain moves on x86) keep it well-defined.
+ */
+static inline unsigned long page_flags(const struct page *p)
+{
+	return __atomic_load_n(&p->flags, __ATOMIC_RELAXED);
+}
+static inline void set_page_flags(struct page *p, unsigned long flags)
+{
+	__atomic_store_n(&p->flags, flags, __ATOMIC_RELAXED);
+}
+static inline bool page_flag(const struct page *p, enum pageflags f)
+{
+	return (page_flags(p) >> f) & 1;
+}
+static inline void set_page_flag(struct page *p, enum pageflags f)
+{
+	set_page_flags(p, page_flags(p) | (1UL << f));
+}
+static inline void clear_page_flag(struct page *p, enum pageflags f)
+{
+	set_page_flags(p, page_flags(p) & ~(1UL << f));
+}
+#define PageBuddy(p) page_flag(p, PG_buddy)
+#define PageHead(p) page_flag(p, PG_head)
+#define PageTail(p) page_flag(p, PG_tail)
+#define PagePcp(p) page_flag(p, PG_pcp)
+
+static inline unsigned int buddy_order(const struct page *p)
+{
+	return (unsigned int)p->private;
+}
+static inline int page_ref_count(struct page *p)
+{
+	return atomic_load_explicit(&p->_refcount, memory_order_relaxed);
+}
+static inline void set_page_count(struct page *p, int v)
+{
+	atomic_store_explicit(&p->_refcount, v, memory_order_relaxed);
+}
+/*
+ * The kernel's page_ref_freeze: drop the count from exactly count to 0 in one
+ * atomic step. Of two threads freeing the same page at once, one wins.
+ */
+static inline bool page_ref_freeze(struct page *p, int count)
+{
+	return atomic_compare_exchange_strong_explicit(&p->_refcount, &count, 0, memory_order_acq_rel,
+						       memory_order_relaxed);
+}
+/* put_page_testzero: drop one reference unless there is none; *last when it was the last. */
+static inline bool page_ref_dec_unless_zero(struct page *p, bool *last)
+{
+	int refs = page_ref_count(p);
+
+	do {
+		if (refs <= 0)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&p->_refcount, &refs, refs - 1, memory_order_acq_rel,
+							memory_order_relaxed));
+	*last = refs == 1;
+	return true;
+}
+
+#endif /* BUDDY_MM_TYPES_H */

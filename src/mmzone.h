@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Zones and nodes: free_area, per_cpu_pages, zone, zonelist, pglist_data,
+ * the pageblock bits, the gfp -> zone and gfp -> migratetype tables, and the
+ * helpers that need only these types (the kernel's mmzone.h and
+ * pageblock-flags.h). zone->lock guards free_area[] and the free counts.
+ */
+#ifndef BUDDY_MMZONE_H
+#define BUDDY_MMZONE_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include <buddy/gfp.h>
+
+#include "mm_types.h"
+
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+/* Zone counters kept exact under zone->lock (read racily for stats). */
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_FREE_CMA_PAGES,
+	NR_ZONE_STAT_ITEMS
+};
+
+/*
+ * NUMA allocation events, per zone and per CPU as the kernel keeps them
+ * (zone_statistics): in per_cpu_pages, written under the CPU's lock.
+ */
+enum numa_stat_item {
+	NUMA_HIT,		/* allocated from the preferred node */
+	NUMA_MISS,		/* allocated here although another node was preferred */
+	NUMA_FOREIGN,		/* preferred this zone's node but got another */
+	NUMA_INTERLEAVE_HIT,	/* no interleave policy here: always 0 */
+	NUMA_LOCAL,		/* allocated on the calling CPU's node */
+	NUMA_OTHER,		/* allocated on another node than the CPU's */
+	NR_VM_NUMA_EVENT_ITEMS
+};
+
+/*
+ * nr_free counts blocks on all lists; nr_free_mt[] per migratetype, so stats
+ * and watermark checks never walk a list. Both include the zone's deferred
+ * max-order blocks (MOVABLE). Written under zone->lock with WRITE_ONCE, read
+ * anywhere with READ_ONCE.
+ */
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;
+	unsigned long nr_free_mt[MIGRATE_TYPES];
+};
+
+/* pcp lists: orders 0..PAGE_ALLOC_COSTLY_ORDER and pageblock_order (6.1). */
+#define NR_PCP_ORDERS (PAGE_ALLOC_COSTLY_ORDER + 2)
+#define NR_PCP_LISTS (MIGRATE_PCPTYPES * NR_PCP_ORDERS)
+
+struct per_cpu_pages {
+	int count;		/* pages on all lists */
+	int high;		/* drain a batch past this */
+	int batch;		/* chunk size for refill and drain */
+	int free_factor;
+	struct list_head lists[NR_PCP_LISTS];
+	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];	/* cpu->lock held */
+} __cacheline_aligned;
+
+struct pglist_data;
+
+struct zone {
+	/* Read-mostly. */
+	unsigned long _watermark[NR_WMARK];
+	long lowmem_reserve[MAX_NR_ZONES];
+	struct pglist_data *zone_pgdat;
+	struct per_cpu_pages *per_cpu_pageset;	/* [nr_cpu_ids] */
+	unsigned long *pageblock_flags;		/* NR_PAGEBLOCK_BITS per block */
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	unsigned long cma_pages;
+	const char *name;
+	int node;
+	enum zone_type idx;
+	unsigned long page_links;	/* the zone and node bits of page->flags */
+
+	/* Written under lock. */
+	pthread_mutex_t lock __cacheline_aligned;
+	struct free_area free_area[MAX_ORDER];
+	unsigned long nr_reserved_highatomic;
+	unsigned long nr_isolate_pageblock;	/* MIGRATE_ISOLATE blocks: pcp drains recheck */
+	unsigned long deferred_pfn;		/* first of one run of max-order blocks not yet on a list */
+	unsigned long nr_deferred;		/* blocks in that run; counted in free_area[MAX_ORDER-1] */
+	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
+} __cacheline_aligned;
+
+static inline bool populated_zone(const struct zone *z)
+{
+	return z->managed_pages != 0;
+}
+static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
+{
+	return pfn - z->zone_start_pfn < z->spanned_pages;
+}
+static inline unsigned long zone_end_pfn(const struct zone *z)
+{
+	return z->zone_start_pfn + z->spanned_pages;
+}
+/* The end of the deferred run; equal to deferred_pfn when it is empty. */
+static inline unsigned long zone_deferred_end(const struct zone *z)
+{
+	return z->deferred_pfn + (z->nr_deferred << (MAX_ORDER - 1));
+}
+/* Racy by design: the tunable setters rewrite the marks under running allocators. */
+static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
+{
+	return READ_ONCE(z->_watermark[w]);
+}
+
+/* zonelists: node-ordered, each node's zones from the highest down. */
+enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
+
+struct zoneref {
+	struct zone *zone;
+	int zone_idx;
+};
+struct zonelist {
+	struct zoneref _zonerefs[MAX_NUMNODES * MAX_NR_ZONES + 1];
+};
+
+typedef struct pglist_data {
+	struct zone node_zones[MAX_NR_ZONES];
+	struct zonelist node_zonelists[MAX_ZONELISTS];
+	/* First zoneref of each zonelist at or below each highest_zoneidx. */
+	struct zoneref *first_zoneref[MAX_ZONELISTS][MAX_NR_ZONES];
+	int node_id;
+	int nr_zones;			/* highest populated zone + 1 */
+	unsigned long node_start_pfn;
+	unsigned long node_spanned_pages;
+} pg_data_t;
+
+/*
+ * The zone of an allocated page. The zone and node also live in the top bits
+ * of flags, as in the kernel; set_page_links caches the pointer beside them
+ * so the free path does not decode them.
+ */
+static inline struct zone *page_zone(const struct page *p)
+{
+	return p->zone;
+}
+static inline unsigned long zone_page_links(const struct zone *z)
+{
+	return ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT);
+}
+static inline void set_page_links(struct page *p, struct zone *z)
+{
+	set_page_flags(p, z->page_links);
+	p->zone = z;
+}
+
+/* ------------------------------------------------------- gfp -> zone, migratetype */
+
+#define ZONE_BAD MAX_NR_ZONES
+
+/*
+ * gfp_zone() as one 64-bit constant, 4 bits per combination of the four zone
+ * modifiers (the kernel packs GFP_ZONE_TABLE the same way): see gfp.c.
+ */
+#define GFP_ZONE_TABLE_BITS 4
+#define GFP_ZONE_ENTRY(combo, zone) ((uint64_t)(zone) << ((combo) * GFP_ZONE_TABLE_BITS))
+#define GFP_ZONE_TABLE                                                                          \
+	(GFP_ZONE_ENTRY(0x0, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x1, ZONE_DMA) |                     \
+	 GFP_ZONE_ENTRY(0x2, ZONE_HIGHMEM) | GFP_ZONE_ENTRY(0x3, ZONE_BAD) |                    \
+	 GFP_ZONE_ENTRY(0x4, ZONE_DMA32) | GFP_ZONE_ENTRY(0x5, ZONE_BAD) |                      \
+	 GFP_ZONE_ENTRY(0x6, ZONE_BAD) | GFP_ZONE_ENTRY(0x7, ZONE_BAD) |                        \
+	 GFP_ZONE_ENTRY(0x8, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x9, ZONE_DMA) |                     \
+	 GFP_ZONE_ENTRY(0xA, ZONE_MOVABLE) | GFP_ZONE_ENTRY(0xB, ZONE_BAD) |                    \
+	 GFP_ZONE_ENTRY(0xC, ZONE_DMA32) | GFP_ZONE_ENTRY(0xD, ZONE_BAD) |                      \
+	 GFP_ZONE_ENTRY(0xE, ZONE_BAD) | GFP_ZONE_ENTRY(0xF, ZONE_BAD))
+
+/*
+ * The two mobility bits index a four-entry table packed two bits an entry:
+ * none -> UNMOVABLE, __GFP_MOVABLE -> MOVABLE, __GFP_RECLAIMABLE ->
+ * RECLAIMABLE, and both -> UNMOVABLE. The kernel only warns on "both" (and
+ * would index the pcp lists with MIGRATE_HIGHATOMIC); here it is served as
+ * unmovable, the one claim that cannot be wrong: a pinned page in a movable
+ * or reclaimable block is what defeats compaction and CMA, an unmovable
+ * block holding a page that could have moved costs nothing. The full path
+ * reports the mask once (bad_mobility_mask).
+ */
+#define GFP_MIGRATETYPE_TABLE                                                                         \
+	((MIGRATE_UNMOVABLE << 0) | (MIGRATE_MOVABLE << 2) | (MIGRATE_RECLAIMABLE << 4) |              \
+	 (MIGRATE_UNMOVABLE << 6))
+_Static_assert(MIGRATE_RECLAIMABLE < 4 && MIGRATE_MOVABLE < 4, "two bits per migratetype table entry");
+
+static inline bool gfp_mobility_is_bad(gfp_t gfp_flags)
+{
+	return (gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK;
+}
+
+static inline enum zone_type __gfp_zone(gfp_t flags)
+{
+	return (enum zone_type)((GFP_ZONE_TABLE >> ((flags & GFP_ZONEMASK) * GFP_ZONE_TABLE_BITS)) & 0xF);
+}
+
+/* ------------------------------------------------------- pageblock bits */
+
+#define PB_migratetype_bits 3
+#define PB_migrate_skip 3
+#define NR_PAGEBLOCK_BITS 4
+
+#define BLOCKS_PER_WORD (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)
+#define MIGRATETYPE_MASK ((1UL << PB_migratetype_bits) - 1)
+
+/* Inline: the free path reads it for every page. */
+static inline int get_pfnblock_migratetype(const struct zone *zone, unsigned long pfn)
+{
+	unsigned long block = (pfn - zone->zone_start_pfn) >> pageblock_order;
+	unsigned int shift = (unsigned int)(block % BLOCKS_PER_WORD) * NR_PAGEBLOCK_BITS;
+	unsigned long word = __atomic_load_n(&zone->pageblock_flags[block / BLOCKS_PER_WORD], __ATOMIC_RELAXED);
+
+	return (int)((word >> shift) & MIGRATETYPE_MASK);
+}
+
+#endif /* BUDDY_MMZONE_H */

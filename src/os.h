@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The OS layer: every system call libbuddy makes goes through these named
+ * wrappers, defined in os.c, the only file that calls mmap, madvise, mbind,
+ * membarrier, sched_getcpu, the clock and friends (like mimalloc's prim.c).
+ * It knows nothing of pages or zones, so the core can be run against a fake.
+ * libnuma's topology queries stay in numa.c.
+ */
+#ifndef BUDDY_OS_H
+#define BUDDY_OS_H
+
+#include <stddef.h>
+
+#include "compiler.h"
+
+/* Reserve len bytes of address space aligned to align, nothing mapped; NULL on failure. */
+HIDDEN char *os_reserve(size_t len, size_t align);
+/* Map [addr, addr + len) of a reservation read-write, zero-filled, lazily; 0 or -errno. */
+HIDDEN int os_commit(void *addr, size_t len);
+/* Give a reservation or mapping back; a no-op for NULL. */
+HIDDEN void os_release(void *addr, size_t len);
+/*
+ * Zeroed scratch memory straight from the OS, for bitmaps sized by the arena
+ * (buddy_check's): pages nobody writes are never faulted in. NULL on failure.
+ */
+HIDDEN void *os_map_zeroed(size_t bytes);
+/* Place a range's memory on node nid (mbind MPOL_BIND); 0 or -errno. */
+HIDDEN int os_bind_to_node(void *addr, size_t len, int nid, int max_node);
+
+/* membarrier(REGISTER_PRIVATE_EXPEDITED_RSEQ), once per address space; 0 on success. */
+HIDDEN int os_membarrier_register_rseq(void);
+/* Restart any rseq critical section running on cpu (PRIVATE_EXPEDITED_RSEQ); 0 on success. */
+HIDDEN int os_membarrier_rseq_fence(int cpu);
+
+HIDDEN int os_current_cpu(void);	/* sched_getcpu(): -1 when unknown */
+HIDDEN void os_yield(void);
+HIDDEN int os_nr_cpus(void);		/* every CPU the system may bring online */
+HIDDEN int os_thread_id(void);		/* gettid() */
+HIDDEN long os_clock_ms(void);		/* CLOCK_MONOTONIC, in ms */
+
+#endif /* BUDDY_OS_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU page lists: which list serves an order, taking a block off a list
+ * and parking one on it, the CPU-lock API and pcp.c's prototypes. The
+ * inline lock-taking functions read the global state, so they sit in
+ * internal.h's pcp.c section.
+ */
+#ifndef BUDDY_PCP_H
+#define BUDDY_PCP_H
+
+#include <stdatomic.h>
+#include <sys/rseq.h>
+
+#include "vmstat.h"
+
+#if defined(__x86_64__)
+#include "arch/x86_64/rseq_lock.h"
+#else
+#include "arch/generic/rseq_lock.h"
+#endif
+
+#define MAX_NR_CPUS 1024
+
+/* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order;
+}
+
+/* The list of a (migratetype, order) pair: orders 0..3, then pageblock_order. */
+static inline int order_to_pindex(int migratetype, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		order = PAGE_ALLOC_COSTLY_ORDER + 1;	/* pageblock_order */
+	return (int)order * MIGRATE_PCPTYPES + migratetype;
+}
+
+/* The block an allocation takes from a non-empty pcp list: the hot end, or the cold one. */
+static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
+{
+	return (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru) : list_first_entry(list, struct page, lru);
+}
+
+/* Take that block off its list. cpu->lock held. */
+static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+{
+	list_del(&page->lru);
+	pcp->count -= 1 << order;
+	if (unlikely(pcp->free_factor))
+		pcp->free_factor >>= 1;	/* allocations undo the drain escalation (6.1) */
+}
+
+/*
+ * Park a freed block on a pcp list (list_mt's, which pindex names): hot end,
+ * or cold. The block keeps its own migratetype for the drain. cpu->lock held.
+ * True when the lists are now past high and a batch must go back.
+ */
+static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, struct page *page,
+			      unsigned int order, int migratetype, int pindex, bool cold)
+{
+	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	set_page_flag(page, PG_pcp);
+	if (cold)
+		list_add_tail(&page->lru, &pcp->lists[pindex]);
+	else
+		list_add(&page->lru, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	__count_vm_events(cpu, PGFREE, 1UL << order);
+	return unlikely(pcp->count >= pcp->high);
+}
+
+/*
+ * Taking the current CPU's lock. Two ways, chosen once at start-up:
+ *  - rseq (x86-64, rseq and membarrier available, not under TSan): "if the
+ *    lock is free, take it" runs as a restartable sequence on this CPU, so no
+ *    atomic read-modify-write is needed: the kernel restarts the sequence if
+ *    the thread is preempted or migrated inside it. Lockers from other CPUs
+ *    (drains, checks) swap the lock from 0 to their own token (thread id + 2),
+ *    fence that CPU with membarrier(PRIVATE_EXPEDITED_RSEQ), which restarts
+ *    any sequence in flight there, and own the lock if it still holds their
+ *    token (pcp_lock_cpu; the argument is in docs/pcp.md).
+ *  - atomic exchange, everywhere else.
+ * Either way the holder may migrate afterwards, harmlessly.
+ */
+HIDDEN int pcp_nr_cpu_ids(void);
+HIDDEN int pcp_cpu_id_slow(void);
+HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* any CPU's lock; spins, then yields */
+HIDDEN int pcp_choose_locking(void);
+HIDDEN struct buddy_cpu *pcp_lock_this_cpu_slow(void);
+
+static inline void pcp_unlock_cpu(struct buddy_cpu *cpu)
+{
+	atomic_store_explicit(&cpu->lock, 0, memory_order_release);
+}
+HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
+				    int migratetype, gfp_t gfp, unsigned int alloc_flags);
+HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+			    bool cold);
+HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
+				    int pindex);
+HIDDEN int pcp_refill_blocks(const struct per_cpu_pages *pcp, unsigned int order);
+HIDDEN long pcp_count_limit(const struct per_cpu_pages *pcp);
+HIDDEN void setup_zone_pageset(struct zone *zone);
+HIDDEN void zone_pcp_update(struct zone *zone);
+HIDDEN void free_zone_pageset(struct zone *zone);
+HIDDEN int drain_zone_pages_cpu(struct zone *zone, int cpu);
+
+#endif /* BUDDY_PCP_H */
