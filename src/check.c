@@ -193,11 +193,13 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 			(*buddy_heads)++;
 		if (page_ref_count(page) <= 0 || PageTail(page))
 			continue;
-		unsigned long nr = 1UL << page->alloc_order;
+		/* Its owner may be setting it up right now, outside our locks. */
+		unsigned int order = READ_ONCE(page->alloc_order);
+		unsigned long nr = 1UL << order;
 		for (unsigned long j = i; j < i + nr && j < zone->spanned_pages; j++)
 			if (test_bit(c->free_bits, j)) {
-				problem(c, "in-use page pfn %#lx (order %u) overlaps free page pfn %#lx", pfn,
-					page->alloc_order, zone->zone_start_pfn + j);
+				problem(c, "in-use page pfn %#lx (order %u) overlaps free page pfn %#lx", pfn, order,
+					zone->zone_start_pfn + j);
 				break;
 			}
 	}

@@ -224,9 +224,9 @@ static void zoneinfo_show_watermarks(buddy_write_cb *cb, void *opaque, struct zo
 		    (unsigned long)zone_page_state(zone, NR_FREE_PAGES), 0UL, min, low, high,
 		    high + (high - low), zone->spanned_pages, zone->present_pages, zone->managed_pages,
 		    zone->cma_pages);
-	dump_printf(cb, opaque, "\n        protection: (%ld", zone->lowmem_reserve[0]);
+	dump_printf(cb, opaque, "\n        protection: (%ld", READ_ONCE(zone->lowmem_reserve[0]));
 	for (int i = 1; i < MAX_NR_ZONES; i++)
-		dump_printf(cb, opaque, ", %ld", zone->lowmem_reserve[i]);
+		dump_printf(cb, opaque, ", %ld", READ_ONCE(zone->lowmem_reserve[i]));
 	cb(opaque, ")");
 }
 

@@ -157,7 +157,7 @@ static void show_zone_summary(buddy_write_cb *cb, void *opaque, struct zone *zon
 		    K((unsigned long)zone_page_state(zone, NR_FREE_CMA_PAGES)));
 	cb(opaque, "lowmem_reserve[]:");
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		dump_printf(cb, opaque, " %ld", zone->lowmem_reserve[i]);
+		dump_printf(cb, opaque, " %ld", READ_ONCE(zone->lowmem_reserve[i]));
 	cb(opaque, "\n");
 }
 
