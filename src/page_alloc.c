@@ -234,9 +234,10 @@ static __always_inline void set_new_page_state(struct page *page, struct zone *z
 								    unsigned int order, int migratetype)
 {
 	set_page_links(page, zone);
-	set_page_count(page, 1);
-	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans */
+	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans and buddy_check */
 	WRITE_ONCE(page->index, (unsigned long)migratetype);
+	/* last, with release (a plain store on x86): a reader that sees the reference sees the order */
+	atomic_store_explicit(&page->_refcount, 1, memory_order_release);
 }
 
 /*
