@@ -928,6 +928,7 @@ HIDDEN void bad_address(const void *addr, const char *reason);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
 HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
 				const char *why);
+HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
 /*
  * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:

@@ -537,9 +537,7 @@ static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, u
 	}
 
 	if (unlikely(order >= MAX_ORDER)) {
-		if (!(gfp_mask & __GFP_NOWARN))
-			warn_alloc(gfp_mask, order, "order too large");
-		count_vm_events(PGALLOC_FAIL, 1);
+		refuse_alloc(gfp_mask, order, nodemask, "order too large");
 		return NULL;
 	}
 	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire))) {

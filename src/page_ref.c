@@ -95,24 +95,42 @@ int numa_node_id(void)
 	return buddy.cpus ? buddy.cpus[pcp_cpu_id()].node : 0;
 }
 
+/*
+ * The kernel's get_order: fls64((size - 1) >> PAGE_SHIFT), the smallest
+ * order whose block holds size bytes. Size 0 wraps to the top, giving
+ * BITS_PER_LONG - PAGE_SHIFT (52) as in the kernel; no size can loop or
+ * shift past the word.
+ */
 static unsigned int get_order(size_t size)
 {
-	unsigned int order = 0;
+	size_t last_page = (size - 1) >> PAGE_SHIFT;
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
+	if (!last_page)
+		return 0;
+	return (unsigned int)(8 * sizeof(last_page)) - (unsigned int)__builtin_clzl(last_page);
 }
 
 /*
  * Exactly size bytes (rounded up to pages): allocate the covering order,
  * split it, and give back the pages beyond the end.
+ *
+ * Size 0 is refused, as the kernel refuses it: get_order(0) is 52 there, so
+ * the request fails as too large. Serving a page instead would hand out
+ * memory free_pages_exact(virt, 0) never gives back. Like every size past
+ * the largest block (4 MiB), it fails before anything is allocated: NULL,
+ * counted, and reported as a "page allocation failure" unless __GFP_NOWARN.
  */
 void *alloc_pages_exact(size_t size, gfp_t gfp_mask)
 {
 	unsigned int order = get_order(size);
-	unsigned long addr = __get_free_pages(gfp_mask & ~__GFP_COMP, order);
 
+	if (unlikely(!size || order >= MAX_ORDER)) {
+		refuse_alloc(gfp_mask, order, NULL,
+			     size ? "alloc_pages_exact: size above the largest block (order 10)"
+				  : "alloc_pages_exact: size 0");
+		return NULL;
+	}
+	unsigned long addr = __get_free_pages(gfp_mask & ~__GFP_COMP, order);
 	if (!addr)
 		return NULL;
 	struct page *page = virt_to_page((void *)addr);

@@ -258,3 +258,16 @@ void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why)
 {
 	warn_alloc_nodemask(gfp_mask, order, NULL, why);
 }
+
+/*
+ * A request refused before any zone was tried (impossible order or size,
+ * GFP_ZONE_BAD, no such node): counted like every failure, and reported
+ * through warn_alloc - rate-limited, silent with __GFP_NOWARN - with why in
+ * place of the memory summary. Before initialisation there is no counter.
+ */
+void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why)
+{
+	if (buddy_initialized())
+		count_vm_events(PGALLOC_FAIL, 1);
+	warn_alloc_nodemask(gfp_mask, order, nodemask, why);
+}

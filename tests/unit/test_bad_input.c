@@ -5,8 +5,11 @@
  * consistent, and later allocations and a correct free still work.
  */
 #define _GNU_SOURCE
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "test_util.h"
@@ -198,6 +201,92 @@ static void test_split_page_misuse(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * A call that used to spin forever ends the suite with a message - on stdout,
+ * as stderr may be captured - rather than a 300 s ctest timeout.
+ */
+static void watchdog_fired(int sig)
+{
+	static const char msg[] = "watchdog: a call did not return within 20 s\n";
+	(void)sig;
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void watchdog_start(void)
+{
+	signal(SIGALRM, watchdog_fired);
+	alarm(20);
+}
+
+static void watchdog_stop(void)
+{
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/*
+ * alloc_pages_exact(0) is refused as the kernel refuses it (get_order(0) is
+ * 52) instead of returning a page it had already freed again; sizes past the
+ * largest block fail at once, reported unless __GFP_NOWARN, and counted.
+ */
+static void test_alloc_pages_exact_bad_sizes(void **state)
+{
+	(void)state;
+	void *virt = (void *)1;
+
+	test_init(CONF);
+	long before = free_after_drain(0, ZONE_NORMAL);
+	unsigned long fails = sum_vm_event(PGALLOC_FAIL);
+
+	EXPECT_REPORT("page allocation failure: order:52", virt = alloc_pages_exact(0, GFP_KERNEL));
+	assert_null(virt);
+	/* Had it returned a page, the allocator would hand the same page out again. */
+	unsigned long next = __get_free_page(GFP_KERNEL);
+	assert_true(next != 0);
+	assert_int_equal(page_count(virt_to_page((void *)next)), 1);
+	free_page(next);
+
+	watchdog_start();
+	EXPECT_REPORT("page allocation failure: order:52", virt = alloc_pages_exact(SIZE_MAX, GFP_KERNEL));
+	assert_null(virt);
+	EXPECT_REPORT("page allocation failure: order:11",
+		      virt = alloc_pages_exact((PAGE_SIZE << (MAX_ORDER - 1)) + 1, GFP_KERNEL));
+	assert_null(virt);
+	EXPECT_SILENCE(virt = alloc_pages_exact(SIZE_MAX / 2, GFP_KERNEL | __GFP_NOWARN));
+	assert_null(virt);
+	EXPECT_SILENCE(virt = alloc_pages_exact(0, GFP_KERNEL | __GFP_NOWARN));
+	assert_null(virt);
+	watchdog_stop();
+	assert_int_equal(sum_vm_event(PGALLOC_FAIL), fails + 5);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
+
+	/* The largest block itself is still served. */
+	virt = alloc_pages_exact(PAGE_SIZE << (MAX_ORDER - 1), GFP_KERNEL);
+	assert_non_null(virt);
+	free_pages_exact(virt, PAGE_SIZE << (MAX_ORDER - 1));
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
+	assert_still_works();
+	test_check_and_exit();
+}
+
+/* Refused before initialisation too: reported, nothing counted, no crash. */
+static void test_order_too_large_before_init(void **state)
+{
+	(void)state;
+	struct page *page = (struct page *)1;
+	void *virt = (void *)1;
+
+	buddy_exit();
+	EXPECT_REPORT("page allocation failure: order:11", page = alloc_pages(GFP_KERNEL, MAX_ORDER));
+	assert_null(page);
+	EXPECT_REPORT("page allocation failure: order:52", virt = alloc_pages_exact(0, GFP_KERNEL));
+	assert_null(virt);
+	test_init(CONF);
+	test_check_and_exit();
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -211,6 +300,8 @@ int main(void)
 		T(test_free_tail_of_compound),
 		T(test_free_inner_page_of_plain_block),
 		T(test_split_page_misuse),
+		T(test_alloc_pages_exact_bad_sizes),
+		T(test_order_too_large_before_init),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
