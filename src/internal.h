@@ -487,6 +487,18 @@ static inline bool pfn_valid(unsigned long pfn)
 {
 	return pfn < buddy.nr_pages;
 }
+/*
+ * A struct page pointer a caller gave us: one of mem_map's descriptors,
+ * inside the array and on a descriptor boundary? False for NULL, foreign
+ * pointers and every pointer after buddy_exit() (mem_map gone), so each
+ * gfp.h function taking a page tests it before the first dereference.
+ */
+static inline bool valid_page_pointer(const struct page *page)
+{
+	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
+
+	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
+}
 static inline int pfn_to_nid(unsigned long pfn)
 {
 	return (int)(pfn / buddy.pages_per_node);

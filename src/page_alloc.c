@@ -619,14 +619,6 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 
 /* ------------------------------------------------------------ freeing */
 
-/* A page descriptor pointer the caller gave us: inside mem_map and aligned? */
-static bool valid_page_pointer(const struct page *page)
-{
-	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
-
-	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
-}
-
 static void destroy_compound_page(struct page *page, unsigned int order)
 {
 	for (unsigned long i = 1; i < (1UL << order); i++) {

@@ -6,12 +6,32 @@
  */
 #include "internal.h"
 
+/*
+ * Every function here that takes a caller's struct page checks it first, as
+ * __free_pages does, and reports a bad one in the same words: the call then
+ * does nothing and returns the value gfp.h names for that case.
+ */
+static __attribute__((noinline, cold)) void bad_page_pointer(const struct page *page, const char *fn)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "%s: not a page descriptor of the arena", fn);
+	bad_address(page, why);
+}
+
+static inline bool page_arg_ok(const struct page *page, const char *fn)
+{
+	if (likely(valid_page_pointer(page)))
+		return true;
+	bad_page_pointer(page, fn);
+	return false;
+}
+
 void *page_address(const struct page *page)
 {
-	if (!page || !buddy.mem_map)
+	if (!page_arg_ok(page, __func__))
 		return NULL;
-	unsigned long pfn = page_to_pfn_fast(page);
-	return pfn_valid(pfn) ? pfn_to_virt(pfn) : NULL;
+	return pfn_to_virt(page_to_pfn_fast(page));
 }
 
 struct page *virt_to_page(const void *addr)
@@ -25,6 +45,8 @@ struct page *virt_to_page(const void *addr)
 
 unsigned long page_to_pfn(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return ~0UL;
 	return page_to_pfn_fast(page);
 }
 
@@ -40,11 +62,15 @@ static struct page *compound_head(struct page *page)
 
 int page_count(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return 0;
 	return page_ref_count(compound_head(page));
 }
 
 void get_page(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	page = compound_head(page);
 	if (unlikely(atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed) <= 0)) {
 		atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_relaxed);
@@ -55,6 +81,8 @@ void get_page(struct page *page)
 /* Drop a reference; the last one frees the whole allocation (or compound page). */
 void put_page(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	page = compound_head(page);
 	__free_pages(page, page->alloc_order);
 }
@@ -65,6 +93,8 @@ void put_page(struct page *page)
  */
 void split_page(struct page *page, unsigned int order)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	if (PageHead(page) || PageTail(page) || page_ref_count(page) <= 0 || page->alloc_order != order) {
 		bad_page(page, page_to_pfn_fast(page), "split_page of a compound, free or wrong-order page");
 		return;
@@ -80,12 +110,16 @@ void split_page(struct page *page, unsigned int order)
 
 enum zone_type page_zonenum(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return MAX_NR_ZONES;
 	struct zone *zone = pfn_to_zone(page_to_pfn_fast(page));
 	return zone ? zone->idx : ZONE_NORMAL;
 }
 
 int page_to_nid(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return NUMA_NO_NODE;
 	return pfn_to_nid(page_to_pfn_fast(page));
 }
 

@@ -287,6 +287,80 @@ static void test_order_too_large_before_init(void **state)
 	test_check_and_exit();
 }
 
+/* Every gfp.h function taking a struct page: a bad pointer is reported, the call does nothing. */
+static void expect_every_page_helper_reports(struct page *bad)
+{
+	void *addr = (void *)1;
+	unsigned long pfn = 0;
+	enum zone_type zone = ZONE_DMA;
+	int n = -5;
+
+	EXPECT_REPORT("put_page: not a page descriptor", put_page(bad));
+	EXPECT_REPORT("get_page: not a page descriptor", get_page(bad));
+	EXPECT_REPORT("page_count: not a page descriptor", n = page_count(bad));
+	assert_int_equal(n, 0);
+	EXPECT_REPORT("split_page: not a page descriptor", split_page(bad, 0));
+	EXPECT_REPORT("page_to_nid: not a page descriptor", n = page_to_nid(bad));
+	assert_int_equal(n, NUMA_NO_NODE);
+	EXPECT_REPORT("page_zonenum: not a page descriptor", zone = page_zonenum(bad));
+	assert_int_equal(zone, MAX_NR_ZONES);
+	EXPECT_REPORT("page_address: not a page descriptor", addr = page_address(bad));
+	assert_null(addr);
+	EXPECT_REPORT("page_to_pfn: not a page descriptor", pfn = page_to_pfn(bad));
+	assert_int_equal(pfn, ~0UL);
+	EXPECT_REPORT("Bad page state", __free_pages(bad, 0));
+	EXPECT_REPORT("Bad page state", free_hot_cold_page(bad, true));
+}
+
+static void test_page_helpers_check_the_pointer(void **state)
+{
+	(void)state;
+	static struct page fake;
+
+	test_init(CONF);
+	long before = free_after_drain(0, ZONE_NORMAL);
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	struct page *bad[] = {
+		NULL, (struct page *)0x1000, &fake, (struct page *)((char *)page + 8),
+		buddy.mem_map + buddy.nr_pages, buddy.mem_map - 1,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_every_page_helper_reports(bad[i]);
+	assert_int_equal(page_count(page), 1);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before - 1);
+	assert_still_works();
+	put_page(page);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
+	test_check_and_exit();
+}
+
+/* buddy_exit() unmaps mem_map: a page kept past it is a bad pointer, reported, not followed. */
+static void test_page_helpers_after_exit(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	struct page *comp = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	unsigned long addr = __get_free_pages(GFP_KERNEL, 3);
+	assert_non_null(page);
+	assert_non_null(comp);
+	assert_true(addr != 0);
+
+	stderr_capture_begin();
+	buddy_exit();
+	free(stderr_capture_end());
+	expect_every_page_helper_reports(page);
+	expect_every_page_helper_reports(comp + 1);
+	EXPECT_REPORT("Bad page state", free_pages(addr, 3));
+	EXPECT_REPORT("Bad page state", free_pages_exact((void *)addr, PAGE_SIZE));
+
+	/* A fresh allocator is not disturbed by any of it. */
+	test_init(CONF);
+	assert_still_works();
+	test_check_and_exit();
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -302,6 +376,8 @@ int main(void)
 		T(test_split_page_misuse),
 		T(test_alloc_pages_exact_bad_sizes),
 		T(test_order_too_large_before_init),
+		T(test_page_helpers_check_the_pointer),
+		T(test_page_helpers_after_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
