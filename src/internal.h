@@ -942,6 +942,7 @@ HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodema
 				const char *why);
 HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
+HIDDEN void report_leaked_pages(void);	/* buddy_exit: one line when pages are still allocated */
 /*
  * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.

@@ -443,6 +443,19 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	return true;
 }
 
+/* prepare_alloc_pages said no: the failure report names why, as every refusal does. */
+static __attribute__((noinline, cold)) void refuse_bad_request(gfp_t gfp_mask, unsigned int order, int nid,
+							       const nodemask_t *nodemask)
+{
+	char why[64];
+
+	if (__gfp_zone(gfp_mask) == ZONE_BAD)
+		snprintf(why, sizeof(why), "invalid zone modifier combination (GFP_ZONE_BAD)");
+	else
+		snprintf(why, sizeof(why), "node %d does not exist", nid);
+	refuse_alloc(gfp_mask, order, nodemask, why);
+}
+
 /*
  * The page leaves the allocator the rare way: memory to zero, a compound
  * page to build, or ASan poison to lift. Out of line and returning the page,
@@ -546,13 +559,7 @@ static __attribute__((noinline)) struct page *alloc_pages_full(gfp_t gfp_mask, u
 			return NULL;	/* buddy_lazy_init said why on stderr */
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
-		if (__gfp_zone(gfp_mask) == ZONE_BAD)
-			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
-				buddy_progname(), order, gfp_mask);
-		else
-			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: node %d does not exist\n",
-				buddy_progname(), order, gfp_mask, preferred_nid);
-		count_vm_events(PGALLOC_FAIL, 1);
+		refuse_bad_request(gfp_mask, order, preferred_nid, nodemask);
 		return NULL;
 	}
 	if (unlikely(!ac.preferred_zoneref->zone))

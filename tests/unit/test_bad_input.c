@@ -361,6 +361,64 @@ static void test_page_helpers_after_exit(void **state)
 	test_check_and_exit();
 }
 
+/* buddy_exit() with stderr captured: what it said. */
+static char *exit_report(void)
+{
+	stderr_capture_begin();
+	buddy_exit();
+	return stderr_capture_end();
+}
+
+/*
+ * buddy_exit() counts the pages still allocated in one line, and says
+ * nothing when every page came back - pages parked on pcp lists, CMA
+ * areas, isolation and other nodes included.
+ */
+static void test_exit_reports_leaked_pages(void **state)
+{
+	(void)state;
+	static const char *const confs[] = {
+		CONF, "arena_size:64M,dma:0,dma32:0,cma:8M", "arena_size:32M,dma:0,dma32:0,numa_fake:2",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(confs); i++) {
+		test_init(confs[i]);
+		/* Clean: a round of allocations and frees, some pages left on pcp lists. */
+		struct page *pages[8];
+		for (unsigned int o = 0; o < 8; o++)
+			assert_non_null(pages[o] = alloc_pages(GFP_KERNEL | (o & 1 ? __GFP_MOVABLE : 0), o));
+		for (unsigned int o = 0; o < 8; o++)
+			__free_pages(pages[o], o);
+		assert_consistent();
+		char *out = exit_report();
+		assert_string_equal(out, "");
+		free(out);
+	}
+
+	/* Leaky: 1 + 8 + 4 (compound) + 1 (half of a split pair) + 16 (CMA run) pages. */
+	test_init("arena_size:64M,dma:0,dma32:0,cma:8M");
+	assert_non_null(alloc_pages(GFP_KERNEL, 0));
+	assert_non_null(alloc_pages(GFP_KERNEL, 3));
+	assert_non_null(alloc_pages(GFP_KERNEL | __GFP_COMP, 2));
+	struct page *pair = alloc_pages(GFP_KERNEL, 1);
+	assert_non_null(pair);
+	split_page(pair, 1);
+	__free_pages(pair + 1, 0);
+	assert_non_null(buddy_cma_alloc(16, 0));
+	assert_consistent();
+	char *out = exit_report();
+	assert_string_equal(out, "test_bad_input: buddy_exit: 30 pages (120kB) still allocated: leaked\n");
+	free(out);
+
+	/* One page left on the second node counts too. */
+	test_init("arena_size:32M,dma:0,dma32:0,numa_fake:2");
+	assert_non_null(alloc_pages_node(1, GFP_KERNEL, 0));
+	assert_consistent();
+	out = exit_report();
+	assert_string_equal(out, "test_bad_input: buddy_exit: 1 pages (4kB) still allocated: leaked\n");
+	free(out);
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -378,6 +436,7 @@ int main(void)
 		T(test_order_too_large_before_init),
 		T(test_page_helpers_check_the_pointer),
 		T(test_page_helpers_after_exit),
+		T(test_exit_reports_leaked_pages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
