@@ -8,6 +8,8 @@
  *  - NR_FREE_PAGES equals the pages on the lists (isolated ones excepted),
  *    NR_FREE_CMA_PAGES the pages on the CMA lists;
  *  - pcp entries are PagePcp, unreferenced, aligned, and sum to pcp->count;
+ *  - no list goes round a cycle: one longer than the zone can hold is
+ *    reported as circular and not walked further;
  *  - no page is on two lists at once, and no in-use page is inside a free block;
  *  - the deferred run (never initialised, so checked by its bookkeeping only,
  *    without touching its struct pages) is aligned, inside the zone, all
@@ -76,6 +78,31 @@ static bool in_deferred_run(const struct zone *zone, unsigned long pfn, unsigned
 	return zone->nr_deferred && pfn < zone_deferred_end(zone) && pfn + nr > zone->deferred_pfn;
 }
 
+/*
+ * The most blocks of this order a list of the zone can hold: aligned blocks
+ * inside the zone do not overlap.
+ */
+static unsigned long list_bound(const struct zone *zone, unsigned int order)
+{
+	return zone->spanned_pages >> order;
+}
+
+/*
+ * Does the list get back to its head within bound entries? One that does
+ * not goes round a cycle. Asked before a list is checked (its lock held,
+ * so it cannot change in between): a corrupted list is then reported once
+ * and skipped, instead of walked forever or flooding overlap reports.
+ */
+static bool list_ends(const struct list_head *head, unsigned long bound)
+{
+	unsigned long n = 0;
+
+	for (const struct list_head *l = head->next; l != head; l = l->next)
+		if (++n > bound)
+			return false;
+	return true;
+}
+
 static void check_free_lists(struct checker *c)
 {
 	struct zone *zone = c->zone;
@@ -89,14 +116,16 @@ static void check_free_lists(struct checker *c)
 			unsigned long n = 0;
 			struct list_head *head = &area->free_list[mt];
 
+			if (!list_ends(head, list_bound(zone, order))) {
+				problem(c, "free list order %u type %d is circular (more than %lu blocks)",
+					order, mt, list_bound(zone, order));
+				continue;
+			}
 			for (struct list_head *l = head->next; l != head; l = l->next) {
 				struct page *page = list_entry(l, struct page, lru);
 				unsigned long pfn = page_to_pfn_fast(page);
 
-				if (++n > buddy.nr_pages) {
-					problem(c, "free list order %u type %d is circular", order, mt);
-					break;
-				}
+				n++;
 				if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
 					problem(c, "free block pfn %#lx order %u outside the zone", pfn, order);
 					continue;
@@ -154,6 +183,11 @@ static void check_pcp_lists(struct checker *c)
 						     ? pageblock_order : (unsigned int)(i / MIGRATE_PCPTYPES);
 			struct list_head *head = &pcp->lists[i];
 
+			if (!list_ends(head, list_bound(zone, order))) {
+				problem(c, "cpu %d pcp list %d is circular (more than %lu blocks)", cpu, i,
+					list_bound(zone, order));
+				continue;
+			}
 			for (struct list_head *l = head->next; l != head; l = l->next) {
 				struct page *page = list_entry(l, struct page, lru);
 				unsigned long pfn = page_to_pfn_fast(page);

@@ -425,9 +425,20 @@ static void write_to_file(void *opaque, const char *text)
 	fputs(text, (FILE *)opaque);
 }
 
+/*
+ * fputs buffers, so a full disk or a closed pipe shows only in the stream's
+ * error flag or at the flush: either makes the dump -EIO, not a silent 0.
+ */
 int buddy_dump(FILE *out, const char *view)
 {
-	return buddy_dump_to(write_to_file, out ? out : stdout, view);
+	FILE *f = out ? out : stdout;
+	int rc = buddy_dump_to(write_to_file, f, view);
+
+	if (rc)
+		return rc;
+	if (fflush(f) == EOF || ferror(f))
+		return -EIO;
+	return 0;
 }
 
 /* BUDDY_CONF stats_print:VIEW[/VIEW...]: dump them to stderr at exit. */
@@ -445,7 +456,7 @@ void dump_stats_at_exit(void)
 				buddy_dump(stderr, views[i].name);
 			continue;
 		}
-		if (buddy_dump(stderr, v))
+		if (buddy_dump(stderr, v) == -EINVAL)
 			fprintf(stderr, "libbuddy: stats_print: unknown view \"%s\"\n", v);
 	}
 }

@@ -166,8 +166,10 @@ void buddy_lazy_init(void)
 void buddy_exit(void)
 {
 	pthread_mutex_lock(&init_lock);
-	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
+	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
+		report_leaked_pages();
 		teardown();
+	}
 	lazy_init_failed = false;
 	pthread_mutex_unlock(&init_lock);
 }

@@ -61,7 +61,9 @@ HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
 HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
 				const char *why);
+HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
+HIDDEN void report_leaked_pages(void);	/* buddy_exit: one line when pages are still allocated */
 /*
  * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
@@ -134,6 +136,18 @@ static inline void *pfn_to_virt(unsigned long pfn)
 static inline bool pfn_valid(unsigned long pfn)
 {
 	return pfn < buddy.nr_pages;
+}
+/*
+ * A struct page pointer a caller gave us: one of mem_map's descriptors,
+ * inside the array and on a descriptor boundary? False for NULL, foreign
+ * pointers and every pointer after buddy_exit() (mem_map gone), so each
+ * gfp.h function taking a page tests it before the first dereference.
+ */
+static inline bool valid_page_pointer(const struct page *page)
+{
+	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
+
+	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
 }
 static inline int pfn_to_nid(unsigned long pfn)
 {

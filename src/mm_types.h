@@ -102,6 +102,18 @@ static inline bool page_ref_freeze(struct page *p, int count)
 	return atomic_compare_exchange_strong_explicit(&p->_refcount, &count, 0, memory_order_acq_rel,
 						       memory_order_relaxed);
 }
+/* get_page_unless_zero: take a reference only on a page that has one; false on a free page. */
+static inline bool page_ref_inc_unless_zero(struct page *p)
+{
+	int refs = page_ref_count(p);
+
+	do {
+		if (refs <= 0)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&p->_refcount, &refs, refs + 1, memory_order_relaxed,
+							memory_order_relaxed));
+	return true;
+}
 /* put_page_testzero: drop one reference unless there is none; *last when it was the last. */
 static inline bool page_ref_dec_unless_zero(struct page *p, bool *last)
 {

@@ -446,6 +446,19 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	return true;
 }
 
+/* prepare_alloc_pages said no: the failure report names why, as every refusal does. */
+static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int order, int nid,
+							       const nodemask_t *nodemask)
+{
+	char why[64];
+
+	if (__gfp_zone(gfp_mask) == ZONE_BAD)
+		snprintf(why, sizeof(why), "invalid zone modifier combination (GFP_ZONE_BAD)");
+	else
+		snprintf(why, sizeof(why), "node %d does not exist", nid);
+	refuse_alloc(gfp_mask, order, nodemask, why);
+}
+
 /*
  * The page leaves the allocator the rare way: memory to zero, a compound
  * page to build, or ASan poison to lift. Out of line and returning the page,
@@ -551,19 +564,11 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 			return NULL;	/* buddy_lazy_init said why on stderr */
 	}
 	if (unlikely(order >= MAX_ORDER)) {
-		if (!(gfp_mask & __GFP_NOWARN))
-			warn_alloc(gfp_mask, order, "order too large");
-		count_vm_events(PGALLOC_FAIL, 1);
+		refuse_alloc(gfp_mask, order, nodemask, "order too large");
 		return NULL;
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
-		if (__gfp_zone(gfp_mask) == ZONE_BAD)
-			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
-				buddy_progname(), order, gfp_mask);
-		else
-			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: node %d does not exist\n",
-				buddy_progname(), order, gfp_mask, preferred_nid);
-		count_vm_events(PGALLOC_FAIL, 1);
+		refuse_bad_request(gfp_mask, order, preferred_nid, nodemask);
 		return NULL;
 	}
 	if (unlikely(!ac.preferred_zoneref->zone))
@@ -629,14 +634,6 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 }
 
 /* ------------------------------------------------------------ freeing */
-
-/* A page descriptor pointer the caller gave us: inside mem_map and aligned? */
-static bool valid_page_pointer(const struct page *page)
-{
-	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
-
-	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
-}
 
 static void destroy_compound_page(struct page *page, unsigned int order)
 {

@@ -6,12 +6,32 @@
  */
 #include "internal.h"
 
+/*
+ * Every function here that takes a caller's struct page checks it first, as
+ * __free_pages does, and reports a bad one in the same words: the call then
+ * does nothing and returns the value gfp.h names for that case.
+ */
+static __noinline __cold void bad_page_pointer(const struct page *page, const char *fn)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "%s: not a page descriptor of the arena", fn);
+	bad_address(page, why);
+}
+
+static inline bool page_arg_ok(const struct page *page, const char *fn)
+{
+	if (likely(valid_page_pointer(page)))
+		return true;
+	bad_page_pointer(page, fn);
+	return false;
+}
+
 void *page_address(const struct page *page)
 {
-	if (!page || !buddy.mem_map)
+	if (!page_arg_ok(page, __func__))
 		return NULL;
-	unsigned long pfn = page_to_pfn_fast(page);
-	return pfn_valid(pfn) ? pfn_to_virt(pfn) : NULL;
+	return pfn_to_virt(page_to_pfn_fast(page));
 }
 
 struct page *virt_to_page(const void *addr)
@@ -25,6 +45,8 @@ struct page *virt_to_page(const void *addr)
 
 unsigned long page_to_pfn(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return ~0UL;
 	return page_to_pfn_fast(page);
 }
 
@@ -40,21 +62,26 @@ static struct page *compound_head(struct page *page)
 
 int page_count(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return 0;
 	return page_ref_count(compound_head(page));
 }
 
 void get_page(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	page = compound_head(page);
-	if (unlikely(atomic_fetch_add_explicit(&page->_refcount, 1, memory_order_relaxed) <= 0)) {
-		atomic_fetch_sub_explicit(&page->_refcount, 1, memory_order_relaxed);
+	/* no add-then-undo: a free racing with it must never see a count it did not leave */
+	if (unlikely(!page_ref_inc_unless_zero(page)))
 		bad_page(page, page_to_pfn_fast(page), "get_page on a page that is not allocated");
-	}
 }
 
 /* Drop a reference; the last one frees the whole allocation (or compound page). */
 void put_page(struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	page = compound_head(page);
 	__free_pages(page, page->alloc_order);
 }
@@ -65,6 +92,8 @@ void put_page(struct page *page)
  */
 void split_page(struct page *page, unsigned int order)
 {
+	if (!page_arg_ok(page, __func__))
+		return;
 	if (PageHead(page) || PageTail(page) || page_ref_count(page) <= 0 || page->alloc_order != order) {
 		bad_page(page, page_to_pfn_fast(page), "split_page of a compound, free or wrong-order page");
 		return;
@@ -80,12 +109,16 @@ void split_page(struct page *page, unsigned int order)
 
 enum zone_type page_zonenum(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return MAX_NR_ZONES;
 	struct zone *zone = pfn_to_zone(page_to_pfn_fast(page));
 	return zone ? zone->idx : ZONE_NORMAL;
 }
 
 int page_to_nid(const struct page *page)
 {
+	if (!page_arg_ok(page, __func__))
+		return NUMA_NO_NODE;
 	return pfn_to_nid(page_to_pfn_fast(page));
 }
 
@@ -95,24 +128,42 @@ int numa_node_id(void)
 	return buddy.cpus ? buddy.cpus[pcp_cpu_id()].node : 0;
 }
 
+/*
+ * The kernel's get_order: fls64((size - 1) >> PAGE_SHIFT), the smallest
+ * order whose block holds size bytes. Size 0 wraps to the top, giving
+ * BITS_PER_LONG - PAGE_SHIFT (52) as in the kernel; no size can loop or
+ * shift past the word.
+ */
 static unsigned int get_order(size_t size)
 {
-	unsigned int order = 0;
+	size_t last_page = (size - 1) >> PAGE_SHIFT;
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
+	if (!last_page)
+		return 0;
+	return (unsigned int)(8 * sizeof(last_page)) - (unsigned int)__builtin_clzl(last_page);
 }
 
 /*
  * Exactly size bytes (rounded up to pages): allocate the covering order,
  * split it, and give back the pages beyond the end.
+ *
+ * Size 0 is refused, as the kernel refuses it: get_order(0) is 52 there, so
+ * the request fails as too large. Serving a page instead would hand out
+ * memory free_pages_exact(virt, 0) never gives back. Like every size past
+ * the largest block (4 MiB), it fails before anything is allocated: NULL,
+ * counted, and reported as a "page allocation failure" unless __GFP_NOWARN.
  */
 void *alloc_pages_exact(size_t size, gfp_t gfp_mask)
 {
 	unsigned int order = get_order(size);
-	unsigned long addr = __get_free_pages(gfp_mask & ~__GFP_COMP, order);
 
+	if (unlikely(!size || order >= MAX_ORDER)) {
+		refuse_alloc(gfp_mask, order, NULL,
+			     size ? "alloc_pages_exact: size above the largest block (order 10)"
+				  : "alloc_pages_exact: size 0");
+		return NULL;
+	}
+	unsigned long addr = __get_free_pages(gfp_mask & ~__GFP_COMP, order);
 	if (!addr)
 		return NULL;
 	struct page *page = virt_to_page((void *)addr);

@@ -195,6 +195,43 @@ static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone
 }
 
 /*
+ * A zone's pages that are the callers': every managed page is either free
+ * on a buddy list (NR_FREE_PAGES, deferred blocks included), free on an
+ * isolated list (left out of NR_FREE_PAGES, as in the kernel), parked on a
+ * pcp list, or allocated.
+ */
+static unsigned long zone_allocated_pages(struct zone *zone)
+{
+	unsigned long isolated = 0;
+
+	pthread_mutex_lock(&zone->lock);
+	for (int o = 0; o < MAX_ORDER; o++)
+		isolated += zone->free_area[o].nr_free_mt[MIGRATE_ISOLATE] << o;
+	unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES) + isolated;
+	pthread_mutex_unlock(&zone->lock);
+	free += zone_pcp_pages(zone, -1);
+	return zone->managed_pages > free ? zone->managed_pages - free : 0;
+}
+
+/*
+ * buddy_exit() tears down an allocator whose pages may still be in use: say
+ * how many, once, as the kernel's kmem_cache_destroy complains about a cache
+ * that still has objects. Silent when every page came back.
+ */
+void report_leaked_pages(void)
+{
+	unsigned long leaked = 0;
+
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			if (populated_zone(&NODE_DATA(nid)->node_zones[z]))
+				leaked += zone_allocated_pages(&NODE_DATA(nid)->node_zones[z]);
+	if (leaked)
+		fprintf(stderr, "%s: buddy_exit: %lu pages (%lukB) still allocated: leaked\n", buddy_progname(),
+			leaked, K(leaked));
+}
+
+/*
  * The allocator part of the kernel's show_mem(): per populated zone its free
  * memory against the watermarks and reserves, then its free blocks by order.
  */
@@ -277,4 +314,17 @@ void report_fork_lock(void)
 void report_fork_unlock(bool child)
 {
 	fork_unlock_mutex(&nopage_rs.lock, child);
+}
+
+/*
+ * A request refused before any zone was tried (impossible order or size,
+ * GFP_ZONE_BAD, no such node): counted like every failure, and reported
+ * through warn_alloc - rate-limited, silent with __GFP_NOWARN - with why in
+ * place of the memory summary. Before initialisation there is no counter.
+ */
+void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why)
+{
+	if (buddy_initialized())
+		count_vm_events(PGALLOC_FAIL, 1);
+	warn_alloc_nodemask(gfp_mask, order, nodemask, why);
 }

@@ -49,7 +49,11 @@ struct buddy_config {
  */
 BUDDY_API int buddy_init(const struct buddy_config *config);
 
-/* Tear everything down; a later buddy_init() starts from scratch. */
+/*
+ * Tear everything down; a later buddy_init() starts from scratch. Pages
+ * still allocated are counted in one line on stderr ("... still allocated:
+ * leaked"); every struct page and address from before is stale afterwards.
+ */
 BUDDY_API void buddy_exit(void);
 
 /* 1 when the allocator is initialised. */
@@ -64,8 +68,9 @@ BUDDY_API int buddy_check(void);
 
 /*
  * Print a kernel-format view: "buddyinfo", "pagetypeinfo", "zoneinfo",
- * "vmstat", "extfrag_index", "unusable_index". Returns 0, or -EINVAL for an
- * unknown view.
+ * "vmstat", "extfrag_index", "unusable_index". Returns 0, -EINVAL for an
+ * unknown view, or -EIO when writing to the stream failed (it is flushed:
+ * ferror or fflush reports the failure).
  */
 BUDDY_API int buddy_dump(FILE *out, const char *view);
 

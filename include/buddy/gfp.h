@@ -190,6 +190,15 @@ BUDDY_API void free_hot_cold_page(struct page *page, bool cold);
 #define __free_page(page) __free_pages((page), 0)
 #define free_page(addr) free_pages((addr), 0)
 
+/*
+ * Every function here that takes a struct page (and the freeing ones above)
+ * first checks that the pointer is one of the allocator's descriptors. A bad one - NULL, foreign,
+ * misaligned, or any pointer after buddy_exit() - is reported on stderr
+ * ("Bad page state") and the call does nothing: page_count gives 0,
+ * page_address NULL, page_to_pfn ~0UL, page_zonenum MAX_NR_ZONES and
+ * page_to_nid NUMA_NO_NODE.
+ */
+
 /* Splitting and reference counts. */
 BUDDY_API void split_page(struct page *page, unsigned int order);
 BUDDY_API void get_page(struct page *page);

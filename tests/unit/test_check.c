@@ -4,8 +4,10 @@
  * the checker report it, put it back, and see the checker clean again.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "test_util.h"
@@ -219,6 +221,83 @@ static void test_catches_bad_deferred_run(void **state)
 	finish(page);
 }
 
+/*
+ * A checker that spins on a cycle ends the suite with a message - on stdout,
+ * as stderr is captured - rather than a 300 s ctest timeout.
+ */
+static void watchdog_fired(int sig)
+{
+	static const char msg[] = "watchdog: buddy_check did not return within 20 s\n";
+	(void)sig;
+	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+/* buddy_check() on a corrupted structure, bounded in time. */
+static void expect_caught_in_time(const char *want)
+{
+	signal(SIGALRM, watchdog_fired);
+	alarm(20);
+	expect_caught(want);
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+/* A pcp list whose second entry points back at its first: reported as circular, not walked forever. */
+static void test_catches_circular_pcp_list(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct page *singles[MAX_NR_CPUS + 1];
+	int n = buddy.nr_cpu_ids + 1;	/* two of them share a CPU, whatever the scheduler does */
+	struct list_head *head = NULL;
+
+	for (int i = 0; i < n; i++)
+		assert_non_null(singles[i] = alloc_pages(GFP_KERNEL, 0));
+	for (int i = 0; i < n; i++)
+		__free_pages(singles[i], 0);
+	for (int c = 0; c < buddy.nr_cpu_ids && !head; c++) {
+		struct list_head *l = &normal()->per_cpu_pageset[c].lists[order_to_pindex(MIGRATE_UNMOVABLE, 0)];
+		if (!list_empty(l) && l->next->next != l)
+			head = l;
+	}
+	assert_non_null(head);
+	struct list_head *first = head->next, *second = first->next, *saved = second->next;
+
+	second->next = first;
+	expect_caught_in_time("is circular");
+	second->next = saved;
+	assert_consistent();
+	finish(page);
+}
+
+/* The same for a buddy free list: the walk stops at what the zone can hold. */
+static void test_catches_circular_free_list(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct page *blocks[4];
+
+	/* Free every other order-5 block: their buddies are in use, so two blocks share a list. */
+	for (int i = 0; i < 4; i++)
+		assert_non_null(blocks[i] = alloc_pages(GFP_KERNEL, 5));
+	__free_pages(blocks[0], 5);
+	__free_pages(blocks[2], 5);
+	struct list_head *head = &normal()->free_area[5].free_list[MIGRATE_UNMOVABLE];
+	assert_false(list_empty(head));
+	assert_true(head->next->next != head);
+	struct list_head *first = head->next, *second = first->next, *saved = second->next;
+
+	second->next = first;
+	expect_caught_in_time("free list order 5 type 0 is circular");
+	second->next = saved;
+	assert_consistent();
+	__free_pages(blocks[1], 5);
+	__free_pages(blocks[3], 5);
+	finish(page);
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -233,6 +312,8 @@ int main(void)
 		T(test_catches_pcp_count),
 		T(test_catches_bad_pageblock_type),
 		T(test_catches_bad_deferred_run),
+		T(test_catches_circular_pcp_list),
+		T(test_catches_circular_free_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -308,6 +308,80 @@ static void test_config_struct_fields(void **state)
 	free(text);
 }
 
+static void expect_field_rejected(const struct buddy_config *cfg, const char *field)
+{
+	stderr_capture_begin();
+	int rc = buddy_init(cfg);
+	char *text = stderr_capture_end();
+
+	if (rc != -EINVAL || !strstr(text, field) || !strstr(text, "buddy_config"))
+		fail_msg("field %s: buddy_init = %d, message \"%s\"", field, rc, text);
+	free(text);
+	assert_false(buddy_initialized());
+}
+
+/*
+ * Every struct field meets its BUDDY_CONF key's range: -1 for a tunable, a
+ * size that would wrap when rounded up to a pageblock, a stats_print list
+ * too long to keep whole - each is -EINVAL with the field named.
+ */
+static void test_config_fields_range_checked(void **state)
+{
+	(void)state;
+	static char too_long[300], longest[256];
+	memset(too_long, 'a', sizeof(too_long) - 1);
+	memset(longest, 'a', sizeof(longest) - 1);
+	const struct {
+		struct buddy_config cfg;
+		const char *field;
+	} cases[] = {
+		{ { .watermark_scale_factor = -1 }, "watermark_scale_factor" },
+		{ { .watermark_scale_factor = 3001 }, "watermark_scale_factor" },
+		{ { .min_free_kbytes = -1 }, "min_free_kbytes" },
+		{ { .min_free_kbytes = (1 << 30) + 1 }, "min_free_kbytes" },
+		{ { .percpu_pagelist_high_fraction = 4 }, "percpu_pagelist_high_fraction" },
+		{ { .percpu_pagelist_high_fraction = -8 }, "percpu_pagelist_high_fraction" },
+		{ { .mobility_grouping = 2 }, "mobility_grouping" },
+		{ { .numa_fake = 65 }, "numa_fake" },
+		{ { .arena_size = 1UL << 20 }, "arena_size" },
+		{ { .arena_size = SIZE_MAX }, "arena_size" },
+		{ { .dma = SIZE_MAX - (1UL << 20) }, "dma" },
+		{ { .dma32 = SIZE_MAX - 4095 }, "dma32" },
+		{ { .highmem = SIZE_MAX - 1 }, "highmem" },
+		{ { .movable = (size_t)1 << 50 }, "movable" },
+		{ { .cma = SIZE_MAX - 4095 }, "cma" },
+		{ { .cma = SIZE_MAX }, "cma" },
+		{ { .stats_print = too_long }, "stats_print" },
+		{ { .numa_distance = "10 20" }, "numa_distance" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		expect_field_rejected(&cases[i].cfg, cases[i].field);
+
+	/* The edges of each range are accepted, and the values land where the keys put them. */
+	struct buddy_config edge = {
+		.arena_size = 64UL << 20,
+		.dma = BUDDY_ZONE_EMPTY,
+		.dma32 = BUDDY_ZONE_EMPTY,
+		.watermark_scale_factor = 3000,
+		.min_free_kbytes = 128,
+		.percpu_pagelist_high_fraction = 8,
+		.mobility_grouping = 1,
+		.cma = 2UL << 20,
+		.stats_print = longest,
+	};
+	assert_int_equal(buddy_init(&edge), 0);
+	assert_int_equal(buddy.settings.watermark_scale_factor, 3000);
+	assert_int_equal(buddy.min_free_kbytes, 128);
+	assert_int_equal(buddy.settings.percpu_pagelist_high_fraction, 8);
+	assert_int_equal(buddy.settings.mobility_grouping, 1);
+	assert_int_equal(buddy.settings.cma, 2UL << 20);
+	assert_int_equal(strlen(buddy.settings.stats_print), 255);
+	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
+	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 0);
+	test_check_and_exit();
+}
+
 /* The page descriptor stays out of band and small (issue 2: at most 64 bytes). */
 static void test_struct_page_size(void **state)
 {
@@ -345,6 +419,7 @@ int main(void)
 		T(test_exit_then_init_is_fresh),
 		T(test_init_twice_is_busy),
 		T(test_config_struct_fields),
+		T(test_config_fields_range_checked),
 		T(test_struct_page_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -640,6 +640,35 @@ static void test_dump_to_and_unknown_view(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * A write that fails is an error, not a 0: /dev/full takes nothing. A short
+ * view fails only at the flush, zoneinfo already while writing.
+ */
+static void test_dump_reports_write_failure(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	static const char *const views[] = { "buddyinfo", "zoneinfo", "vmstat", "pagetypeinfo" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+		FILE *full = fopen("/dev/full", "w");
+		assert_non_null(full);
+		assert_int_equal(buddy_dump(full, views[i]), -EIO);
+		fclose(full);
+	}
+	/* An unknown view is still -EINVAL, whatever the stream. */
+	FILE *full = fopen("/dev/full", "w");
+	assert_non_null(full);
+	assert_int_equal(buddy_dump(full, "no_such_view"), -EINVAL);
+	fclose(full);
+	/* And a working stream is still 0. */
+	FILE *f = tmpfile();
+	assert_int_equal(buddy_dump(f, "buddyinfo"), 0);
+	assert_true(ftell(f) > 0);
+	fclose(f);
+	test_check_and_exit();
+}
+
 /* With a CMA area the kernel's CMA type appears between HighAtomic and Isolate. */
 static void test_pagetypeinfo_shows_cma_only_when_configured(void **state)
 {
@@ -730,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_zoneinfo_values_are_real_state),
 		cmocka_unit_test(test_vmstat_names_and_order_are_the_kernels),
 		cmocka_unit_test(test_dump_to_and_unknown_view),
+		cmocka_unit_test(test_dump_reports_write_failure),
 		cmocka_unit_test(test_pagetypeinfo_shows_cma_only_when_configured),
 		cmocka_unit_test(test_stats_print_at_exit),
 		cmocka_unit_test(test_stats_print_in_child_process),

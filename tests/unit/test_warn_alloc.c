@@ -248,6 +248,69 @@ static void test_order_too_large(void **state)
 	test_check_and_exit();
 }
 
+#define BAD_ZONE_MASK (GFP_KERNEL | __GFP_DMA | __GFP_DMA32)
+
+/* GFP_ZONE_BAD and a node that does not exist: the warn_alloc line, a reason, silent with __GFP_NOWARN. */
+static void test_bad_zone_and_node_take_the_warn_path(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	warn_alloc_set_ratelimit(0, 0, NULL);
+	unsigned long fails = sum_vm_event(PGALLOC_FAIL);
+
+	stderr_capture_begin();
+	assert_null(alloc_pages(BAD_ZONE_MASK, 0));
+	char *out = stderr_capture_end();
+	assert_string_equal(out, "test_warn_alloc: page allocation failure: order:0, "
+				 "mode:0x24000c5(GFP_KERNEL|GFP_DMA|GFP_DMA32), nodemask=(null)\n"
+				 "libbuddy: invalid zone modifier combination (GFP_ZONE_BAD)\n");
+	free(out);
+	stderr_capture_begin();
+	assert_null(alloc_pages_node(7, GFP_KERNEL, 2));
+	out = stderr_capture_end();
+	assert_string_equal(out, "test_warn_alloc: page allocation failure: order:2, mode:0x24000c0(GFP_KERNEL), "
+				 "nodemask=(null)\nlibbuddy: node 7 does not exist\n");
+	free(out);
+
+	stderr_capture_begin();
+	assert_null(alloc_pages(BAD_ZONE_MASK | __GFP_NOWARN, 0));
+	assert_null(alloc_pages(BAD_ZONE_MASK | __GFP_NOWARN, 5));
+	assert_null(alloc_pages_node(7, GFP_KERNEL | __GFP_NOWARN, 0));
+	assert_null(alloc_pages_node(-2, GFP_KERNEL | __GFP_NOWARN, 0));
+	out = stderr_capture_end();
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(sum_vm_event(PGALLOC_FAIL), fails + 6);
+	test_check_and_exit();
+}
+
+/* 100 bad requests in one window print 10 reports, then the suppressed count, as any failure does. */
+static void test_bad_zone_and_node_are_rate_limited(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	fake_now = 1000;
+	warn_alloc_set_ratelimit(5000, 10, fake_clock);
+	stderr_capture_begin();
+	for (int i = 0; i < 50; i++) {
+		assert_null(alloc_pages(BAD_ZONE_MASK, 0));
+		assert_null(alloc_pages_node(9, GFP_KERNEL, 0));
+	}
+	char *out = stderr_capture_end();
+	assert_int_equal(count_of(out, "page allocation failure"), 10);
+	free(out);
+
+	fake_now += 5000;
+	stderr_capture_begin();
+	assert_null(alloc_pages(BAD_ZONE_MASK, 0));
+	out = stderr_capture_end();
+	assert_true(!strncmp(out, "warn_alloc: 90 callbacks suppressed\n", 36));
+	assert_int_equal(count_of(out, "page allocation failure"), 1);
+	free(out);
+	warn_alloc_set_ratelimit(5000, 10, NULL);
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_ratelimit_window_per_allocator),
 		cmocka_unit_test(test_nodemask_in_report),
 		cmocka_unit_test(test_order_too_large),
+		cmocka_unit_test(test_bad_zone_and_node_take_the_warn_path),
+		cmocka_unit_test(test_bad_zone_and_node_are_rate_limited),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
