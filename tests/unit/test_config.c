@@ -282,8 +282,8 @@ static void test_config_struct_fields(void **state)
 	assert_int_equal(buddy_init(&cfg), 0);
 	assert_int_equal(buddy_nr_nodes(), 2);
 	assert_int_equal(buddy.node_distance[0][1], 30);
-	assert_int_equal(buddy.min_free_kbytes, 512);
-	assert_int_equal(buddy.watermark_scale_factor, 100);
+	assert_int_equal(buddy.settings.min_free_kbytes, 512);
+	assert_int_equal(buddy.settings.watermark_scale_factor, 100);
 	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
 	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
 	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
@@ -372,7 +372,7 @@ static void test_config_fields_range_checked(void **state)
 	};
 	assert_int_equal(buddy_init(&edge), 0);
 	assert_int_equal(buddy.settings.watermark_scale_factor, 3000);
-	assert_int_equal(buddy.min_free_kbytes, 128);
+	assert_int_equal(buddy.settings.min_free_kbytes, 128);
 	assert_int_equal(buddy.settings.percpu_pagelist_high_fraction, 8);
 	assert_int_equal(buddy.settings.mobility_grouping, 1);
 	assert_int_equal(buddy.settings.cma, 2UL << 20);
