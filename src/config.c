@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Configuration: one table of named options, each with its default, range and
- * meaning, filled from struct buddy_config and then from BUDDY_CONF
- * ("key:value,key:value", like jemalloc's MALLOC_CONF). Unknown keys and
- * malformed values are errors that name the key.
+ * Configuration: one table of named options, each with where it is kept in
+ * struct buddy_settings, its struct buddy_config field, default, range and
+ * meaning. Settings start at the defaults, then take the struct's fields, then
+ * BUDDY_CONF or the struct's conf ("key:value,key:value", like jemalloc's
+ * MALLOC_CONF). Unknown keys and malformed values are errors that name the key.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -36,7 +37,8 @@ struct option_word {
 };
 
 struct option_desc;
-typedef int (option_parse_fn)(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s);
+typedef int(option_parse_fn)(const struct option_desc *o, const char *v, size_t len,
+			    struct buddy_settings *s);
 
 struct option_desc {
 	const char *key;
@@ -45,8 +47,9 @@ struct option_desc {
 	long long def;			/* OPT_SIZE, OPT_INT, OPT_WORD */
 	const char *def_text;		/* OPT_TEXT: parsed like a value; NULL = all zero */
 	/*
-	 * The range: of the value, of each number in an OPT_TEXT list, or of an
-	 * OPT_TEXT string's length. zero_ok: 0 ("the default") is allowed too.
+	 * The range of the value; for OPT_TEXT, of each number in the list
+	 * (lowmem_reserve_ratio) or of the string's length (stats_print), while
+	 * numa_distance checks its matrix itself. zero_ok: 0 is allowed too.
 	 */
 	long long min, max;
 	bool zero_ok;
@@ -67,13 +70,16 @@ _Static_assert(OPT_SIZE_MAX < (long long)(SIZE_MAX / 2), "size rounding cannot o
 static option_parse_fn parse_distance, parse_ratios, parse_string;
 
 static const struct option_word on_off_auto[] = { { "on", 1 }, { "off", -1 }, { "auto", 0 }, { NULL, 0 } };
-static const struct option_word pcp_lock_words[] = { { "rseq", 1 }, { "atomic", -1 }, { "auto", 0 }, { NULL, 0 } };
+static const struct option_word pcp_lock_words[] = {
+	{ "rseq", 1 }, { "atomic", -1 }, { "auto", 0 }, { NULL, 0 },
+};
 
 #define member_size(type, member) sizeof(((type *)0)->member)
 #define SETTING(member) .offset = offsetof(struct buddy_settings, member)
 #define FIELD(member, type) .field = (type), .field_offset = offsetof(struct buddy_config, member)
-#define ZONE_SIZE(zone, member, def_bytes, what)                                                  \
-	{ .key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]), .def = (def_bytes), .min = 0, .max = OPT_SIZE_MAX, \
+#define ZONE_SIZE(zone, member, def_bytes, what)                                      \
+	{ .key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]),                 \
+	  .def = (def_bytes), .min = 0, .max = OPT_SIZE_MAX,                          \
 	  FIELD(member, FIELD_ZONE_SIZE), .meaning = what " size per node" }
 
 /*
@@ -82,35 +88,44 @@ static const struct option_word pcp_lock_words[] = { { "rseq", 1 }, { "atomic", 
  * run-time setters (buddy_setting_check) all meet the same range here.
  */
 static const struct option_desc options[] = {
-	{ .key = "arena_size", .type = OPT_SIZE, SETTING(arena_size), .def = 1LL << 30, .min = 4LL << 20, .max = OPT_SIZE_MAX,
+	{ .key = "arena_size", .type = OPT_SIZE, SETTING(arena_size),
+	  .def = 1LL << 30, .min = 4LL << 20, .max = OPT_SIZE_MAX,
 	  FIELD(arena_size, FIELD_SIZE), .meaning = "whole reservation, split evenly across nodes" },
 	ZONE_SIZE(ZONE_DMA, dma, 16LL << 20, "ZONE_DMA"),
 	ZONE_SIZE(ZONE_DMA32, dma32, 256LL << 20, "ZONE_DMA32"),
 	ZONE_SIZE(ZONE_HIGHMEM, highmem, 0, "ZONE_HIGHMEM"),
 	ZONE_SIZE(ZONE_MOVABLE, movable, 0, "ZONE_MOVABLE"),
-	{ .key = "numa_fake", .type = OPT_INT, SETTING(numa_fake), .min = 0, .max = MAX_NUMNODES, FIELD(numa_fake, FIELD_INT),
-	  .meaning = "split the arena into N fake nodes (0: real topology)" },
-	{ .key = "numa_distance", .type = OPT_TEXT, SETTING(distance), .parse = parse_distance, FIELD(numa_distance, FIELD_TEXT),
-	  .meaning = "fake NUMA distances, rows split by ';', e.g. 10 20;20 10" },
-	{ .key = "min_free_kbytes", .type = OPT_INT, SETTING(min_free_kbytes), .min = 0, .max = 1 << 30,
+	{ .key = "numa_fake", .type = OPT_INT, SETTING(numa_fake),
+	  .min = 0, .max = MAX_NUMNODES,
+	  FIELD(numa_fake, FIELD_INT), .meaning = "split the arena into N fake nodes (0: real topology)" },
+	{ .key = "numa_distance", .type = OPT_TEXT, SETTING(distance), .parse = parse_distance,
+	  FIELD(numa_distance, FIELD_TEXT), .meaning = "fake NUMA distances, rows split by ';', e.g. 10 20;20 10" },
+	{ .key = "min_free_kbytes", .type = OPT_INT, SETTING(min_free_kbytes),
+	  .min = 0, .max = 1 << 30,
 	  FIELD(min_free_kbytes, FIELD_INT), .meaning = "vm.min_free_kbytes (0: kernel formula)" },
-	{ .key = "watermark_scale_factor", .type = OPT_INT, SETTING(watermark_scale_factor), .def = 10, .min = 1, .max = 3000,
+	{ .key = "watermark_scale_factor", .type = OPT_INT, SETTING(watermark_scale_factor),
+	  .def = 10, .min = 1, .max = 3000,
 	  FIELD(watermark_scale_factor, FIELD_INT), .meaning = "vm.watermark_scale_factor" },
-	{ .key = "lowmem_reserve_ratio", .type = OPT_TEXT, SETTING(lowmem_reserve_ratio), .def_text = "256 256 32 0 0", .min = 0,
-	  .max = INT_MAX, .parse = parse_ratios,
+	{ .key = "lowmem_reserve_ratio", .type = OPT_TEXT, SETTING(lowmem_reserve_ratio), .parse = parse_ratios,
+	  .def_text = "256 256 32 0 0", .min = 0, .max = INT_MAX,
 	  .meaning = "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'" },
-	{ .key = "percpu_pagelist_high_fraction", .type = OPT_INT, SETTING(percpu_pagelist_high_fraction), .min = 8,
-	  .max = 1 << 30, .zero_ok = true, FIELD(percpu_pagelist_high_fraction, FIELD_INT),
+	{ .key = "percpu_pagelist_high_fraction", .type = OPT_INT, SETTING(percpu_pagelist_high_fraction),
+	  .min = 8, .max = 1 << 30, .zero_ok = true,
+	  FIELD(percpu_pagelist_high_fraction, FIELD_INT),
 	  .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)" },
-	{ .key = "mobility_grouping", .type = OPT_WORD, SETTING(mobility_grouping), .min = -1, .max = 1, .words = on_off_auto,
+	{ .key = "mobility_grouping", .type = OPT_WORD, SETTING(mobility_grouping), .words = on_off_auto,
+	  .min = -1, .max = 1,
 	  FIELD(mobility_grouping, FIELD_INT), .meaning = "group pages by mobility: on, off or auto (1, -1, 0)" },
-	{ .key = "pcp_lock", .type = OPT_WORD, SETTING(pcp_lock), .min = -1, .max = 1, .words = pcp_lock_words,
+	{ .key = "pcp_lock", .type = OPT_WORD, SETTING(pcp_lock), .words = pcp_lock_words,
+	  .min = -1, .max = 1,
 	  .meaning = "how per-CPU lists are locked: auto, rseq or atomic" },
-	{ .key = "cma", .type = OPT_SIZE, SETTING(cma), .min = 0, .max = OPT_SIZE_MAX, FIELD(cma, FIELD_SIZE),
-	  .meaning = "CMA area per node" },
-	{ .key = "stats_print", .type = OPT_TEXT, SETTING(stats_print), .min = 0,
-	  .max = member_size(struct buddy_settings, stats_print) - 1, .parse = parse_string, FIELD(stats_print, FIELD_TEXT),
-	  .meaning = "views dumped to stderr at exit, split by '/' or '+'" },
+	{ .key = "cma", .type = OPT_SIZE, SETTING(cma),
+	  .min = 0, .max = OPT_SIZE_MAX,
+	  FIELD(cma, FIELD_SIZE), .meaning = "CMA area per node" },
+	/* The range is the string's length: refused, never cut short. */
+	{ .key = "stats_print", .type = OPT_TEXT, SETTING(stats_print), .parse = parse_string,
+	  .min = 0, .max = member_size(struct buddy_settings, stats_print) - 1,
+	  FIELD(stats_print, FIELD_TEXT), .meaning = "views dumped to stderr at exit, split by '/' or '+'" },
 };
 
 static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)
