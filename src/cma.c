@@ -27,11 +27,11 @@ struct cma {
 	int nid;
 };
 
-static struct cma cma_areas[MAX_NUMNODES];
-static int cma_area_count;
 /*
- * One alloc_contig_range at a time, as the kernel's cma_mutex: runs of two
- * callers may share a pageblock, and the second isolation would fail.
+ * The areas are the allocator's (buddy.cma_areas). One alloc_contig_range at
+ * a time, as the kernel's cma_mutex: runs of two callers may share a
+ * pageblock, and the second isolation would fail. Static, like every lock
+ * that has to exist while no allocator does (buddy_state is zeroed then).
  */
 static pthread_mutex_t cma_mutex = PTHREAD_MUTEX_INITIALIZER;
 
@@ -76,7 +76,7 @@ static void __init_cma_reserved_pageblocks(struct zone *zone, unsigned long star
 static int cma_declare_node(int nid, unsigned long nr_pages)
 {
 	struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_NORMAL];
-	struct cma *cma = &cma_areas[cma_area_count];
+	struct cma *cma = &buddy.cma_areas[buddy.cma_area_count];
 
 	if (zone->spanned_pages < nr_pages) {
 		fprintf(stderr, "libbuddy: cma: %lu MiB does not fit in node %d's Normal zone (%lu MiB)\n",
@@ -90,7 +90,7 @@ static int cma_declare_node(int nid, unsigned long nr_pages)
 	cma->count = nr_pages;
 	cma->nid = nid;
 	pthread_mutex_init(&cma->lock, NULL);
-	cma_area_count++;
+	buddy.cma_area_count++;
 
 	pthread_mutex_lock(&zone->lock);
 	__init_cma_reserved_pageblocks(zone, cma->base_pfn, cma->base_pfn + nr_pages);
@@ -104,9 +104,11 @@ int cma_init_reserved_areas(void)
 	size_t bytes = buddy.settings.cma;
 	unsigned long nr_pages;
 
-	cma_exit();
 	if (!bytes)
 		return 0;
+	buddy.cma_areas = calloc((size_t)buddy.nr_node_ids, sizeof(struct cma));
+	if (!buddy.cma_areas)
+		return -ENOMEM;
 	nr_pages = (bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	nr_pages = (nr_pages + pageblock_nr_pages - 1) & ~(pageblock_nr_pages - 1);
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
@@ -119,12 +121,13 @@ int cma_init_reserved_areas(void)
 
 void cma_exit(void)
 {
-	for (int i = 0; i < cma_area_count; i++) {
-		free(cma_areas[i].bitmap);
-		pthread_mutex_destroy(&cma_areas[i].lock);
+	for (int i = 0; i < buddy.cma_area_count; i++) {
+		free(buddy.cma_areas[i].bitmap);
+		pthread_mutex_destroy(&buddy.cma_areas[i].lock);
 	}
-	memset(cma_areas, 0, sizeof(cma_areas));
-	cma_area_count = 0;
+	free(buddy.cma_areas);
+	buddy.cma_areas = NULL;
+	buddy.cma_area_count = 0;
 }
 
 /*
@@ -188,12 +191,12 @@ struct page *buddy_cma_alloc(unsigned long count, unsigned int align_order)
 	int ret = -ENOMEM;
 
 	buddy_ensure_init();
-	if (!buddy_initialized() || !count || !cma_area_count || align_order >= BITS_PER_LONG / 2)
+	if (!buddy_initialized() || !count || !buddy.cma_area_count || align_order >= BITS_PER_LONG / 2)
 		return NULL;
 	/* The local node's area first, then the others in node order. */
 	int first = numa_node_id();
-	for (int k = 0; k < cma_area_count; k++) {
-		struct cma *cma = &cma_areas[(first + k) % cma_area_count];
+	for (int k = 0; k < buddy.cma_area_count; k++) {
+		struct cma *cma = &buddy.cma_areas[(first + k) % buddy.cma_area_count];
 		struct page *page;
 
 		if (count > cma->count)
@@ -212,8 +215,8 @@ bool buddy_cma_release(struct page *pages, unsigned long count)
 	if (!pages || !buddy_initialized())
 		return false;
 	unsigned long pfn = page_to_pfn(pages);
-	for (int k = 0; k < cma_area_count; k++) {
-		struct cma *cma = &cma_areas[k];
+	for (int k = 0; k < buddy.cma_area_count; k++) {
+		struct cma *cma = &buddy.cma_areas[k];
 
 		if (pfn < cma->base_pfn || pfn >= cma->base_pfn + cma->count)
 			continue;
@@ -234,13 +237,13 @@ bool buddy_cma_release(struct page *pages, unsigned long count)
 void cma_fork_lock(void)
 {
 	pthread_mutex_lock(&cma_mutex);
-	for (int i = 0; i < cma_area_count; i++)
-		pthread_mutex_lock(&cma_areas[i].lock);
+	for (int i = 0; i < buddy.cma_area_count; i++)
+		pthread_mutex_lock(&buddy.cma_areas[i].lock);
 }
 
 void cma_fork_unlock(bool child)
 {
-	for (int i = cma_area_count - 1; i >= 0; i--)
-		fork_unlock_mutex(&cma_areas[i].lock, child);
+	for (int i = buddy.cma_area_count - 1; i >= 0; i--)
+		fork_unlock_mutex(&buddy.cma_areas[i].lock, child);
 	fork_unlock_mutex(&cma_mutex, child);
 }

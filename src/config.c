@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Configuration: one table of named options, each with its default, range and
- * meaning, filled from struct buddy_config and then from BUDDY_CONF
- * ("key:value,key:value", like jemalloc's MALLOC_CONF). Unknown keys and
- * malformed values are errors that name the key.
+ * Configuration: one table of named options, each with where it is kept in
+ * struct buddy_settings, its struct buddy_config field, default, range and
+ * meaning. Settings start at the defaults, then take the struct's fields, then
+ * BUDDY_CONF or the struct's conf ("key:value,key:value", like jemalloc's
+ * MALLOC_CONF). Unknown keys and malformed values are errors that name the key.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,12 +15,48 @@
 
 #include "internal.h"
 
-enum opt_kind { OPT_SIZE, OPT_INT, OPT_BOOL_ONOFF, OPT_STRING };
+enum opt_type {
+	OPT_SIZE,	/* size_t; a number with an optional K/M/G/T suffix */
+	OPT_INT,	/* int */
+	OPT_WORD,	/* int, spelt as one of the entry's words */
+	OPT_TEXT,	/* a list or a string, read by the entry's parse function */
+};
+
+/* How a struct buddy_config field reaches its key. */
+enum field_type {
+	FIELD_NONE,		/* the key has no field */
+	FIELD_SIZE,		/* size_t, 0 = default */
+	FIELD_ZONE_SIZE,	/* size_t, 0 = default, BUDDY_ZONE_EMPTY = 0 bytes */
+	FIELD_INT,		/* int, 0 = default; for OPT_WORD the word's number */
+	FIELD_TEXT,		/* const char *, NULL = default */
+};
+
+struct option_word {
+	const char *word;
+	int value;
+};
+
+struct option_desc;
+typedef int(option_parse_fn)(const struct option_desc *o, const char *v, size_t len,
+			    struct buddy_settings *s);
 
 struct option_desc {
 	const char *key;
-	enum opt_kind kind;
-	long long min, max;	/* for OPT_INT and OPT_SIZE */
+	enum opt_type type;
+	size_t offset;			/* of the value in struct buddy_settings */
+	long long def;			/* OPT_SIZE, OPT_INT, OPT_WORD */
+	const char *def_text;		/* OPT_TEXT: parsed like a value; NULL = all zero */
+	/*
+	 * The range of the value; for OPT_TEXT, of each number in the list
+	 * (lowmem_reserve_ratio) or of the string's length (stats_print), while
+	 * numa_distance checks its matrix itself. zero_ok: 0 is allowed too.
+	 */
+	long long min, max;
+	bool zero_ok;
+	const struct option_word *words;	/* OPT_WORD, ended by a NULL word */
+	option_parse_fn *parse;			/* OPT_TEXT */
+	enum field_type field;
+	size_t field_offset;			/* in struct buddy_config */
 	const char *meaning;
 };
 
@@ -30,38 +67,116 @@ struct option_desc {
 #define OPT_SIZE_MAX (1LL << 46)
 _Static_assert(OPT_SIZE_MAX < (long long)(SIZE_MAX / 2), "size rounding cannot overflow");
 
-/*
- * BUDDY_CONF keys and struct buddy_config fields share this table: a field's
- * value passes the same range check and the same store as its key's.
- */
-static const struct option_desc options[] = {
-	{ "arena_size", OPT_SIZE, 4LL << 20, OPT_SIZE_MAX, "whole reservation, split evenly across nodes (default 1G)" },
-	{ "dma", OPT_SIZE, 0, OPT_SIZE_MAX, "ZONE_DMA size per node (default 16M)" },
-	{ "dma32", OPT_SIZE, 0, OPT_SIZE_MAX, "ZONE_DMA32 size per node (default 256M)" },
-	{ "highmem", OPT_SIZE, 0, OPT_SIZE_MAX, "ZONE_HIGHMEM size per node (default 0)" },
-	{ "movable", OPT_SIZE, 0, OPT_SIZE_MAX, "ZONE_MOVABLE size per node (default 0)" },
-	{ "numa_fake", OPT_INT, 0, MAX_NUMNODES, "split the arena into N fake nodes (0: real topology)" },
-	{ "numa_distance", OPT_STRING, 0, 0, "fake NUMA distances, rows split by ';', e.g. 10 20;20 10" },
-	{ "min_free_kbytes", OPT_INT, 0, 1 << 30, "vm.min_free_kbytes (0: kernel formula)" },
-	{ "watermark_scale_factor", OPT_INT, 1, 3000, "vm.watermark_scale_factor (default 10)" },
-	{ "lowmem_reserve_ratio", OPT_STRING, 0, 0, "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'" },
-	{ "percpu_pagelist_high_fraction", OPT_INT, 0, 1 << 30, "vm.percpu_pagelist_high_fraction (0: default; else >= 8)" },
-	{ "mobility_grouping", OPT_BOOL_ONOFF, -1, 1, "group pages by mobility: on, off or auto (1, -1, 0)" },
-	{ "pcp_lock", OPT_STRING, 0, 0, "how per-CPU lists are locked: auto, rseq or atomic" },
-	{ "cma", OPT_SIZE, 0, OPT_SIZE_MAX, "CMA area per node (default 0)" },
-	{ "stats_print", OPT_STRING, 0, 0, "views dumped to stderr at exit, split by '/' or '+'" },
+static option_parse_fn parse_distance, parse_ratios, parse_string;
+
+static const struct option_word on_off_auto[] = { { "on", 1 }, { "off", -1 }, { "auto", 0 }, { NULL, 0 } };
+static const struct option_word pcp_lock_words[] = {
+	{ "rseq", 1 }, { "atomic", -1 }, { "auto", 0 }, { NULL, 0 },
 };
 
+#define member_size(type, member) sizeof(((type *)0)->member)
+#define SETTING(member) .offset = offsetof(struct buddy_settings, member)
+#define FIELD(member, type) .field = (type), .field_offset = offsetof(struct buddy_config, member)
+#define ZONE_SIZE(zone, member, def_bytes, what)                                      \
+	{ .key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]),                 \
+	  .def = (def_bytes), .min = 0, .max = OPT_SIZE_MAX,                          \
+	  FIELD(member, FIELD_ZONE_SIZE), .meaning = what " size per node" }
+
+/*
+ * Every setting: its BUDDY_CONF key (and the struct buddy_config field of the
+ * same name), where it is kept, its default and range. Keys, fields and the
+ * run-time setters (buddy_setting_check) all meet the same range here.
+ */
+static const struct option_desc options[] = {
+	{ .key = "arena_size", .type = OPT_SIZE, SETTING(arena_size),
+	  .def = 1LL << 30, .min = 4LL << 20, .max = OPT_SIZE_MAX,
+	  FIELD(arena_size, FIELD_SIZE), .meaning = "whole reservation, split evenly across nodes" },
+	ZONE_SIZE(ZONE_DMA, dma, 16LL << 20, "ZONE_DMA"),
+	ZONE_SIZE(ZONE_DMA32, dma32, 256LL << 20, "ZONE_DMA32"),
+	ZONE_SIZE(ZONE_HIGHMEM, highmem, 0, "ZONE_HIGHMEM"),
+	ZONE_SIZE(ZONE_MOVABLE, movable, 0, "ZONE_MOVABLE"),
+	{ .key = "numa_fake", .type = OPT_INT, SETTING(numa_fake),
+	  .min = 0, .max = MAX_NUMNODES,
+	  FIELD(numa_fake, FIELD_INT), .meaning = "split the arena into N fake nodes (0: real topology)" },
+	{ .key = "numa_distance", .type = OPT_TEXT, SETTING(distance), .parse = parse_distance,
+	  FIELD(numa_distance, FIELD_TEXT), .meaning = "fake NUMA distances, rows split by ';', e.g. 10 20;20 10" },
+	{ .key = "min_free_kbytes", .type = OPT_INT, SETTING(min_free_kbytes),
+	  .min = 0, .max = 1 << 30,
+	  FIELD(min_free_kbytes, FIELD_INT), .meaning = "vm.min_free_kbytes (0: kernel formula)" },
+	{ .key = "watermark_scale_factor", .type = OPT_INT, SETTING(watermark_scale_factor),
+	  .def = 10, .min = 1, .max = 3000,
+	  FIELD(watermark_scale_factor, FIELD_INT), .meaning = "vm.watermark_scale_factor" },
+	{ .key = "lowmem_reserve_ratio", .type = OPT_TEXT, SETTING(lowmem_reserve_ratio), .parse = parse_ratios,
+	  .def_text = "256 256 32 0 0", .min = 0, .max = INT_MAX,
+	  .meaning = "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'" },
+	{ .key = "percpu_pagelist_high_fraction", .type = OPT_INT, SETTING(percpu_pagelist_high_fraction),
+	  .min = 8, .max = 1 << 30, .zero_ok = true,
+	  FIELD(percpu_pagelist_high_fraction, FIELD_INT),
+	  .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)" },
+	{ .key = "mobility_grouping", .type = OPT_WORD, SETTING(mobility_grouping), .words = on_off_auto,
+	  .min = -1, .max = 1,
+	  FIELD(mobility_grouping, FIELD_INT), .meaning = "group pages by mobility: on, off or auto (1, -1, 0)" },
+	{ .key = "pcp_lock", .type = OPT_WORD, SETTING(pcp_lock), .words = pcp_lock_words,
+	  .min = -1, .max = 1,
+	  .meaning = "how per-CPU lists are locked: auto, rseq or atomic" },
+	{ .key = "cma", .type = OPT_SIZE, SETTING(cma),
+	  .min = 0, .max = OPT_SIZE_MAX,
+	  FIELD(cma, FIELD_SIZE), .meaning = "CMA area per node" },
+	/* The range is the string's length: refused, never cut short. */
+	{ .key = "stats_print", .type = OPT_TEXT, SETTING(stats_print), .parse = parse_string,
+	  .min = 0, .max = member_size(struct buddy_settings, stats_print) - 1,
+	  FIELD(stats_print, FIELD_TEXT), .meaning = "views dumped to stderr at exit, split by '/' or '+'" },
+};
+
+static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)
+{
+	return (char *)s + o->offset;
+}
+
+/* Store a number already checked against o's range. */
+static void store_number(const struct option_desc *o, long long n, struct buddy_settings *s)
+{
+	if (o->type == OPT_SIZE)
+		*(size_t *)setting_ptr(o, s) = (size_t)n;
+	else
+		*(int *)setting_ptr(o, s) = (int)n;
+}
+
+static const struct option_desc *find_option(const char *key, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		if (strlen(options[i].key) == len && !strncmp(options[i].key, key, len))
+			return &options[i];
+	return NULL;
+}
+
+static int check_range(const struct option_desc *o, long long n)
+{
+	if (n == 0 && o->zero_ok)
+		return 0;
+	return n < o->min || n > o->max ? -EINVAL : 0;
+}
+
+/* The run-time setters' range check: the same as the key's. */
+int buddy_setting_check(const char *key, long long value)
+{
+	const struct option_desc *o = find_option(key, strlen(key));
+
+	return o ? check_range(o, value) : -EINVAL;
+}
+
+/* Every setting at its table default. */
 void buddy_default_settings(struct buddy_settings *s)
 {
-	static const int ratios[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
-
 	memset(s, 0, sizeof(*s));
-	s->arena_size = 1UL << 30;
-	s->zone_size[ZONE_DMA] = 16UL << 20;
-	s->zone_size[ZONE_DMA32] = 256UL << 20;
-	s->watermark_scale_factor = 10;
-	memcpy(s->lowmem_reserve_ratio, ratios, sizeof(ratios));
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct option_desc *o = &options[i];
+
+		if (o->type != OPT_TEXT)
+			store_number(o, o->def, s);
+		else if (o->def_text)
+			o->parse(o, o->def_text, strlen(o->def_text), s);
+	}
 }
 
 static int parse_size(const char *v, size_t len, long long *out)
@@ -91,7 +206,9 @@ static int parse_size(const char *v, size_t len, long long *out)
 		end++;
 	if (*end || (shift && n > (~0ULL >> shift)))
 		return -1;
-	*out = (long long)(n << shift);
+	/* Above LLONG_MAX is above every maximum: clamp, never wrap negative. */
+	n <<= shift;
+	*out = n > LLONG_MAX ? LLONG_MAX : (long long)n;
 	return 0;
 }
 
@@ -109,9 +226,26 @@ static int parse_int(const char *v, size_t len, long long *out)
 	return (errno || *end) ? -1 : 0;
 }
 
-/* "10 20;20 10" -> a square matrix with a diagonal of 10. */
-static int parse_distance(const char *v, size_t len, struct buddy_settings *s)
+static bool value_is(const char *v, size_t len, const char *word)
 {
+	return len == strlen(word) && !strncmp(v, word, len);
+}
+
+static int parse_word(const struct option_desc *o, const char *v, size_t len, long long *out)
+{
+	for (const struct option_word *w = o->words; w->word; w++) {
+		if (value_is(v, len, w->word)) {
+			*out = w->value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "10 20;20 10" -> a square matrix with a diagonal of 10. */
+static int parse_distance(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
+{
+	int (*distance)[MAX_NUMNODES] = setting_ptr(o, s);
 	int row = 0, col = 0, ncols = -1;
 	size_t i = 0;
 
@@ -134,7 +268,7 @@ static int parse_distance(const char *v, size_t len, struct buddy_settings *s)
 		int d = 0;
 		while (i < len && isdigit((unsigned char)v[i]) && d < 100000)
 			d = d * 10 + (v[i++] - '0');
-		s->distance[row][col++] = d;
+		distance[row][col++] = d;
 	}
 	if (ncols >= 0 && col != ncols)
 		return -1;
@@ -144,15 +278,17 @@ static int parse_distance(const char *v, size_t len, struct buddy_settings *s)
 		return -1;
 	for (int a = 0; a < ncols; a++)
 		for (int b = 0; b < ncols; b++)
-			if ((a == b) != (s->distance[a][b] == 10) || s->distance[a][b] < 10)
+			if ((a == b) != (distance[a][b] == 10) || distance[a][b] < 10)
 				return -1;
 	s->distance_given = true;
 	s->distance_nodes = ncols;
 	return 0;
 }
 
-static int parse_ratios(const char *v, size_t len, struct buddy_settings *s)
+/* MAX_NR_ZONES numbers split by spaces or '/', each within o's range. */
+static int parse_ratios(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
 {
+	int ratio[MAX_NR_ZONES];
 	int n = 0;
 	size_t i = 0;
 
@@ -161,105 +297,62 @@ static int parse_ratios(const char *v, size_t len, struct buddy_settings *s)
 			i++;
 			continue;
 		}
-		if (!isdigit((unsigned char)v[i]) || n >= MAX_NR_ZONES)
+		size_t start = i;
+		long long r;
+		while (i < len && v[i] != ' ' && v[i] != '/' && v[i] != '\t')
+			i++;
+		if (n >= MAX_NR_ZONES || !isdigit((unsigned char)v[start]) || parse_int(v + start, i - start, &r) ||
+		    check_range(o, r))
 			return -1;
-		int r = 0;
-		while (i < len && isdigit((unsigned char)v[i]) && r < 1000000)
-			r = r * 10 + (v[i++] - '0');
-		s->lowmem_reserve_ratio[n++] = r;
+		ratio[n++] = (int)r;
 	}
-	return n == MAX_NR_ZONES ? 0 : -1;
+	if (n != MAX_NR_ZONES)
+		return -1;
+	memcpy(setting_ptr(o, s), ratio, sizeof(ratio));
+	return 0;
+}
+
+/* A string kept whole: refused, never cut short, when longer than o->max. */
+static int parse_string(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
+{
+	char *out = setting_ptr(o, s);
+
+	if (check_range(o, (long long)len))
+		return -1;
+	memcpy(out, v, len);
+	out[len] = 0;
+	return 0;
 }
 
 /* A number for o, from BUDDY_CONF or a struct field: checked against o's range, then stored. */
 static int apply_number(const struct option_desc *o, long long n, struct buddy_settings *s)
 {
-	if (n < o->min || n > o->max)
+	if (check_range(o, n))
 		return -1;
-	if (!strcmp(o->key, "arena_size"))
-		s->arena_size = (size_t)n;
-	else if (!strcmp(o->key, "dma"))
-		s->zone_size[ZONE_DMA] = (size_t)n;
-	else if (!strcmp(o->key, "dma32"))
-		s->zone_size[ZONE_DMA32] = (size_t)n;
-	else if (!strcmp(o->key, "highmem"))
-		s->zone_size[ZONE_HIGHMEM] = (size_t)n;
-	else if (!strcmp(o->key, "movable"))
-		s->zone_size[ZONE_MOVABLE] = (size_t)n;
-	else if (!strcmp(o->key, "numa_fake"))
-		s->numa_fake = (int)n;
-	else if (!strcmp(o->key, "min_free_kbytes"))
-		s->min_free_kbytes = (int)n;
-	else if (!strcmp(o->key, "watermark_scale_factor"))
-		s->watermark_scale_factor = (int)n;
-	else if (!strcmp(o->key, "percpu_pagelist_high_fraction")) {
-		if (n != 0 && n < 8)
-			return -1;
-		s->percpu_pagelist_high_fraction = (int)n;
-	} else if (!strcmp(o->key, "mobility_grouping"))
-		s->mobility_grouping = (int)n;
-	else if (!strcmp(o->key, "cma"))
-		s->cma = (size_t)n;
-	else
-		return -1;
+	store_number(o, n, s);
 	return 0;
 }
 
-static bool value_is(const char *v, size_t len, const char *word)
+static int apply_option(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
 {
-	return len == strlen(word) && !strncmp(v, word, len);
-}
+	long long n;
 
-/* The keys whose value is a word or a list rather than one number. */
-static int apply_string(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
-{
-	if (!strcmp(o->key, "numa_distance"))
-		return parse_distance(v, len, s);
-	if (!strcmp(o->key, "lowmem_reserve_ratio"))
-		return parse_ratios(v, len, s);
-	if (!strcmp(o->key, "mobility_grouping"))
-		return value_is(v, len, "on") ? apply_number(o, 1, s)
-		       : value_is(v, len, "off") ? apply_number(o, -1, s)
-		       : value_is(v, len, "auto") ? apply_number(o, 0, s) : -1;
-	if (!strcmp(o->key, "pcp_lock")) {
-		if (value_is(v, len, "rseq"))
-			s->pcp_lock = 1;
-		else if (value_is(v, len, "atomic"))
-			s->pcp_lock = -1;
-		else if (value_is(v, len, "auto"))
-			s->pcp_lock = 0;
-		else
-			return -1;
-		return 0;
-	}
-	if (!strcmp(o->key, "stats_print")) {
-		if (len >= sizeof(s->stats_print))
-			return -1;	/* refused, never cut short */
-		memcpy(s->stats_print, v, len);
-		s->stats_print[len] = 0;
-		return 0;
+	switch (o->type) {
+	case OPT_SIZE:
+		return parse_size(v, len, &n) ? -1 : apply_number(o, n, s);
+	case OPT_INT:
+		return parse_int(v, len, &n) ? -1 : apply_number(o, n, s);
+	case OPT_WORD:
+		return parse_word(o, v, len, &n) ? -1 : apply_number(o, n, s);
+	case OPT_TEXT:
+		return o->parse(o, v, len, s);
 	}
 	return -1;
 }
 
-static int apply_option(const struct option_desc *o, const char *v, size_t len,
-			struct buddy_settings *s)
+static bool has_range(const struct option_desc *o)
 {
-	long long n;
-
-	if (o->kind == OPT_SIZE)
-		return parse_size(v, len, &n) ? -1 : apply_number(o, n, s);
-	if (o->kind == OPT_INT)
-		return parse_int(v, len, &n) ? -1 : apply_number(o, n, s);
-	return apply_string(o, v, len, s);
-}
-
-static const struct option_desc *find_option(const char *key, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
-		if (strlen(options[i].key) == len && !strncmp(options[i].key, key, len))
-			return &options[i];
-	return NULL;
+	return o->type != OPT_TEXT;
 }
 
 int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
@@ -289,8 +382,13 @@ int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 		const char *v = colon + 1;
 		size_t vlen = len - klen - 1;
 		if (apply_option(o, v, vlen, s)) {
-			fprintf(stderr, "libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s)\n",
-				(int)vlen, v, o->key, o->meaning);
+			if (has_range(o) && o->type != OPT_WORD)
+				fprintf(stderr,
+					"libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s; range %lld..%lld)\n",
+					(int)vlen, v, o->key, o->meaning, o->min, o->max);
+			else
+				fprintf(stderr, "libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s)\n",
+					(int)vlen, v, o->key, o->meaning);
 			return -EINVAL;
 		}
 		p = end ? end + 1 : NULL;
@@ -298,40 +396,9 @@ int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 	return 0;
 }
 
-/*
- * struct buddy_config's fields, each named as its key. A zero (or NULL)
- * field keeps the default; any other value takes its key's path through
- * apply_number or apply_string, so it meets the same range.
- */
-enum field_type { FIELD_SIZE, FIELD_ZONE_SIZE, FIELD_INT, FIELD_STRING };
-
-struct config_field {
-	const char *key;
-	size_t offset;
-	enum field_type type;
-};
-
-#define FIELD(name, type) { #name, offsetof(struct buddy_config, name), type }
-
-static const struct config_field config_fields[] = {
-	FIELD(arena_size, FIELD_SIZE),
-	FIELD(dma, FIELD_ZONE_SIZE),
-	FIELD(dma32, FIELD_ZONE_SIZE),
-	FIELD(highmem, FIELD_ZONE_SIZE),
-	FIELD(movable, FIELD_ZONE_SIZE),
-	FIELD(numa_fake, FIELD_INT),
-	FIELD(numa_distance, FIELD_STRING),
-	FIELD(min_free_kbytes, FIELD_INT),
-	FIELD(watermark_scale_factor, FIELD_INT),
-	FIELD(percpu_pagelist_high_fraction, FIELD_INT),
-	FIELD(mobility_grouping, FIELD_INT),
-	FIELD(cma, FIELD_SIZE),
-	FIELD(stats_print, FIELD_STRING),
-};
-
 static int field_rejected(const struct option_desc *o, const char *value)
 {
-	if (o->min < o->max)
+	if (has_range(o))
 		fprintf(stderr,
 			"libbuddy: buddy_config: invalid value %s for field \"%s\" (%s; range %lld..%lld)\n",
 			value, o->key, o->meaning, o->min, o->max);
@@ -341,30 +408,30 @@ static int field_rejected(const struct option_desc *o, const char *value)
 	return -EINVAL;
 }
 
-/* A size above LLONG_MAX is above every maximum: clamp it, never let it wrap negative. */
-static int apply_size_field(const struct option_desc *o, size_t v, struct buddy_settings *s)
+/*
+ * o's struct buddy_config field. A zero (or NULL) field keeps the default;
+ * any other value takes the key's path, so it meets the same range.
+ */
+static int apply_field(const struct option_desc *o, const struct buddy_config *cfg, struct buddy_settings *s)
 {
+	const void *p = (const char *)cfg + o->field_offset;
 	char text[24];
 
-	if (!apply_number(o, v > LLONG_MAX ? LLONG_MAX : (long long)v, s))
+	switch (o->field) {
+	case FIELD_NONE:
 		return 0;
-	snprintf(text, sizeof(text), "%zu", v);
-	return field_rejected(o, text);
-}
-
-static int apply_field(const struct config_field *f, const struct buddy_config *cfg, struct buddy_settings *s)
-{
-	const void *p = (const char *)cfg + f->offset;
-	const struct option_desc *o = find_option(f->key, strlen(f->key));
-	char text[24];
-
-	switch (f->type) {
 	case FIELD_SIZE:
 	case FIELD_ZONE_SIZE: {
 		size_t v = *(const size_t *)p;
 		if (!v)
 			return 0;
-		return apply_size_field(o, f->type == FIELD_ZONE_SIZE && v == BUDDY_ZONE_EMPTY ? 0 : v, s);
+		if (o->field == FIELD_ZONE_SIZE && v == BUDDY_ZONE_EMPTY)
+			v = 0;
+		/* Above LLONG_MAX is above every maximum: clamp, never wrap negative. */
+		if (!apply_number(o, v > LLONG_MAX ? LLONG_MAX : (long long)v, s))
+			return 0;
+		snprintf(text, sizeof(text), "%zu", v);
+		return field_rejected(o, text);
 	}
 	case FIELD_INT: {
 		int v = *(const int *)p;
@@ -373,9 +440,9 @@ static int apply_field(const struct config_field *f, const struct buddy_config *
 		snprintf(text, sizeof(text), "%d", v);
 		return field_rejected(o, text);
 	}
-	case FIELD_STRING: {
+	case FIELD_TEXT: {
 		const char *v = *(const char *const *)p;
-		if (!v || !apply_string(o, v, strlen(v), s))
+		if (!v || !o->parse(o, v, strlen(v), s))
 			return 0;
 		return field_rejected(o, v);
 	}
@@ -389,8 +456,8 @@ int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *s)
 	buddy_default_settings(s);
 	if (!cfg)
 		return buddy_parse_conf_string(getenv("BUDDY_CONF"), s);
-	for (size_t i = 0; i < ARRAY_SIZE(config_fields); i++) {
-		int rc = apply_field(&config_fields[i], cfg, s);
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		int rc = apply_field(&options[i], cfg, s);
 		if (rc)
 			return rc;
 	}

@@ -13,8 +13,9 @@
 
 struct buddy_state buddy;
 
+/* Process-wide, surviving buddy_exit: the lock that guards buddy's life cycle, */
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
-static bool lazy_init_failed;
+/* and atexit/pthread_atfork, which a process can register only once. */
 static bool atexit_registered;
 
 static void at_exit(void)
@@ -144,7 +145,7 @@ int buddy_init(const struct buddy_config *config)
 		rc = -EBUSY;
 	else
 		rc = do_init(config);
-	lazy_init_failed = false;
+	buddy.lazy_init_failed = false;
 	pthread_mutex_unlock(&init_lock);
 	return rc;
 }
@@ -153,11 +154,11 @@ int buddy_init(const struct buddy_config *config)
 void buddy_lazy_init(void)
 {
 	pthread_mutex_lock(&init_lock);
-	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed) && !lazy_init_failed) {
+	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed) && !buddy.lazy_init_failed) {
 		int rc = do_init(NULL);
 		if (rc) {
 			fprintf(stderr, "libbuddy: initialisation failed (%s); allocations will fail\n", strerror(-rc));
-			lazy_init_failed = true;
+			buddy.lazy_init_failed = true;
 		}
 	}
 	pthread_mutex_unlock(&init_lock);
@@ -170,7 +171,7 @@ void buddy_exit(void)
 		report_leaked_pages();
 		teardown();
 	}
-	lazy_init_failed = false;
+	buddy.lazy_init_failed = false;
 	pthread_mutex_unlock(&init_lock);
 }
 

@@ -24,6 +24,11 @@
 
 /* ------------------------------------------------------- config.c */
 
+/*
+ * Every setting, each kept once: config.c's option table gives each one's
+ * key, default and range. Parsed into a local copy at buddy_init, then
+ * buddy.settings; the run-time setters (watermark.c) write the tunables there.
+ */
 struct buddy_settings {
 	size_t arena_size;
 	size_t zone_size[MAX_NR_ZONES];	/* per node; NORMAL is derived */
@@ -31,7 +36,8 @@ struct buddy_settings {
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
 	bool distance_given;
 	int distance_nodes;		/* the matrix is distance_nodes square */
-	int min_free_kbytes;		/* 0: formula */
+	/* Requested (0: the formula) until buddy_init; then the value in use. */
+	int min_free_kbytes;
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
@@ -44,6 +50,8 @@ struct buddy_settings {
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
 HIDDEN int buddy_parse_conf_string(const char *s, struct buddy_settings *out);
 HIDDEN void buddy_default_settings(struct buddy_settings *out);
+/* 0, or -EINVAL when value is outside the range of key (as in BUDDY_CONF). */
+HIDDEN int buddy_setting_check(const char *key, long long value);
 
 /* ------------------------------------------------------- report.c */
 
@@ -73,6 +81,8 @@ HIDDEN const char *buddy_progname(void);
 
 /* ------------------------------------------------------- init.c / state */
 
+struct cma;	/* cma.c */
+
 struct buddy_state {
 	atomic_int initialized;
 	atomic_int warned_bad_mobility;	/* bad_mobility_mask said it once */
@@ -95,9 +105,14 @@ struct buddy_state {
 	 * do_init, with release: the rseq fast path's only gate.
 	 */
 	int pcp_rseq_lock;
-	unsigned long min_free_kbytes;
-	int watermark_scale_factor;
 	struct ratelimit_window nopage_rs;	/* warn_alloc's, per allocator like per boot */
+	struct cma *cma_areas;		/* [cma_area_count], one per node (cma.c) */
+	int cma_area_count;
+	/*
+	 * The lazy initialisation failed: allocations fail without retrying
+	 * until buddy_init or buddy_exit (init_lock held).
+	 */
+	bool lazy_init_failed;
 };
 
 extern HIDDEN struct buddy_state buddy;

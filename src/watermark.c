@@ -63,7 +63,7 @@ unsigned long default_min_free_kbytes(void)
 /* 6.1 __setup_per_zone_wmarks. */
 void setup_per_zone_wmarks(void)
 {
-	unsigned long pages_min = buddy.min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long pages_min = (unsigned long)buddy.settings.min_free_kbytes >> (PAGE_SHIFT - 10);
 	unsigned long lowmem_pages = 0;
 
 	for_each_zone(zone)
@@ -84,7 +84,7 @@ void setup_per_zone_wmarks(void)
 		} else {
 			WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
 		}
-		unsigned long scaled = managed * (unsigned long)buddy.watermark_scale_factor / 10000;
+		unsigned long scaled = managed * (unsigned long)buddy.settings.watermark_scale_factor / 10000;
 		tmp = (tmp >> 2) > scaled ? (tmp >> 2) : scaled;
 		WRITE_ONCE(zone->_watermark[WMARK_LOW], zone->_watermark[WMARK_MIN] + tmp);
 		WRITE_ONCE(zone->_watermark[WMARK_HIGH], zone->_watermark[WMARK_LOW] + tmp);
@@ -163,7 +163,8 @@ bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 /*
  * Writers of the tunables are serialised, as the kernel's sysctl handlers are
  * by setup_per_zone_wmarks' lock; allocators read the marks racily
- * (READ_ONCE) and see either the old or the new value of each.
+ * (READ_ONCE) and see either the old or the new value of each. Static: the
+ * setters may take it while no allocator exists (buddy_state zeroed).
  */
 static pthread_mutex_t tunables_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -187,15 +188,25 @@ static void end_tunable_write(void)
 	pthread_mutex_unlock(&tunables_lock);
 }
 
-/* Like writing vm.min_free_kbytes; 0 (our extension) restores the formula's value. */
+/* The one place where min_free_kbytes' 0 ("the kernel formula") is resolved. */
+static void set_min_free_kbytes(int kbytes)
+{
+	buddy.settings.min_free_kbytes = kbytes ? kbytes : (int)default_min_free_kbytes();
+}
+
+/*
+ * The setters take the range of their BUDDY_CONF key (config.c's table), so
+ * a value BUDDY_CONF refuses is refused here too.
+ */
+
+/* Like writing vm.min_free_kbytes (0 .. 2^30); 0 (our extension) restores the formula's value. */
 int buddy_set_min_free_kbytes(int kbytes)
 {
-	if (kbytes < 0)
+	if (buddy_setting_check("min_free_kbytes", kbytes))
 		return -EINVAL;
 	if (begin_tunable_write())
 		return -ENODEV;
-	buddy.settings.min_free_kbytes = kbytes;
-	buddy.min_free_kbytes = kbytes ? (unsigned long)kbytes : default_min_free_kbytes();
+	set_min_free_kbytes(kbytes);
 	end_tunable_write();
 	return 0;
 }
@@ -203,12 +214,11 @@ int buddy_set_min_free_kbytes(int kbytes)
 /* Like writing vm.watermark_scale_factor (1..3000, the 6.1 range). */
 int buddy_set_watermark_scale_factor(int factor)
 {
-	if (factor < 1 || factor > 3000)
+	if (buddy_setting_check("watermark_scale_factor", factor))
 		return -EINVAL;
 	if (begin_tunable_write())
 		return -ENODEV;
 	buddy.settings.watermark_scale_factor = factor;
-	buddy.watermark_scale_factor = factor;
 	end_tunable_write();
 	return 0;
 }
@@ -219,7 +229,7 @@ int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES])
 	if (!ratio)
 		return -EINVAL;
 	for (int i = 0; i < MAX_NR_ZONES; i++)
-		if (ratio[i] < 0)
+		if (buddy_setting_check("lowmem_reserve_ratio", ratio[i]))
 			return -EINVAL;
 	if (begin_tunable_write())
 		return -ENODEV;
@@ -232,9 +242,7 @@ int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES])
 /* The initial computation, at buddy_init. */
 void init_per_zone_wmark_min(void)
 {
-	buddy.watermark_scale_factor = buddy.settings.watermark_scale_factor;
-	buddy.min_free_kbytes = buddy.settings.min_free_kbytes ? (unsigned long)buddy.settings.min_free_kbytes
-							      : default_min_free_kbytes();
+	set_min_free_kbytes(buddy.settings.min_free_kbytes);
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
 }

@@ -86,12 +86,13 @@ BUDDY_API void buddy_drain_all_pages(void);
 
 /*
  * Run-time tunables, like writing the vm.* sysctls: each recomputes every
- * zone's watermarks, lowmem reserves and pcp high limits. 0, -EINVAL, or
- * -ENODEV when the allocator cannot be initialised.
+ * zone's watermarks, lowmem reserves and pcp high limits. Each takes the
+ * range of its BUDDY_CONF key. 0; -EINVAL, changing nothing, for a value out
+ * of range; or -ENODEV when the allocator cannot be initialised.
  */
-BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0: the kernel formula */
-BUDDY_API int buddy_set_watermark_scale_factor(int factor);
-BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]);
+BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0 .. 2^30; 0: the kernel formula */
+BUDDY_API int buddy_set_watermark_scale_factor(int factor);	/* 1 .. 3000 */
+BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]);	/* each >= 0 */
 
 /*
  * The contiguous memory allocator (BUDDY_CONF cma:SIZE reserves SIZE per node

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -282,8 +283,8 @@ static void test_config_struct_fields(void **state)
 	assert_int_equal(buddy_init(&cfg), 0);
 	assert_int_equal(buddy_nr_nodes(), 2);
 	assert_int_equal(buddy.node_distance[0][1], 30);
-	assert_int_equal(buddy.min_free_kbytes, 512);
-	assert_int_equal(buddy.watermark_scale_factor, 100);
+	assert_int_equal(buddy.settings.min_free_kbytes, 512);
+	assert_int_equal(buddy.settings.watermark_scale_factor, 100);
 	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
 	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
 	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
@@ -372,7 +373,7 @@ static void test_config_fields_range_checked(void **state)
 	};
 	assert_int_equal(buddy_init(&edge), 0);
 	assert_int_equal(buddy.settings.watermark_scale_factor, 3000);
-	assert_int_equal(buddy.min_free_kbytes, 128);
+	assert_int_equal(buddy.settings.min_free_kbytes, 128);
 	assert_int_equal(buddy.settings.percpu_pagelist_high_fraction, 8);
 	assert_int_equal(buddy.settings.mobility_grouping, 1);
 	assert_int_equal(buddy.settings.cma, 2UL << 20);
@@ -380,6 +381,118 @@ static void test_config_fields_range_checked(void **state)
 	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
 	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 0);
 	test_check_and_exit();
+}
+
+/*
+ * The run-time setters take their BUDDY_CONF key's range (one table in
+ * config.c): each edge is accepted by both, one past it refused by both, and
+ * a refused value leaves the setting as it was.
+ */
+static void test_setters_take_the_keys_ranges(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *key;
+		int (*set)(int);
+		int min, max;
+	} tunables[] = {
+		{ "min_free_kbytes", buddy_set_min_free_kbytes, 0, 1 << 30 },
+		{ "watermark_scale_factor", buddy_set_watermark_scale_factor, 1, 3000 },
+	};
+	char conf[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(tunables); i++) {
+		const char *key = tunables[i].key;
+		int min = tunables[i].min, max = tunables[i].max;
+
+		assert_int_equal(buddy_setting_check(key, min), 0);
+		assert_int_equal(buddy_setting_check(key, max), 0);
+		assert_int_equal(buddy_setting_check(key, (long long)min - 1), -EINVAL);
+		assert_int_equal(buddy_setting_check(key, (long long)max + 1), -EINVAL);
+
+		/* BUDDY_CONF: the same edges. */
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%d", key, max);
+		assert_int_equal(init_env(conf, NULL), 0);
+		buddy_exit();
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%lld", key, (long long)max + 1);
+		expect_rejected(conf, key);
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%lld", key, (long long)min - 1);
+		expect_rejected(conf, key);
+
+		/* The setter: the same edges; a refusal changes nothing. */
+		test_init("arena_size:16M,dma:0,dma32:0,min_free_kbytes:256,watermark_scale_factor:20");
+		unsigned long low = zone0(ZONE_NORMAL)->_watermark[WMARK_LOW];
+		assert_int_equal(tunables[i].set(min - 1), -EINVAL);
+		assert_int_equal(tunables[i].set(max == INT_MAX ? INT_MIN : max + 1), -EINVAL);
+		assert_int_equal(buddy.settings.min_free_kbytes, 256);
+		assert_int_equal(buddy.settings.watermark_scale_factor, 20);
+		assert_int_equal(zone0(ZONE_NORMAL)->_watermark[WMARK_LOW], low);
+		assert_int_equal(tunables[i].set(max), 0);
+		assert_int_equal(tunables[i].set(min), 0);
+		test_check_and_exit();
+	}
+
+	/* min_free_kbytes 0 resolves to the formula's value, at init and in the setter alike. */
+	test_init("arena_size:16M,dma:0,dma32:0");
+	int formula = buddy.settings.min_free_kbytes;
+	assert_int_equal(formula, 512);	/* int_sqrt(16384 kB * 16) */
+	assert_int_equal(buddy_set_min_free_kbytes(1 << 30), 0);
+	assert_int_equal(buddy.settings.min_free_kbytes, 1 << 30);
+	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
+	assert_int_equal(buddy.settings.min_free_kbytes, formula);
+
+	/* lowmem_reserve_ratio: each number 0 .. INT_MAX, in both. */
+	const int edge[MAX_NR_ZONES] = { INT_MAX, 0, 32, 0, 0 };
+	const int negative[MAX_NR_ZONES] = { 256, -1, 32, 0, 0 };
+	assert_int_equal(buddy_set_lowmem_reserve_ratio(negative), -EINVAL);
+	assert_int_equal(buddy.settings.lowmem_reserve_ratio[1], 256);
+	assert_int_equal(buddy_set_lowmem_reserve_ratio(edge), 0);
+	assert_int_equal(buddy.settings.lowmem_reserve_ratio[0], INT_MAX);
+	test_check_and_exit();
+	assert_int_equal(init_env("arena_size:16M,dma:0,dma32:0,lowmem_reserve_ratio:2147483647/0/32/0/0", NULL), 0);
+	assert_int_equal(buddy.settings.lowmem_reserve_ratio[0], INT_MAX);
+	assert_int_equal(buddy.settings.lowmem_reserve_ratio[2], 32);
+	test_check_and_exit();
+	expect_rejected("lowmem_reserve_ratio:2147483648/0/32/0/0", "lowmem_reserve_ratio");
+	expect_rejected("lowmem_reserve_ratio:256 256 32 0 -1", "lowmem_reserve_ratio");
+	expect_rejected("lowmem_reserve_ratio:256 256 32 0 0 0", "lowmem_reserve_ratio");
+}
+
+/* The table's defaults are the documented ones (docs/configuration.md). */
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct buddy_settings s;
+	const int ratio[MAX_NR_ZONES] = { 256, 256, 32, 0, 0 };
+
+	buddy_default_settings(&s);
+	assert_int_equal(s.arena_size, 1UL << 30);
+	assert_int_equal(s.zone_size[ZONE_DMA], 16UL << 20);
+	assert_int_equal(s.zone_size[ZONE_DMA32], 256UL << 20);
+	assert_int_equal(s.zone_size[ZONE_NORMAL], 0);
+	assert_int_equal(s.zone_size[ZONE_HIGHMEM], 0);
+	assert_int_equal(s.zone_size[ZONE_MOVABLE], 0);
+	assert_int_equal(s.numa_fake, 0);
+	assert_false(s.distance_given);
+	assert_int_equal(s.min_free_kbytes, 0);
+	assert_int_equal(s.watermark_scale_factor, 10);
+	assert_memory_equal(s.lowmem_reserve_ratio, ratio, sizeof(ratio));
+	assert_int_equal(s.percpu_pagelist_high_fraction, 0);
+	assert_int_equal(s.mobility_grouping, 0);
+	assert_int_equal(s.pcp_lock, 0);
+	assert_int_equal(s.cma, 0);
+	assert_string_equal(s.stats_print, "");
+
+	/* Words map to their numbers; a number is not a word. */
+	assert_int_equal(buddy_parse_conf_string("pcp_lock:atomic,mobility_grouping:off", &s), 0);
+	assert_int_equal(s.pcp_lock, -1);
+	assert_int_equal(s.mobility_grouping, -1);
+	assert_int_equal(buddy_parse_conf_string("pcp_lock:rseq,mobility_grouping:on", &s), 0);
+	assert_int_equal(s.pcp_lock, 1);
+	assert_int_equal(s.mobility_grouping, 1);
+	stderr_capture_begin();
+	assert_int_equal(buddy_parse_conf_string("pcp_lock:1", &s), -EINVAL);
+	free(stderr_capture_end());
 }
 
 /* The page descriptor stays out of band and small (issue 2: at most 64 bytes). */
@@ -420,6 +533,8 @@ int main(void)
 		T(test_init_twice_is_busy),
 		T(test_config_struct_fields),
 		T(test_config_fields_range_checked),
+		T(test_setters_take_the_keys_ranges),
+		T(test_defaults),
 		T(test_struct_page_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,8 +58,8 @@ static void print_table(const char *title)
 {
 	if (!getenv("WMARK_PRINT"))
 		return;
-	printf("%s: min_free_kbytes %lu, watermark_scale_factor %d\n", title, buddy.min_free_kbytes,
-	       buddy.watermark_scale_factor);
+	printf("%s: min_free_kbytes %d, watermark_scale_factor %d\n", title, buddy.settings.min_free_kbytes,
+	       buddy.settings.watermark_scale_factor);
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = zone_of(nid, (enum zone_type)z);
@@ -89,7 +89,7 @@ static void test_default_1g(void **state)
 	(void)state;
 	test_init("arena_size:1G");
 	assert_managed(0, 4096, 65536, 192512);
-	assert_int_equal(buddy.min_free_kbytes, 4096);
+	assert_int_equal(buddy.settings.min_free_kbytes, 4096);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
 	assert_marks(0, ZONE_DMA32, 256, 321, 386);
 	assert_marks(0, ZONE_NORMAL, 752, 944, 1136);
@@ -119,7 +119,7 @@ static void test_default_16g(void **state)
 	(void)state;
 	test_init("arena_size:16G");
 	assert_managed(0, 4096, 65536, 4124672);
-	assert_int_equal(buddy.min_free_kbytes, 16384);
+	assert_int_equal(buddy.settings.min_free_kbytes, 16384);
 	assert_marks(0, ZONE_DMA, 4, 8, 12);
 	assert_marks(0, ZONE_DMA32, 64, 129, 194);
 	assert_marks(0, ZONE_NORMAL, 4028, 8152, 12276);
@@ -149,7 +149,7 @@ static void test_tunables_from_conf(void **state)
 	test_init("arena_size:64M,dma:4M,dma32:16M,min_free_kbytes:2048,watermark_scale_factor:200,"
 		  "lowmem_reserve_ratio:128 64 16 0 0");
 	assert_managed(0, 1024, 4096, 11264);
-	assert_int_equal(buddy.min_free_kbytes, 2048);
+	assert_int_equal(buddy.settings.min_free_kbytes, 2048);
 	assert_marks(0, ZONE_DMA, 32, 52, 72);
 	assert_marks(0, ZONE_DMA32, 128, 209, 290);
 	assert_marks(0, ZONE_NORMAL, 352, 577, 802);
@@ -181,7 +181,7 @@ static void test_highmem_and_movable(void **state)
 	(void)state;
 	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
 	assert_managed(0, 1024, 4096, 7168);
-	assert_int_equal(buddy.min_free_kbytes, 886);
+	assert_int_equal(buddy.settings.min_free_kbytes, 886);
 	assert_marks(0, ZONE_DMA, 18, 22, 26);
 	assert_marks(0, ZONE_DMA32, 73, 91, 109);
 	assert_marks(0, ZONE_NORMAL, 128, 160, 192);
@@ -235,7 +235,7 @@ static void test_setters_recompute(void **state)
 {
 	(void)state;
 	test_init("arena_size:64M,dma:4M,dma32:16M");
-	assert_int_equal(buddy.min_free_kbytes, 1024);
+	assert_int_equal(buddy.settings.min_free_kbytes, 1024);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
 	assert_marks(0, ZONE_DMA32, 64, 80, 96);
 	assert_marks(0, ZONE_NORMAL, 176, 220, 264);
@@ -267,7 +267,7 @@ static void test_setters_recompute(void **state)
 
 	/* 0 restores the formula (1024, the start-up value); the scale factor stays 1000. */
 	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
-	assert_int_equal(buddy.min_free_kbytes, 1024);
+	assert_int_equal(buddy.settings.min_free_kbytes, 1024);
 	assert_marks(0, ZONE_DMA, 16, 118, 220);
 	assert_marks(0, ZONE_DMA32, 64, 473, 882);
 	assert_marks(0, ZONE_NORMAL, 176, 1302, 2428);
@@ -298,7 +298,7 @@ static void test_setters_every_node(void **state)
 {
 	(void)state;
 	test_init("arena_size:128M,numa_fake:2,dma:4M,dma32:16M");
-	assert_int_equal(buddy.min_free_kbytes, 1448);
+	assert_int_equal(buddy.settings.min_free_kbytes, 1448);
 	for (int nid = 0; nid < 2; nid++) {
 		assert_managed(nid, 1024, 4096, 11264);
 		assert_marks(nid, ZONE_DMA, 11, 13, 15);
