@@ -270,8 +270,8 @@ static void test_empty_highmem_and_movable_fall_to_normal(void **state)
 				       GFP_TRANSHUGE };
 
 	test_init("arena_size:16M,dma:2M,dma32:4M,highmem:0,movable:0");
-	assert_false(populated_zone(&NODE_DATA(0)->node_zones[ZONE_HIGHMEM]));
-	assert_false(populated_zone(&NODE_DATA(0)->node_zones[ZONE_MOVABLE]));
+	assert_false(populated_zone(zone_of(0, ZONE_HIGHMEM)));
+	assert_false(populated_zone(zone_of(0, ZONE_MOVABLE)));
 	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
 		unsigned int order = (masks[i] & __GFP_COMP) ? pageblock_order : 0;
 		struct page *page = alloc_pages(masks[i], order);
