@@ -26,6 +26,7 @@
 
 struct zone;
 struct zonelist;
+struct zoneref;
 struct page;
 struct list_head;
 struct per_cpu_pages;
@@ -63,6 +64,8 @@ struct zonelist *test_zonelist(int nid, int which);
 /* Entry i of a zonelist: its zone (NULL past the end) and the zone's index. */
 struct zone *test_zonelist_zone(const struct zonelist *zl, int i);
 int test_zonelist_zone_idx(const struct zonelist *zl, int i);
+/* Its first entry, for building an alloc_context by hand. */
+struct zoneref *test_zonelist_refs(struct zonelist *zl);
 unsigned long test_node_start_pfn(int nid);
 unsigned long test_node_spanned(int nid);
 

@@ -20,7 +20,7 @@ static struct alloc_context make_ac(int migratetype)
 	struct alloc_context ac = { 0 };
 
 	ac.zonelist = test_zonelist(0, ZONELIST_FALLBACK);
-	ac.preferred_zoneref = ac.zonelist->_zonerefs;
+	ac.preferred_zoneref = test_zonelist_refs(ac.zonelist);
 	ac.highest_zoneidx = ZONE_NORMAL;
 	ac.migratetype = migratetype;
 	return ac;

@@ -123,6 +123,7 @@ struct zonelist *test_zonelist(int nid, int which)
 
 struct zone *test_zonelist_zone(const struct zonelist *zl, int i) { return zl->_zonerefs[i].zone; }
 int test_zonelist_zone_idx(const struct zonelist *zl, int i) { return zl->_zonerefs[i].zone_idx; }
+struct zoneref *test_zonelist_refs(struct zonelist *zl) { return zl->_zonerefs; }
 
 unsigned long test_node_start_pfn(int nid) { return NODE_DATA(nid)->node_start_pfn; }
 unsigned long test_node_spanned(int nid) { return NODE_DATA(nid)->node_spanned_pages; }

@@ -563,13 +563,12 @@ static void test_zoneinfo_values_are_real_state(void **state)
 	int c = z;
 	while (strcmp(lines[c], cpu_line))
 		c++;
-	struct per_cpu_pages *pcp = test_pcp(normal, cpu);
-	snprintf(expect, sizeof(expect), "              count:    %d", pcp->count);
+	snprintf(expect, sizeof(expect), "              count:    %d", test_pcp_count(normal, cpu));
 	assert_string_equal(lines[c + 1], expect);
-	assert_true(pcp->count == pcp->batch - 1 || pcp->batch == 1);
-	snprintf(expect, sizeof(expect), "              high:     %d", pcp->high);
+	assert_true(test_pcp_count(normal, cpu) == test_pcp_batch(normal, cpu) - 1 || test_pcp_batch(normal, cpu) == 1);
+	snprintf(expect, sizeof(expect), "              high:     %d", test_pcp_high(normal, cpu));
 	assert_string_equal(lines[c + 2], expect);
-	snprintf(expect, sizeof(expect), "              batch:    %d", pcp->batch);
+	snprintf(expect, sizeof(expect), "              batch:    %d", test_pcp_batch(normal, cpu));
 	assert_string_equal(lines[c + 3], expect);
 	free(text);
 	free(lines);

@@ -114,8 +114,8 @@ static void test_pcp_refill_and_drain_counts(void **state)
 
 	test_init(CONF);
 	int cpu = pin_to_one_cpu();
-	struct per_cpu_pages *pcp = test_pcp(zone_of(0, ZONE_NORMAL), cpu);
-	int batch = pcp->batch, high = pcp->high;
+	struct zone *normal = zone_of(0, ZONE_NORMAL);
+	int batch = test_pcp_batch(normal, cpu), high = test_pcp_high(normal, cpu);
 	unsigned long refill0 = sum_vm_event(PCP_REFILL), drain0 = sum_vm_event(PCP_DRAIN);
 	unsigned long free0 = sum_vm_event(PGFREE);
 
@@ -123,7 +123,7 @@ static void test_pcp_refill_and_drain_counts(void **state)
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 1);
 	for (int i = 1; i < batch; i++)
 		pages[i] = alloc_page(GFP_KERNEL);
-	assert_int_equal(pcp->count, 0);
+	assert_int_equal(test_pcp_count(normal, cpu), 0);
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 1);
 	pages[batch] = alloc_page(GFP_KERNEL);
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 2);
@@ -136,9 +136,9 @@ static void test_pcp_refill_and_drain_counts(void **state)
 	drain0 = sum_vm_event(PCP_DRAIN);
 	int drains = 0;
 	for (int i = 0; i < n; i++) {
-		int before = pcp->count;
+		int before = test_pcp_count(normal, cpu);
 		__free_page(pages[i]);
-		drains += pcp->count < before + 1;
+		drains += test_pcp_count(normal, cpu) < before + 1;
 	}
 	assert_true(drains >= 1);
 	assert_int_equal(sum_vm_event(PCP_DRAIN), drain0 + (unsigned long)drains);

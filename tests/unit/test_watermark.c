@@ -210,14 +210,13 @@ static void assert_pcp_follows_low(void)
 			if (!ncpus)
 				ncpus = test_nr_cpus();
 			for (int c = 0; c < test_nr_cpus(); c++) {
-				struct per_cpu_pages *pcp = test_pcp(zone, c);
 				long want = (long)(wmark_pages(zone, WMARK_LOW) / (unsigned long)ncpus);
 
-				assert_true(pcp->batch >= 1);
-				if (want < 4L * pcp->batch)
-					want = 4L * pcp->batch;
+				assert_true(test_pcp_batch(zone, c) >= 1);
+				if (want < 4L * test_pcp_batch(zone, c))
+					want = 4L * test_pcp_batch(zone, c);
 				/* pcp.c may raise high to 3 pageblocks on large zones; not these. */
-				assert_int_equal(pcp->high, want);
+				assert_int_equal(test_pcp_high(zone, c), want);
 			}
 		}
 }
