@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "buddy_test.h"	/* the accessors over the internals (tests/unit/test_util.c) */
 
 #define WORKERS 3
 #define OPS 20000
@@ -92,7 +93,7 @@ static void verify(struct page *p, unsigned long nr, unsigned char v)
 static void *contig(void *arg)
 {
 	unsigned long seed = (unsigned long)(uintptr_t)arg;
-	struct zone *zone = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
 
 	while (atomic_load(&workers_left)) {
 		atomic_fetch_add(&rounds, 1);
@@ -112,7 +113,7 @@ static void *contig(void *arg)
 			verify(a, nr, 0xa5);
 			free_contig_range(page_to_pfn(a), nr);
 		}
-		unsigned long start = zone->zone_start_pfn + lcg(&seed) % (zone->spanned_pages / 2);
+		unsigned long start = test_zone_start_pfn(zone) + lcg(&seed) % (test_zone_spanned(zone) / 2);
 		if (!alloc_contig_range(start, start + 64, MIGRATE_MOVABLE, GFP_KERNEL)) {
 			range_ok++;
 			stamp(pfn_to_page(start), 64, 0x3c);
@@ -152,8 +153,8 @@ static void test_contig_races_with_traffic(void **state)
 	assert_true(cma_ok > 0 && pages_ok > 0 && range_ok > 0 && isolate_ok > 0);
 	buddy_drain_all_pages();
 	assert_int_equal(buddy_check(), 0);
-	struct zone *zone = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	struct zone *zone = zone_of(0, ZONE_NORMAL);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	assert_int_equal(zone_page_state(zone, NR_FREE_CMA_PAGES), 2048);
 	buddy_exit();
 }

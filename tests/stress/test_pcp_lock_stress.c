@@ -53,7 +53,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "internal.h"	/* buddy.pcp_rseq_lock (to say which lock ran), BUDDY_ASAN/BUDDY_TSAN */
+#include "internal.h"	/* BUDDY_ASAN/BUDDY_TSAN */
+#include "buddy_test.h"	/* test_pcp_rseq_lock(): to say which lock ran */
 
 #define CONF "arena_size:64M,dma:4M,dma32:16M"
 #define ARENA_PAGES ((64UL << 20) / PAGE_SIZE)
@@ -160,7 +161,7 @@ static _Noreturn void hang(const struct watched *stuck, double idle)
 	fprintf(stderr,
 		"\nWATCHDOG: %s (seed %lu, pcp lock %s): thread %s made no progress for %.0f s, %.1f s into "
 		"the run - a hang (a CPU lock held twice, or a pcp list corrupted by it?)\n",
-		run.name, run.seed, buddy.pcp_rseq_lock ? "rseq" : "atomic", stuck->name, idle, elapsed());
+		run.name, run.seed, test_pcp_rseq_lock() ? "rseq" : "atomic", stuck->name, idle, elapsed());
 	for (int i = 0; i < run.nr_threads; i++)
 		fprintf(stderr, "  %-20s %12ld ops%s\n", run.threads[i].name,
 			atomic_load(&run.threads[i].ops),
@@ -201,7 +202,7 @@ static void catch_crashes(bool on)
 		return;
 	caught = on;
 	snprintf(crash_note, sizeof(crash_note), "\nCRASH: %s (seed %lu, pcp lock %s) died of a signal\n",
-		 run.name, run.seed, buddy.pcp_rseq_lock ? "rseq" : "atomic");
+		 run.name, run.seed, test_pcp_rseq_lock() ? "rseq" : "atomic");
 	for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++) {
 		if (on)
 			sigaction(crash_signals[i], &sa, &saved_actions[i]);
@@ -369,7 +370,7 @@ static void start_scenario(const char *name, unsigned long seed)
 	clock_gettime(CLOCK_MONOTONIC, &run.start);
 	catch_crashes(true);
 	printf("%s: seed %lu, %.0f s, pcp lock %s, conf %s\n", name, seed, run_seconds,
-	       buddy.pcp_rseq_lock ? "rseq" : "atomic", conf);
+	       test_pcp_rseq_lock() ? "rseq" : "atomic", conf);
 }
 
 /* Let the threads run for run_seconds, the main thread watched too. */

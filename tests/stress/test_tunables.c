@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "buddy_test.h"	/* the accessors over the internals (tests/unit/test_util.c) */
 
 #define NR_WORKERS 2
 #define ITERATIONS 20000
@@ -69,9 +70,9 @@ static void test_tunables_while_allocating(void **state)
 	assert_int_equal(buddy_set_watermark_scale_factor(10), 0);
 	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(ratios[0]), 0);
-	assert_int_equal(wmark_pages(&NODE_DATA(0)->node_zones[ZONE_NORMAL], WMARK_MIN), 176);
-	assert_int_equal(wmark_pages(&NODE_DATA(0)->node_zones[ZONE_NORMAL], WMARK_LOW), 220);
-	assert_int_equal(NODE_DATA(0)->node_zones[ZONE_DMA].lowmem_reserve[ZONE_NORMAL], 60);
+	assert_int_equal(wmark_pages(zone_of(0, ZONE_NORMAL), WMARK_MIN), 176);
+	assert_int_equal(wmark_pages(zone_of(0, ZONE_NORMAL), WMARK_LOW), 220);
+	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA), ZONE_NORMAL), 60);
 	buddy_drain_all_pages();
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		assert_int_equal(buddy_zone_free_pages(0, (enum zone_type)z), before[z]);

@@ -188,8 +188,8 @@ static void test_lowmem_reserve_protection(void **state)
 	struct page_stack s = { 0 };
 
 	test_init("arena_size:64M,dma:4M,dma32:16M");
-	assert_int_equal(zone_of(0, ZONE_DMA)->lowmem_reserve[ZONE_MOVABLE], 60);
-	assert_int_equal(zone_of(0, ZONE_DMA32)->lowmem_reserve[ZONE_MOVABLE], 44);
+	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA), ZONE_MOVABLE), 60);
+	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA32), ZONE_MOVABLE), 44);
 	assert_int_equal(alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s), (11264 - 176) + (4096 - 108) + (1024 - 76));
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 108);

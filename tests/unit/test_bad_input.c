@@ -91,9 +91,9 @@ static void test_free_outside_the_arena(void **state)
 	static struct page fake;
 
 	EXPECT_REPORT("Bad page state", free_pages((unsigned long)heap, 0));
-	EXPECT_REPORT("Bad page state", free_pages((unsigned long)buddy.arena_base + buddy.arena_bytes, 0));
+	EXPECT_REPORT("Bad page state", free_pages((unsigned long)test_arena_base() + test_arena_bytes(), 0));
 	EXPECT_REPORT("Bad page state", __free_pages(&fake, 0));
-	EXPECT_REPORT("Bad page state", __free_pages((struct page *)((char *)buddy.mem_map + 1), 0));
+	EXPECT_REPORT("Bad page state", __free_pages((struct page *)((char *)test_mem_map() + 1), 0));
 	/* Inside the arena but not at a page boundary. */
 	unsigned long addr = __get_free_page(GFP_KERNEL);
 	EXPECT_REPORT("Bad page state", free_pages(addr + 8, 0));
@@ -322,7 +322,7 @@ static void test_page_helpers_check_the_pointer(void **state)
 	struct page *page = alloc_pages(GFP_KERNEL, 0);
 	struct page *bad[] = {
 		NULL, (struct page *)0x1000, &fake, (struct page *)((char *)page + 8),
-		buddy.mem_map + buddy.nr_pages, buddy.mem_map - 1,
+		test_mem_map() + test_nr_pages(), test_mem_map() - 1,
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)

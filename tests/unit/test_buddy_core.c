@@ -75,11 +75,11 @@ static void assert_split_from_fresh(unsigned int order)
 /* Raw buddy operations, below the pcp lists and watermarks. */
 static struct page *take(struct zone *zone, unsigned int order)
 {
-	pthread_mutex_lock(&zone->lock);
+	test_zone_lock(zone);
 	struct page *page = __rmqueue_smallest(zone, order, MIGRATE_MOVABLE);
 	if (page)
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-	pthread_mutex_unlock(&zone->lock);
+	test_zone_unlock(zone);
 	assert_non_null(page);
 	return page;
 }
@@ -240,7 +240,7 @@ static void tail_placement_at(unsigned int base_block)
 {
 	test_init(ONE_ZONE);
 	struct zone *zone = normal_zone();
-	struct list_head *list0 = &zone->free_area[0].free_list[MIGRATE_MOVABLE];
+	struct list_head *list0 = test_free_list(zone, 0, MIGRATE_MOVABLE);
 
 	/* Walk the deferred blocks so that block base_block is the next one split. */
 	struct page *skipped[ONE_ZONE_BLOCKS];

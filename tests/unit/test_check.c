@@ -14,7 +14,7 @@
 
 static struct zone *normal(void)
 {
-	return &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+	return zone_of(0, ZONE_NORMAL);
 }
 
 /* buddy_check() finds at least one problem and says want. */
@@ -51,16 +51,12 @@ static void test_catches_nr_free(void **state)
 {
 	(void)state;
 	struct page *page = setup();
-	struct free_area *area = &normal()->free_area[5];
-
-	area->nr_free++;
+	test_adjust_nr_free(normal(), 5, -1, 1);	/* nr_free only */
 	expect_caught("nr_free says");
-	area->nr_free--;
-	area->nr_free_mt[MIGRATE_UNMOVABLE]++;
-	area->nr_free++;
+	test_adjust_nr_free(normal(), 5, -1, -1);
+	test_adjust_nr_free(normal(), 5, MIGRATE_UNMOVABLE, 1);	/* both, the list still empty of them */
 	expect_caught("nr_free_mt says");
-	area->nr_free_mt[MIGRATE_UNMOVABLE]--;
-	area->nr_free--;
+	test_adjust_nr_free(normal(), 5, MIGRATE_UNMOVABLE, -1);
 	finish(page);
 }
 
@@ -79,7 +75,7 @@ static void test_catches_pagebuddy_flag(void **state)
 {
 	(void)state;
 	struct page *page = setup();
-	struct page *free_head = list_first_entry(&normal()->free_area[6].free_list[MIGRATE_UNMOVABLE],
+	struct page *free_head = list_first_entry(test_free_list(normal(), 6, MIGRATE_UNMOVABLE),
 						  struct page, lru);
 
 	/* An in-use page flagged free. */
@@ -105,7 +101,7 @@ static void test_catches_list_link(void **state)
 {
 	(void)state;
 	struct page *page = setup();
-	struct list_head *head = &normal()->free_area[7].free_list[MIGRATE_UNMOVABLE];
+	struct list_head *head = test_free_list(normal(), 7, MIGRATE_UNMOVABLE);
 	struct list_head *first = head->next;
 
 	assert_false(list_empty(head));
@@ -116,7 +112,7 @@ static void test_catches_list_link(void **state)
 	assert_consistent();
 
 	/* Link a block into a second list: it is now on two lists at once. */
-	struct list_head *other = &normal()->free_area[8].free_list[MIGRATE_UNMOVABLE];
+	struct list_head *other = test_free_list(normal(), 8, MIGRATE_UNMOVABLE);
 	struct list_head *second = other->next;
 	struct list_head saved = *other;
 	other->next = first;	/* order-8 list now walks into the order-7 list */
@@ -130,7 +126,7 @@ static void test_catches_list_type_and_refcount(void **state)
 {
 	(void)state;
 	struct page *page = setup();
-	struct page *free_head = list_first_entry(&normal()->free_area[5].free_list[MIGRATE_UNMOVABLE],
+	struct page *free_head = list_first_entry(test_free_list(normal(), 5, MIGRATE_UNMOVABLE),
 						  struct page, lru);
 
 	free_head->index = MIGRATE_MOVABLE;
@@ -163,11 +159,11 @@ static void test_catches_pcp_count(void **state)
 	struct page *single = alloc_pages(GFP_KERNEL, 0);
 	__free_pages(single, 0);	/* now on a pcp list */
 	int cpu = -1;
-	for (int c = 0; c < buddy.nr_cpu_ids; c++)
-		if (normal()->per_cpu_pageset[c].count)
+	for (int c = 0; c < test_nr_cpus(); c++)
+		if (test_pcp_count(normal(), c))
 			cpu = c;
 	assert_true(cpu >= 0);
-	struct per_cpu_pages *pcp = &normal()->per_cpu_pageset[cpu];
+	struct per_cpu_pages *pcp = test_pcp(normal(), cpu);
 
 	pcp->count += 1;
 	expect_caught("pcp count");
@@ -185,7 +181,7 @@ static void test_catches_bad_pageblock_type(void **state)
 {
 	(void)state;
 	struct page *page = setup();
-	unsigned long pfn = normal()->zone_start_pfn + 3 * pageblock_nr_pages;
+	unsigned long pfn = test_zone_start_pfn(normal()) + 3 * pageblock_nr_pages;
 	int old = get_pfnblock_migratetype(normal(), pfn);
 
 	set_pfnblock_migratetype(normal(), pfn, 7);
@@ -200,24 +196,23 @@ static void test_catches_bad_deferred_run(void **state)
 	(void)state;
 	struct page *page = setup();
 	struct zone *zone = normal();
-	unsigned long start = zone->deferred_pfn;
+	unsigned long start = test_zone_deferred_pfn(zone), nr = test_zone_nr_deferred(zone);
 
-	assert_true(zone->nr_deferred > 1);
+	assert_true(nr > 1);
 	set_pfnblock_migratetype(zone, zone_deferred_end(zone) - 1, MIGRATE_UNMOVABLE);
 	expect_caught("deferred pageblock");
 	set_pfnblock_migratetype(zone, zone_deferred_end(zone) - 1, MIGRATE_MOVABLE);
 
-	zone->deferred_pfn = start + 1;
+	test_zone_set_deferred(zone, start + 1, nr);
 	expect_caught("misaligned or outside the zone");
-	zone->deferred_pfn = start;
-	zone->nr_deferred += 64;
+	test_zone_set_deferred(zone, start, nr + 64);
 	expect_caught("misaligned or outside the zone");
-	zone->nr_deferred -= 64;
+	test_zone_set_deferred(zone, start, nr);
 
 	/* One block too low: it holds the split block that page came from. */
-	zone->deferred_pfn = start - MAX_ORDER_NR_PAGES;
+	test_zone_set_deferred(zone, start - MAX_ORDER_NR_PAGES, nr);
 	expect_caught("inside the deferred range");
-	zone->deferred_pfn = start;
+	test_zone_set_deferred(zone, start, nr);
 	finish(page);
 }
 
@@ -250,15 +245,15 @@ static void test_catches_circular_pcp_list(void **state)
 	(void)state;
 	struct page *page = setup();
 	struct page *singles[MAX_NR_CPUS + 1];
-	int n = buddy.nr_cpu_ids + 1;	/* two of them share a CPU, whatever the scheduler does */
+	int n = test_nr_cpus() + 1;	/* two of them share a CPU, whatever the scheduler does */
 	struct list_head *head = NULL;
 
 	for (int i = 0; i < n; i++)
 		assert_non_null(singles[i] = alloc_pages(GFP_KERNEL, 0));
 	for (int i = 0; i < n; i++)
 		__free_pages(singles[i], 0);
-	for (int c = 0; c < buddy.nr_cpu_ids && !head; c++) {
-		struct list_head *l = &normal()->per_cpu_pageset[c].lists[order_to_pindex(MIGRATE_UNMOVABLE, 0)];
+	for (int c = 0; c < test_nr_cpus() && !head; c++) {
+		struct list_head *l = test_pcp_list(normal(), c, 0, MIGRATE_UNMOVABLE);
 		if (!list_empty(l) && l->next->next != l)
 			head = l;
 	}
@@ -284,7 +279,7 @@ static void test_catches_circular_free_list(void **state)
 		assert_non_null(blocks[i] = alloc_pages(GFP_KERNEL, 5));
 	__free_pages(blocks[0], 5);
 	__free_pages(blocks[2], 5);
-	struct list_head *head = &normal()->free_area[5].free_list[MIGRATE_UNMOVABLE];
+	struct list_head *head = test_free_list(normal(), 5, MIGRATE_UNMOVABLE);
 	assert_false(list_empty(head));
 	assert_true(head->next->next != head);
 	struct list_head *first = head->next, *second = first->next, *saved = second->next;

@@ -58,12 +58,12 @@ static void test_cma_area_set_up_at_top_of_normal(void **state)
 	test_init(CONF);
 	struct zone *zone = normal_zone();
 
-	assert_int_equal(zone->cma_pages, CMA_PAGES);
+	assert_int_equal(test_zone_cma_pages(zone), CMA_PAGES);
 	assert_int_equal(free_cma(), CMA_PAGES);
-	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
+	for (unsigned long pfn = test_zone_start_pfn(zone); pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
 		assert_int_equal(get_pfnblock_migratetype(zone, pfn) == MIGRATE_CMA, pfn >= cma_base());
 	/* The free CMA pages merged back into max-order blocks. */
-	assert_int_equal(zone->free_area[MAX_ORDER - 1].nr_free_mt[MIGRATE_CMA], CMA_PAGES / MAX_ORDER_NR_PAGES);
+	assert_int_equal(test_nr_free_mt(zone, MAX_ORDER - 1, MIGRATE_CMA), CMA_PAGES / MAX_ORDER_NR_PAGES);
 	test_check_and_exit();
 
 	/* A CMA area larger than the Normal zone is refused. */
@@ -183,7 +183,7 @@ static void test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way(void 
 	assert_null(all);
 	/* Clean rollback: the blocks are CMA again, nothing isolated, counts unchanged. */
 	buddy_drain_all_pages();
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	for (unsigned long pfn = cma_base(); pfn < cma_base() + CMA_PAGES; pfn += pageblock_nr_pages)
 		assert_int_equal(get_pfnblock_migratetype(zone, pfn), MIGRATE_CMA);
 	assert_int_equal(zone_free(ZONE_NORMAL), free_before);
@@ -212,7 +212,7 @@ static void test_cma_area_per_node(void **state)
 	test_init("arena_size:128M,numa_fake:2,dma:0,dma32:0,cma:8M");
 	assert_int_equal(buddy_nr_nodes(), 2);
 	for (int nid = 0; nid < 2; nid++)
-		assert_int_equal(NODE_DATA(nid)->node_zones[ZONE_NORMAL].cma_pages, CMA_PAGES);
+		assert_int_equal(test_zone_cma_pages(zone_of(nid, ZONE_NORMAL)), CMA_PAGES);
 
 	struct page *a = buddy_cma_alloc(CMA_PAGES, 0);
 	struct page *b = buddy_cma_alloc(CMA_PAGES, 0);
@@ -240,12 +240,12 @@ static void test_cma_area_per_node(void **state)
 
 static unsigned long mem_map_resident(void)
 {
-	size_t pages = buddy.mem_map_bytes / PAGE_SIZE;
+	size_t pages = test_mem_map_bytes() / PAGE_SIZE;
 	unsigned char *vec = malloc(pages);
 	unsigned long n = 0;
 
 	assert_non_null(vec);
-	assert_int_equal(mincore(buddy.mem_map, pages * PAGE_SIZE, vec), 0);
+	assert_int_equal(mincore(test_mem_map(), pages * PAGE_SIZE, vec), 0);
 	for (size_t i = 0; i < pages; i++)
 		n += vec[i] & 1;
 	free(vec);
@@ -260,7 +260,7 @@ static unsigned long initialised_pages(void)
 	for (int nid = 0; nid < buddy_nr_nodes(); nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = zone_of(nid, (enum zone_type)z);
-			n += zone->spanned_pages - (zone->nr_deferred << (MAX_ORDER - 1));
+			n += test_zone_spanned(zone) - (test_zone_nr_deferred(zone) << (MAX_ORDER - 1));
 		}
 	return n;
 }
@@ -293,9 +293,9 @@ static void cma_on_big_arena(const char *conf, unsigned long cma_pages)
 		struct zone *zone = zone_of(nid, ZONE_NORMAL);
 		unsigned long base = zone_end_pfn(zone) - cma_pages;
 
-		assert_int_equal(zone->cma_pages, cma_pages);
-		assert_int_equal(zone->deferred_pfn,
-				 (zone->zone_start_pfn + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1));
+		assert_int_equal(test_zone_cma_pages(zone), cma_pages);
+		assert_int_equal(test_zone_deferred_pfn(zone),
+				 (test_zone_start_pfn(zone) + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1));
 		assert_int_equal(zone_deferred_end(zone), base & ~(MAX_ORDER_NR_PAGES - 1));
 		assert_int_equal(get_pfnblock_migratetype(zone, base), MIGRATE_CMA);
 		assert_int_equal(get_pfnblock_migratetype(zone, base - 1), MIGRATE_MOVABLE);

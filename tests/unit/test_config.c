@@ -30,7 +30,7 @@ static int init_env(const char *conf, char **text)
 
 static struct zone *zone0(enum zone_type z)
 {
-	return &NODE_DATA(0)->node_zones[z];
+	return zone_of(0, z);
 }
 
 static void test_sizes_with_suffixes(void **state)
@@ -53,16 +53,16 @@ static void test_sizes_with_suffixes(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		assert_int_equal(init_env(cases[i].conf, NULL), 0);
-		assert_int_equal(buddy.arena_bytes, cases[i].arena);
-		assert_int_equal(zone0(ZONE_NORMAL)->spanned_pages, cases[i].arena / PAGE_SIZE);
+		assert_int_equal(test_arena_bytes(), cases[i].arena);
+		assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), cases[i].arena / PAGE_SIZE);
 		test_check_and_exit();
 	}
 	/* Zone sizes take suffixes too. */
 	assert_int_equal(init_env("arena_size:64M,dma:4096K,dma32:0x800000,highmem:2M,movable:2m", NULL), 0);
-	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 1024);
-	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
-	assert_int_equal(zone0(ZONE_HIGHMEM)->spanned_pages, 512);
-	assert_int_equal(zone0(ZONE_MOVABLE)->spanned_pages, 512);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 1024);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 2048);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_HIGHMEM)), 512);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 512);
 	test_check_and_exit();
 }
 
@@ -109,23 +109,22 @@ static void test_malformed_values(void **state)
 /* Zones follow each other in kernel order, each pageblock-aligned, NORMAL the rest. */
 static void assert_zones_carve_node(int nid, const unsigned long expect_pages[MAX_NR_ZONES])
 {
-	pg_data_t *pgdat = NODE_DATA(nid);
-	unsigned long pfn = pgdat->node_start_pfn;
+	unsigned long pfn = test_node_start_pfn(nid);
 
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &pgdat->node_zones[z];
-		assert_int_equal(zone->zone_start_pfn, pfn);
-		assert_int_equal(zone->zone_start_pfn % pageblock_nr_pages, 0);
-		if (zone->spanned_pages != expect_pages[z])
-			fail_msg("node %d zone %s: %lu pages, expected %lu", nid, zone->name, zone->spanned_pages,
+		struct zone *zone = zone_of(nid, (enum zone_type)z);
+		assert_int_equal(test_zone_start_pfn(zone), pfn);
+		assert_int_equal(test_zone_start_pfn(zone) % pageblock_nr_pages, 0);
+		if (test_zone_spanned(zone) != expect_pages[z])
+			fail_msg("node %d zone %s: %lu pages, expected %lu", nid, test_zone_name(zone), test_zone_spanned(zone),
 				 expect_pages[z]);
-		assert_int_equal(zone->spanned_pages % pageblock_nr_pages, 0);
-		assert_int_equal(zone->managed_pages, zone->spanned_pages);
-		assert_int_equal(zone->idx, z);
-		assert_int_equal(zone->node, nid);
-		pfn += zone->spanned_pages;
+		assert_int_equal(test_zone_spanned(zone) % pageblock_nr_pages, 0);
+		assert_int_equal(test_zone_managed(zone), test_zone_spanned(zone));
+		assert_int_equal(test_zone_idx(zone), z);
+		assert_int_equal(test_zone_nid(zone), nid);
+		pfn += test_zone_spanned(zone);
 	}
-	assert_int_equal(pfn, pgdat->node_start_pfn + pgdat->node_spanned_pages);
+	assert_int_equal(pfn, test_node_start_pfn(nid) + test_node_spanned(nid));
 }
 
 static void test_zone_sizes_carve_the_node(void **state)
@@ -145,7 +144,7 @@ static void test_zone_sizes_carve_the_node(void **state)
 	assert_int_equal(init_env("arena_size:64M,dma:2M,dma32:4M,numa_fake:4", NULL), 0);
 	assert_int_equal(buddy_nr_nodes(), 4);
 	for (int nid = 0; nid < 4; nid++) {
-		assert_int_equal(NODE_DATA(nid)->node_start_pfn, (unsigned long)nid * 4096);
+		assert_int_equal(test_node_start_pfn(nid), (unsigned long)nid * 4096);
 		assert_zones_carve_node(nid, per_node);
 	}
 	test_check_and_exit();
@@ -153,7 +152,7 @@ static void test_zone_sizes_carve_the_node(void **state)
 	/* Defaults: DMA 16M, DMA32 256M, NORMAL the rest. */
 	const unsigned long defaults[MAX_NR_ZONES] = { 4096, 65536, 262144 - 4096 - 65536, 0, 0 };
 	assert_int_equal(init_env("", NULL), 0);
-	assert_int_equal(buddy.arena_bytes, 1UL << 30);
+	assert_int_equal(test_arena_bytes(), 1UL << 30);
 	assert_zones_carve_node(0, defaults);
 	test_check_and_exit();
 }
@@ -187,7 +186,7 @@ static void test_too_big_zones_rejected(void **state)
 	assert_false(buddy_initialized());
 	/* Exactly the node: NORMAL is empty, which is allowed. */
 	assert_int_equal(init_env("arena_size:16M,dma:4M,dma32:12M", NULL), 0);
-	assert_int_equal(zone0(ZONE_NORMAL)->spanned_pages, 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), 0);
 	struct page *page = alloc_pages(GFP_KERNEL, 0);	/* falls back to DMA32 */
 	assert_non_null(page);
 	assert_int_equal(page_zonenum(page), ZONE_DMA32);
@@ -205,8 +204,8 @@ static void test_lazy_init_on_first_allocation(void **state)
 	unsetenv("BUDDY_CONF");
 	assert_non_null(page);
 	assert_true(buddy_initialized());
-	assert_int_equal(buddy.arena_bytes, 64UL << 20);
-	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 512);
+	assert_int_equal(test_arena_bytes(), 64UL << 20);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 512);
 	assert_int_equal(buddy_init(NULL), -EBUSY);	/* too late for buddy_init */
 	__free_pages(page, 1);
 	test_check_and_exit();
@@ -260,7 +259,7 @@ static void test_init_twice_is_busy(void **state)
 	struct buddy_config cfg = { .conf = "arena_size:32M,dma:0,dma32:0" };
 	assert_int_equal(buddy_init(&cfg), -EBUSY);
 	assert_int_equal(buddy_init(NULL), -EBUSY);
-	assert_int_equal(buddy.arena_bytes, 16UL << 20);	/* unchanged */
+	assert_int_equal(test_arena_bytes(), 16UL << 20);	/* unchanged */
 	test_check_and_exit();
 }
 
@@ -282,21 +281,21 @@ static void test_config_struct_fields(void **state)
 
 	assert_int_equal(buddy_init(&cfg), 0);
 	assert_int_equal(buddy_nr_nodes(), 2);
-	assert_int_equal(buddy.node_distance[0][1], 30);
-	assert_int_equal(buddy.settings.min_free_kbytes, 512);
-	assert_int_equal(buddy.settings.watermark_scale_factor, 100);
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
-	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
-	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 2048);
-	assert_int_equal(zone0(ZONE_HIGHMEM)->spanned_pages, 1024);
-	assert_int_equal(zone0(ZONE_MOVABLE)->spanned_pages, 512);
+	assert_int_equal(test_node_distance(0, 1), 30);
+	assert_int_equal(test_min_free_kbytes(), 512);
+	assert_int_equal(test_watermark_scale_factor(), 100);
+	assert_int_equal(test_mobility_grouping_disabled(), 1);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 2048);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_HIGHMEM)), 1024);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 512);
 	test_check_and_exit();
 
 	/* conf is parsed after the fields and wins. */
 	struct buddy_config over = { .arena_size = 64UL << 20, .dma = 4UL << 20, .conf = "dma:2M,dma32:0" };
 	assert_int_equal(buddy_init(&over), 0);
-	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 512);
-	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 512);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 0);
 	test_check_and_exit();
 
 	/* Bad field values name the field. */
@@ -372,14 +371,14 @@ static void test_config_fields_range_checked(void **state)
 		.stats_print = longest,
 	};
 	assert_int_equal(buddy_init(&edge), 0);
-	assert_int_equal(buddy.settings.watermark_scale_factor, 3000);
-	assert_int_equal(buddy.settings.min_free_kbytes, 128);
-	assert_int_equal(buddy.settings.percpu_pagelist_high_fraction, 8);
-	assert_int_equal(buddy.settings.mobility_grouping, 1);
-	assert_int_equal(buddy.settings.cma, 2UL << 20);
-	assert_int_equal(strlen(buddy.settings.stats_print), 255);
-	assert_int_equal(zone0(ZONE_DMA)->spanned_pages, 0);
-	assert_int_equal(zone0(ZONE_DMA32)->spanned_pages, 0);
+	assert_int_equal(test_settings()->watermark_scale_factor, 3000);
+	assert_int_equal(test_min_free_kbytes(), 128);
+	assert_int_equal(test_settings()->percpu_pagelist_high_fraction, 8);
+	assert_int_equal(test_settings()->mobility_grouping, 1);
+	assert_int_equal(test_settings()->cma, 2UL << 20);
+	assert_int_equal(strlen(test_settings()->stats_print), 255);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 0);
 	test_check_and_exit();
 }
 
@@ -424,8 +423,8 @@ static void test_setters_take_the_keys_ranges(void **state)
 		unsigned long low = zone0(ZONE_NORMAL)->_watermark[WMARK_LOW];
 		assert_int_equal(tunables[i].set(min - 1), -EINVAL);
 		assert_int_equal(tunables[i].set(max == INT_MAX ? INT_MIN : max + 1), -EINVAL);
-		assert_int_equal(buddy.settings.min_free_kbytes, 256);
-		assert_int_equal(buddy.settings.watermark_scale_factor, 20);
+		assert_int_equal(test_settings()->min_free_kbytes, 256);
+		assert_int_equal(test_settings()->watermark_scale_factor, 20);
 		assert_int_equal(zone0(ZONE_NORMAL)->_watermark[WMARK_LOW], low);
 		assert_int_equal(tunables[i].set(max), 0);
 		assert_int_equal(tunables[i].set(min), 0);
@@ -434,24 +433,24 @@ static void test_setters_take_the_keys_ranges(void **state)
 
 	/* min_free_kbytes 0 resolves to the formula's value, at init and in the setter alike. */
 	test_init("arena_size:16M,dma:0,dma32:0");
-	int formula = buddy.settings.min_free_kbytes;
+	int formula = test_settings()->min_free_kbytes;
 	assert_int_equal(formula, 512);	/* int_sqrt(16384 kB * 16) */
 	assert_int_equal(buddy_set_min_free_kbytes(1 << 30), 0);
-	assert_int_equal(buddy.settings.min_free_kbytes, 1 << 30);
+	assert_int_equal(test_settings()->min_free_kbytes, 1 << 30);
 	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
-	assert_int_equal(buddy.settings.min_free_kbytes, formula);
+	assert_int_equal(test_settings()->min_free_kbytes, formula);
 
 	/* lowmem_reserve_ratio: each number 0 .. INT_MAX, in both. */
 	const int edge[MAX_NR_ZONES] = { INT_MAX, 0, 32, 0, 0 };
 	const int negative[MAX_NR_ZONES] = { 256, -1, 32, 0, 0 };
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(negative), -EINVAL);
-	assert_int_equal(buddy.settings.lowmem_reserve_ratio[1], 256);
+	assert_int_equal(test_settings()->lowmem_reserve_ratio[1], 256);
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(edge), 0);
-	assert_int_equal(buddy.settings.lowmem_reserve_ratio[0], INT_MAX);
+	assert_int_equal(test_settings()->lowmem_reserve_ratio[0], INT_MAX);
 	test_check_and_exit();
 	assert_int_equal(init_env("arena_size:16M,dma:0,dma32:0,lowmem_reserve_ratio:2147483647/0/32/0/0", NULL), 0);
-	assert_int_equal(buddy.settings.lowmem_reserve_ratio[0], INT_MAX);
-	assert_int_equal(buddy.settings.lowmem_reserve_ratio[2], 32);
+	assert_int_equal(test_settings()->lowmem_reserve_ratio[0], INT_MAX);
+	assert_int_equal(test_settings()->lowmem_reserve_ratio[2], 32);
 	test_check_and_exit();
 	expect_rejected("lowmem_reserve_ratio:2147483648/0/32/0/0", "lowmem_reserve_ratio");
 	expect_rejected("lowmem_reserve_ratio:256 256 32 0 -1", "lowmem_reserve_ratio");
@@ -502,10 +501,10 @@ static void test_struct_page_size(void **state)
 	print_message("sizeof(struct page) = %zu\n", sizeof(struct page));
 	assert_true(sizeof(struct page) <= 64);
 	test_init("arena_size:16M,dma:0,dma32:0");
-	assert_int_equal(buddy.mem_map_bytes, buddy.nr_pages * sizeof(struct page));
+	assert_int_equal(test_mem_map_bytes(), test_nr_pages() * sizeof(struct page));
 	/* mem_map is a separate mapping, not inside the arena. */
-	uintptr_t mm = (uintptr_t)buddy.mem_map, base = (uintptr_t)buddy.arena_base;
-	assert_true(mm + buddy.mem_map_bytes <= base || mm >= base + buddy.arena_bytes);
+	uintptr_t mm = (uintptr_t)test_mem_map(), base = (uintptr_t)test_arena_base();
+	assert_true(mm + test_mem_map_bytes() <= base || mm >= base + test_arena_bytes());
 	test_check_and_exit();
 }
 

@@ -32,12 +32,12 @@ static void test_isolated_free_pages_cannot_be_allocated(void **state)
 	(void)state;
 	test_init(CONF);
 	struct zone *zone = normal_zone();
-	unsigned long start = zone->zone_start_pfn + 8 * pageblock_nr_pages;
+	unsigned long start = test_zone_start_pfn(zone) + 8 * pageblock_nr_pages;
 	unsigned long end = start + 2 * pageblock_nr_pages;
 	long before = zone_free(ZONE_NORMAL);
 
 	assert_int_equal(start_isolate_page_range(start, end, MIGRATE_MOVABLE), 0);
-	assert_int_equal(zone->nr_isolate_pageblock, 2);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 2);
 	assert_int_equal(get_pfnblock_migratetype(zone, start), MIGRATE_ISOLATE);
 	assert_int_equal(zone_free(ZONE_NORMAL), before - 2 * (long)pageblock_nr_pages);
 	assert_int_equal(test_pages_isolated(start, end), 0);
@@ -58,7 +58,7 @@ static void test_isolated_free_pages_cannot_be_allocated(void **state)
 	release_held();
 
 	undo_isolate_page_range(start, end, MIGRATE_MOVABLE);
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	assert_int_equal(get_pfnblock_migratetype(zone, start), MIGRATE_MOVABLE);
 	buddy_drain_all_pages();
 	assert_int_equal(zone_free(ZONE_NORMAL), before);
@@ -108,7 +108,7 @@ static void test_isolation_refused_by_unmovable_page(void **state)
 	assert_non_null(u);
 	unsigned long block = page_to_pfn(u) & ~(pageblock_nr_pages - 1);
 	unsigned long start = block - 2 * pageblock_nr_pages;	/* the block is the range's last */
-	if (block < zone->zone_start_pfn + 2 * pageblock_nr_pages)
+	if (block < test_zone_start_pfn(zone) + 2 * pageblock_nr_pages)
 		start = block;
 	int types[3];
 	for (int i = 0; i < 3; i++)
@@ -116,7 +116,7 @@ static void test_isolation_refused_by_unmovable_page(void **state)
 
 	assert_int_equal(start_isolate_page_range(start, block + 1, MIGRATE_MOVABLE), -EBUSY);
 	assert_int_equal(alloc_contig_range(start, block + 1, MIGRATE_MOVABLE, GFP_KERNEL), -EBUSY);
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(get_pfnblock_migratetype(zone, start + (unsigned long)i * pageblock_nr_pages),
 				 types[i]);
@@ -130,7 +130,7 @@ static void test_alloc_contig_range_success(void **state)
 	test_init(CONF);
 	struct zone *zone = normal_zone();
 	/* Unaligned on both ends, across a max-order boundary. */
-	unsigned long start = zone->zone_start_pfn + 3 * MAX_ORDER_NR_PAGES - 333;
+	unsigned long start = test_zone_start_pfn(zone) + 3 * MAX_ORDER_NR_PAGES - 333;
 	unsigned long end = start + 1000;
 
 	buddy_drain_all_pages();
@@ -142,7 +142,7 @@ static void test_alloc_contig_range_success(void **state)
 		assert_int_equal(((unsigned char *)page_address(p))[PAGE_SIZE - 1], 0);
 	}
 	assert_int_equal(zone_free(ZONE_NORMAL), before - 1000);
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	assert_int_equal(get_pfnblock_migratetype(zone, start), MIGRATE_MOVABLE);
 	assert_consistent();
 	/* Overlapping the taken range is -EBUSY. */
@@ -152,7 +152,7 @@ static void test_alloc_contig_range_success(void **state)
 	buddy_drain_all_pages();
 	assert_int_equal(zone_free(ZONE_NORMAL), before);
 	/* Everything merged back into max-order blocks. */
-	assert_int_equal(zone->free_area[MAX_ORDER - 1].nr_free, (unsigned long)before / MAX_ORDER_NR_PAGES);
+	assert_int_equal(test_nr_free(zone, MAX_ORDER - 1), (unsigned long)before / MAX_ORDER_NR_PAGES);
 	test_check_and_exit();
 }
 
@@ -170,14 +170,14 @@ static void test_alloc_contig_range_busy_rolls_back(void **state)
 	long before = zone_free(ZONE_NORMAL);
 	unsigned long free_blocks[MAX_ORDER];
 	for (int o = 0; o < MAX_ORDER; o++)
-		free_blocks[o] = zone->free_area[o].nr_free;
+		free_blocks[o] = test_nr_free(zone, o);
 
 	assert_int_equal(alloc_contig_range(start, end, MIGRATE_MOVABLE, GFP_KERNEL), -EBUSY);
 	buddy_drain_all_pages();
-	assert_int_equal(zone->nr_isolate_pageblock, 0);
+	assert_int_equal(test_zone_nr_isolate_pageblock(zone), 0);
 	assert_int_equal(zone_free(ZONE_NORMAL), before);
 	for (int o = 0; o < MAX_ORDER; o++)
-		assert_int_equal(zone->free_area[o].nr_free, free_blocks[o]);
+		assert_int_equal(test_nr_free(zone, o), free_blocks[o]);
 	assert_int_equal(get_pfnblock_migratetype(zone, start), MIGRATE_MOVABLE);
 	assert_int_equal(get_pfnblock_migratetype(zone, start + pageblock_nr_pages), MIGRATE_MOVABLE);
 	assert_consistent();
@@ -212,7 +212,7 @@ static void test_contig_range_must_lie_in_one_zone(void **state)
 {
 	(void)state;
 	test_init("arena_size:64M,dma:0,dma32:16M");
-	unsigned long boundary = NODE_DATA(0)->node_zones[ZONE_NORMAL].zone_start_pfn;
+	unsigned long boundary = test_zone_start_pfn(zone_of(0, ZONE_NORMAL));
 
 	assert_int_equal(alloc_contig_range(boundary - 10, boundary + 10, MIGRATE_MOVABLE, GFP_KERNEL), -EINVAL);
 	assert_int_equal(alloc_contig_range(boundary, boundary, MIGRATE_MOVABLE, GFP_KERNEL), -EINVAL);

@@ -133,7 +133,7 @@ static void test_allocations_land_in_the_masks_zone(void **state)
 			if (page_zonenum(page) != (enum zone_type)zone_for_combo[combo])
 				fail_msg("mask %#x order %u landed in zone %d, expected %d", combo, order,
 					 page_zonenum(page), zone_for_combo[combo]);
-			assert_int_equal(page_zone(page)->idx, page_zonenum(page));
+			assert_int_equal(test_zone_idx(page_zone(page)), page_zonenum(page));
 			assert_int_equal(page_to_nid(page), 0);
 			__free_pages(page, order);
 		}
@@ -270,8 +270,8 @@ static void test_empty_highmem_and_movable_fall_to_normal(void **state)
 				       GFP_TRANSHUGE };
 
 	test_init("arena_size:16M,dma:2M,dma32:4M,highmem:0,movable:0");
-	assert_false(populated_zone(&NODE_DATA(0)->node_zones[ZONE_HIGHMEM]));
-	assert_false(populated_zone(&NODE_DATA(0)->node_zones[ZONE_MOVABLE]));
+	assert_false(populated_zone(zone_of(0, ZONE_HIGHMEM)));
+	assert_false(populated_zone(zone_of(0, ZONE_MOVABLE)));
 	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
 		unsigned int order = (masks[i] & __GFP_COMP) ? pageblock_order : 0;
 		struct page *page = alloc_pages(masks[i], order);

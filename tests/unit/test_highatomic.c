@@ -19,8 +19,8 @@ static struct alloc_context make_ac(int migratetype)
 {
 	struct alloc_context ac = { 0 };
 
-	ac.zonelist = &NODE_DATA(0)->node_zonelists[ZONELIST_FALLBACK];
-	ac.preferred_zoneref = ac.zonelist->_zonerefs;
+	ac.zonelist = test_zonelist(0, ZONELIST_FALLBACK);
+	ac.preferred_zoneref = test_zonelist_refs(ac.zonelist);
 	ac.highest_zoneidx = ZONE_NORMAL;
 	ac.migratetype = migratetype;
 	return ac;
@@ -58,13 +58,13 @@ static void test_atomic_high_order_reserves_and_is_served_first(void **state)
 	/* Above the low mark nothing is reserved: the fast path has no ALLOC_HARDER. */
 	struct page *p = alloc_pages(GFP_ATOMIC, 1);
 	assert_non_null(p);
-	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 0);
 	__free_pages(p, 1);
 
 	fill_below_low();
 	p = alloc_pages(GFP_ATOMIC, 1);
 	assert_non_null(p);
-	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 	assert_int_equal(get_pageblock_migratetype(p), MIGRATE_HIGHATOMIC);
 	assert_consistent();
 
@@ -109,7 +109,7 @@ static void test_reserve_not_used_by_ordinary_requests(void **state)
 		assert_non_null(got[i].page);
 		assert_false(same_block(got[i].page, r));
 	}
-	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 	for (int i = 0; i < 4000; i++)
 		__free_pages(got[i].page, got[i].order);
 	test_check_and_exit();
@@ -120,7 +120,7 @@ static void test_reserve_cap_and_unreserve(void **state)
 	(void)state;
 	test_init(CONF);
 	struct zone *zone = normal_zone();
-	unsigned long cap = zone->managed_pages / 100 + pageblock_nr_pages;	/* 675 */
+	unsigned long cap = test_zone_managed(zone) / 100 + pageblock_nr_pages;	/* 675 */
 	struct page *b[3];
 
 	for (int i = 0; i < 3; i++) {
@@ -130,7 +130,7 @@ static void test_reserve_cap_and_unreserve(void **state)
 	}
 	/* 512 < cap lets a second block in; 1024 >= cap stops the third. */
 	assert_true(2 * pageblock_nr_pages >= cap);
-	assert_int_equal(zone->nr_reserved_highatomic, 2 * pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 2 * pageblock_nr_pages);
 	assert_int_equal(get_pageblock_migratetype(b[0]), MIGRATE_HIGHATOMIC);
 	assert_int_equal(get_pageblock_migratetype(b[1]), MIGRATE_HIGHATOMIC);
 	assert_int_equal(get_pageblock_migratetype(b[2]), MIGRATE_MOVABLE);
@@ -142,20 +142,20 @@ static void test_reserve_cap_and_unreserve(void **state)
 	struct alloc_context ac = make_ac(MIGRATE_MOVABLE);
 	long free_before = zone_free(ZONE_NORMAL);
 	assert_true(unreserve_highatomic_pageblock(&ac, false));
-	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 	assert_consistent();
 	/* One block is kept unless forced. */
 	assert_false(unreserve_highatomic_pageblock(&ac, false));
-	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 	assert_true(unreserve_highatomic_pageblock(&ac, true));
-	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 0);
 	assert_false(unreserve_highatomic_pageblock(&ac, true));
 	assert_int_equal(get_pageblock_migratetype(b[0]), MIGRATE_MOVABLE);
 	assert_int_equal(get_pageblock_migratetype(b[1]), MIGRATE_MOVABLE);
 	/* The free pages stay free and counted; they merge back into max-order blocks. */
 	assert_int_equal(zone_free(ZONE_NORMAL), free_before);
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
-		assert_int_equal(zone->free_area[o].nr_free_mt[MIGRATE_HIGHATOMIC], 0);
+		assert_int_equal(test_nr_free_mt(zone, o, MIGRATE_HIGHATOMIC), 0);
 	test_check_and_exit();
 }
 
@@ -170,13 +170,13 @@ static void test_unreserved_before_failure(void **state)
 	assert_non_null(r);
 	reserve_highatomic_pageblock(r, zone, 1);
 	__free_pages(r, 1);
-	assert_int_equal(zone->nr_reserved_highatomic, pageblock_nr_pages);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 
 	nheld = 0;
 	struct page *p;
 	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
 		held[nheld++] = p;
-	assert_int_equal(zone->nr_reserved_highatomic, 0);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 0);
 	assert_int_not_equal(get_pageblock_migratetype(r), MIGRATE_HIGHATOMIC);
 	/* The released block was used before failing. */
 	bool used = false;

@@ -12,7 +12,7 @@ static void test_placement_by_type(void **state)
 {
 	(void)state;
 	test_init("arena_size:64M,dma:0,dma32:0");
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 0);
+	assert_int_equal(test_mobility_grouping_disabled(), 0);
 
 	static const struct {
 		gfp_t gfp;
@@ -49,11 +49,11 @@ static void test_grouping_auto_follows_kernel_rule(void **state)
 {
 	(void)state;
 	test_init("arena_size:8M,dma:0,dma32:0");	/* 2048 pages < 512 * 6 */
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
+	assert_int_equal(test_mobility_grouping_disabled(), 1);
 	test_check_and_exit();
 
 	test_init("arena_size:12M,dma:0,dma32:0");	/* 3072 pages: not below */
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 0);
+	assert_int_equal(test_mobility_grouping_disabled(), 0);
 	test_check_and_exit();
 }
 
@@ -61,7 +61,7 @@ static void test_grouping_off_makes_everything_unmovable(void **state)
 {
 	(void)state;
 	test_init("arena_size:64M,dma:0,dma32:0,mobility_grouping:off");
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
+	assert_int_equal(test_mobility_grouping_disabled(), 1);
 	assert_int_equal(gfpflags_to_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_UNMOVABLE);
 	assert_int_equal(gfpflags_to_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_UNMOVABLE);
 	assert_false(gfp_to_alloc_flags(GFP_HIGHUSER_MOVABLE) & ALLOC_CMA);
@@ -88,10 +88,10 @@ static bool free_page_in_unmovable_block(struct zone *zone)
 {
 	bool found = false;
 
-	pthread_mutex_lock(&zone->lock);
+	test_zone_lock(zone);
 	for (unsigned int o = 0; o < MAX_ORDER && !found; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES && !found; mt++) {
-			struct list_head *h = &zone->free_area[o].free_list[mt];
+			struct list_head *h = test_free_list(zone, o, mt);
 			for (struct list_head *l = h->next; l != h; l = l->next) {
 				unsigned long pfn = page_to_pfn_fast(list_entry(l, struct page, lru));
 				if (get_pfnblock_migratetype(zone, pfn) == MIGRATE_UNMOVABLE) {
@@ -100,7 +100,7 @@ static bool free_page_in_unmovable_block(struct zone *zone)
 				}
 			}
 		}
-	pthread_mutex_unlock(&zone->lock);
+	test_zone_unlock(zone);
 	return found;
 }
 
@@ -126,7 +126,7 @@ static void test_no_unmovable_in_movable_block_while_unmovable_free(void **state
 	int n = 0;
 
 	for (int step = 0; step < 5000; step++) {
-		bool alloc = n == 0 || (live_pages < zone->managed_pages / 2 && lcg(&seed) % 3 != 0);
+		bool alloc = n == 0 || (live_pages < test_zone_managed(zone) / 2 && lcg(&seed) % 3 != 0);
 
 		if (!alloc) {
 			int i = (int)(lcg(&seed) % (unsigned long)n);

@@ -56,7 +56,7 @@ static void test_real_numa_pages_on_their_node(void **state)
 	if (numa_available() < 0)
 		skip();
 	test_init("arena_size:64M,dma:4M,dma32:16M");
-	assert_true(buddy.real_numa);
+	assert_true(test_real_numa());
 	assert_int_equal(buddy_nr_nodes(), numa_max_node() + 1 > MAX_NUMNODES ? MAX_NUMNODES : numa_max_node() + 1);
 	for (int nid = 0; nid < buddy_nr_nodes(); nid++) {
 		if (!numa_bitmask_isbitset(numa_all_nodes_ptr, (unsigned int)nid))
@@ -85,7 +85,7 @@ static void test_fake_numa_not_bound(void **state)
 	int mode = -1;
 
 	test_init("arena_size:64M,numa_fake:2,dma:0,dma32:0");
-	assert_false(buddy.real_numa);
+	assert_false(test_real_numa());
 	struct page *p = alloc_pages_node(1, GFP_KERNEL | __GFP_ZERO, 0);
 	assert_non_null(p);
 	assert_int_equal(page_to_nid(p), 1);
@@ -106,7 +106,7 @@ static int allowed_cpus(int *cpus, int max)
 	int n = 0;
 
 	for (int c = 0; c < CPU_SETSIZE && n < max; c++)
-		if (CPU_ISSET(c, &saved_affinity) && c < buddy.nr_cpu_ids)
+		if (CPU_ISSET(c, &saved_affinity) && c < test_nr_cpus())
 			cpus[n++] = c;
 	return n;
 }
@@ -141,8 +141,8 @@ static void test_fake_cpu_to_node(void **state)
 	int cpus[64];
 
 	test_init("arena_size:96M,numa_fake:3,dma:0,dma32:0");
-	for (int c = 0; c < buddy.nr_cpu_ids; c++)
-		assert_int_equal(buddy.cpus[c].node, c % 3);
+	for (int c = 0; c < test_nr_cpus(); c++)
+		assert_int_equal(test_cpu_node(c), c % 3);
 	int n = allowed_cpus(cpus, 64);
 	for (int i = 0; i < n; i++) {
 		pin_to(cpus[i]);
@@ -261,8 +261,8 @@ static void test_numa_events(void **state)
 	assert_non_null(held);
 	while (nr < 8192 && (held[nr] = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0)))
 		nr++;
-	const struct zonelist *zl = &NODE_DATA(remote)->node_zonelists[ZONELIST_FALLBACK];
-	int next = zl->_zonerefs[3].zone->node;		/* after remote's own 3 zones */
+	const struct zonelist *zl = test_zonelist(remote, ZONELIST_FALLBACK);
+	int next = test_zone_nid(test_zonelist_zone(zl, 3));		/* after remote's own 3 zones */
 	assert_int_not_equal(next, remote);
 	e = read_events();
 	p = alloc_pages_node(remote, GFP_KERNEL, 0);

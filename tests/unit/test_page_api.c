@@ -166,7 +166,7 @@ static void test_translation_round_trips(void **state)
 
 		assert_ptr_equal(pfn_to_page(pfn), page);
 		assert_ptr_equal(virt_to_page(addr), page);
-		assert_ptr_equal(addr, buddy.arena_base + (pfn << PAGE_SHIFT));
+		assert_ptr_equal(addr, test_arena_base() + (pfn << PAGE_SHIFT));
 		for (unsigned long i = 0; i < (1UL << order); i += 1 + (1UL << order) / 4) {
 			assert_ptr_equal(virt_to_page(addr + i * PAGE_SIZE + 123), page + i);
 			assert_ptr_equal(page_address(pfn_to_page(pfn + i)), addr + i * PAGE_SIZE);
@@ -177,9 +177,9 @@ static void test_translation_round_trips(void **state)
 	}
 	int on_stack;
 	assert_null(virt_to_page(&on_stack));
-	assert_null(virt_to_page(buddy.arena_base + buddy.arena_bytes));
-	assert_null(pfn_to_page(buddy.nr_pages));
-	assert_ptr_equal(pfn_to_page(buddy.nr_pages - 1), buddy.mem_map + buddy.nr_pages - 1);
+	assert_null(virt_to_page(test_arena_base() + test_arena_bytes()));
+	assert_null(pfn_to_page(test_nr_pages()));
+	assert_ptr_equal(pfn_to_page(test_nr_pages() - 1), test_mem_map() + test_nr_pages() - 1);
 	test_check_and_exit();
 }
 
@@ -296,7 +296,7 @@ static void test_migratetype_placement(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		for (unsigned int order = 0; order < MAX_ORDER; order += 3) {
 			test_init(CONF);
-			assert_int_equal(buddy.page_group_by_mobility_disabled, 0);
+			assert_int_equal(test_mobility_grouping_disabled(), 0);
 			struct page *page = alloc_pages(cases[i].gfp, order);
 			assert_non_null(page);
 			unsigned long pfn = page_to_pfn(page);
@@ -319,7 +319,7 @@ static void test_mobility_grouping_off(void **state)
 {
 	(void)state;
 	test_init(CONF ",mobility_grouping:off");
-	assert_int_equal(buddy.page_group_by_mobility_disabled, 1);
+	assert_int_equal(test_mobility_grouping_disabled(), 1);
 	struct page *page = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(page);
 	assert_int_equal(get_pageblock_migratetype(page), MIGRATE_UNMOVABLE);
@@ -337,16 +337,15 @@ static void test_pcp_bounded_in_small_zones(void **state)
 	test_init("arena_size:16M,dma:2M,dma32:4M");
 	static struct page *pages[1000];
 	for (int z = 0; z <= ZONE_NORMAL; z++)
-		for (int c = 0; c < buddy.nr_cpu_ids; c++)
-			assert_true(NODE_DATA(0)->node_zones[z].per_cpu_pageset[c].batch >= 1);
+		for (int c = 0; c < test_nr_cpus(); c++)
+			assert_true(test_pcp_batch(zone_of(0, z), c) >= 1);
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
 		assert_non_null(pages[i] = alloc_page(GFP_KERNEL));
 	for (size_t i = 0; i < ARRAY_SIZE(pages); i++)
 		__free_page(pages[i]);
 	for (int z = 0; z <= ZONE_NORMAL; z++)
-		for (int c = 0; c < buddy.nr_cpu_ids; c++) {
-			struct per_cpu_pages *pcp = &NODE_DATA(0)->node_zones[z].per_cpu_pageset[c];
-			assert_true(pcp->count <= pcp->high);
+		for (int c = 0; c < test_nr_cpus(); c++) {
+			assert_true(test_pcp_count(zone_of(0, z), c) <= test_pcp_high(zone_of(0, z), c));
 		}
 	test_check_and_exit();
 }

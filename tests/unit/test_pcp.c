@@ -35,7 +35,7 @@ static void unpin(void)
 
 static struct per_cpu_pages *pcp_of(int cpu)
 {
-	return &normal_zone()->per_cpu_pageset[cpu];
+	return test_pcp(normal_zone(), cpu);
 }
 
 static int list_len(struct list_head *h)
@@ -79,12 +79,12 @@ static void test_batch_and_high_follow_the_formulas(void **state)
 	(void)state;
 	test_init("arena_size:1G,dma:0,dma32:0");
 	struct zone *zone = normal_zone();
-	unsigned long managed = zone->managed_pages;	/* 262144 */
+	unsigned long managed = test_zone_managed(zone);	/* 262144 */
 	/* batch: min(262144 >> 10, 256) / 4 = 64; rounddown_pow_of_two(64 + 32) - 1 = 63 */
 	assert_int_equal(managed, 262144);
 	assert_int_equal(pcp_of(0)->batch, 63);
 	/* high: low watermark / CPUs of the node, at least 4 * batch, at least 3 pageblocks here */
-	long expect = (long)(zone->_watermark[WMARK_LOW] / (unsigned long)buddy.nr_cpu_ids);
+	long expect = (long)(test_zone_watermark(zone, WMARK_LOW) / (unsigned long)test_nr_cpus());
 	if (expect < 4 * 63)
 		expect = 4 * 63;
 	if (expect < 3 * 512)
@@ -95,7 +95,7 @@ static void test_batch_and_high_follow_the_formulas(void **state)
 	/* percpu_pagelist_high_fraction: high = managed / fraction (>= 4 * batch) */
 	test_init("arena_size:1G,dma:0,dma32:0,percpu_pagelist_high_fraction:64");
 	/* high: 262144 / 64 = 4096 pages, split over the node's CPUs, at least 4 * batch */
-	assert_int_equal(pcp_of(0)->high, 4096 / buddy.nr_cpu_ids);
+	assert_int_equal(pcp_of(0)->high, 4096 / test_nr_cpus());
 	test_check_and_exit();
 
 	/* 2048 pages: (2048 >> 10) / 4 = 0 -> 1 -> rounddown_pow_of_two(1) - 1 = 0 -> max(1, 0) = 1 */
@@ -304,7 +304,7 @@ static void test_drain_local_and_all_empty_the_lists(void **state)
 	p = alloc_pages(GFP_KERNEL, 1);
 	__free_pages(p, 1);
 	drain_all_pages(NULL);
-	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+	for (int c = 0; c < test_nr_cpus(); c++)
 		assert_int_equal(pcp_of(c)->count, 0);
 	assert_int_equal(zone_free(ZONE_NORMAL), initial);
 	finish_pinned();
@@ -397,16 +397,16 @@ static void test_lock_mode_follows_the_configuration(void **state)
 	(void)state;
 	struct buddy_config atomic_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:atomic" };
 	assert_int_equal(buddy_init(&atomic_cfg), 0);
-	assert_int_equal(buddy.pcp_rseq_lock, 0);
+	assert_int_equal(test_pcp_rseq_lock(), 0);
 	test_check_and_exit();
 #if defined(BUDDY_RSEQ_LOCK)
 	struct buddy_config rseq_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:rseq" };
 	assert_int_equal(buddy_init(&rseq_cfg), 0);
 	if (__rseq_size >= 20)
-		assert_int_equal(buddy.pcp_rseq_lock, 1);
+		assert_int_equal(test_pcp_rseq_lock(), 1);
 	/* a remote locker fences the CPU; a local locker then still gets in */
-	pcp_lock_cpu(&buddy.cpus[0]);
-	pcp_unlock_cpu(&buddy.cpus[0]);
+	pcp_lock_cpu(test_cpu(0));
+	pcp_unlock_cpu(test_cpu(0));
 	struct buddy_cpu *cpu = pcp_lock_this_cpu();
 	assert_int_equal(atomic_load(&cpu->lock), 1);
 	pcp_unlock_cpu(cpu);

@@ -82,6 +82,30 @@ long free_after_drain(int nid, enum zone_type z)
 	return buddy_zone_free_pages(nid, z);
 }
 
+/*
+ * The accessor layer (buddy_test.h). The only place in tests/ that names the
+ * global state, NODE_DATA and the zone's fields: when they move, change here.
+ */
+
+int test_nr_cpus(void) { return buddy.nr_cpu_ids; }
+int test_nr_nodes(void) { return buddy.nr_node_ids; }
+int test_cpu_node(int cpu) { return buddy.cpus[cpu].node; }
+struct buddy_cpu *test_cpu(int cpu) { return &buddy.cpus[cpu]; }
+int test_pcp_rseq_lock(void) { return buddy.pcp_rseq_lock; }
+bool test_real_numa(void) { return buddy.real_numa; }
+int test_node_distance(int from, int to) { return buddy.node_distance[from][to]; }
+int test_mobility_grouping_disabled(void) { return buddy.page_group_by_mobility_disabled; }
+unsigned long test_min_free_kbytes(void) { return (unsigned long)buddy.settings.min_free_kbytes; }
+int test_watermark_scale_factor(void) { return buddy.settings.watermark_scale_factor; }
+const struct buddy_settings *test_settings(void) { return &buddy.settings; }
+
+char *test_arena_base(void) { return buddy.arena_base; }
+size_t test_arena_bytes(void) { return buddy.arena_bytes; }
+unsigned long test_nr_pages(void) { return buddy.nr_pages; }
+unsigned long test_pages_per_node(void) { return buddy.pages_per_node; }
+struct page *test_mem_map(void) { return buddy.mem_map; }
+size_t test_mem_map_bytes(void) { return buddy.mem_map_bytes; }
+
 struct zone *zone_of(int nid, enum zone_type z)
 {
 	return &NODE_DATA(nid)->node_zones[z];
@@ -90,6 +114,94 @@ struct zone *zone_of(int nid, enum zone_type z)
 struct zone *normal_zone(void)
 {
 	return zone_of(0, ZONE_NORMAL);
+}
+
+struct zonelist *test_zonelist(int nid, int which)
+{
+	return &NODE_DATA(nid)->node_zonelists[which];
+}
+
+struct zone *test_zonelist_zone(const struct zonelist *zl, int i) { return zl->_zonerefs[i].zone; }
+int test_zonelist_zone_idx(const struct zonelist *zl, int i) { return zl->_zonerefs[i].zone_idx; }
+struct zoneref *test_zonelist_refs(struct zonelist *zl) { return zl->_zonerefs; }
+
+unsigned long test_node_start_pfn(int nid) { return NODE_DATA(nid)->node_start_pfn; }
+unsigned long test_node_spanned(int nid) { return NODE_DATA(nid)->node_spanned_pages; }
+
+const char *test_zone_name(const struct zone *zone) { return zone->name; }
+int test_zone_nid(const struct zone *zone) { return zone->node; }
+enum zone_type test_zone_idx(const struct zone *zone) { return zone->idx; }
+unsigned long test_zone_start_pfn(const struct zone *zone) { return zone->zone_start_pfn; }
+unsigned long test_zone_spanned(const struct zone *zone) { return zone->spanned_pages; }
+unsigned long test_zone_managed(const struct zone *zone) { return zone->managed_pages; }
+void test_zone_set_managed(struct zone *zone, unsigned long pages) { zone->managed_pages = pages; }
+unsigned long test_zone_cma_pages(const struct zone *zone) { return zone->cma_pages; }
+
+long test_zone_lowmem_reserve(const struct zone *zone, enum zone_type classzone)
+{
+	return zone->lowmem_reserve[classzone];
+}
+
+unsigned long test_zone_watermark(const struct zone *zone, int wmark)
+{
+	return wmark_pages(zone, (enum zone_watermarks)wmark);
+}
+
+void test_zone_set_reserved_highatomic(struct zone *zone, unsigned long pages)
+{
+	zone->nr_reserved_highatomic = pages;
+}
+
+unsigned long test_zone_reserved_highatomic(const struct zone *zone) { return zone->nr_reserved_highatomic; }
+unsigned long test_zone_nr_isolate_pageblock(const struct zone *zone) { return zone->nr_isolate_pageblock; }
+unsigned long test_zone_deferred_pfn(const struct zone *zone) { return zone->deferred_pfn; }
+unsigned long test_zone_nr_deferred(const struct zone *zone) { return zone->nr_deferred; }
+
+void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long nr_blocks)
+{
+	zone->deferred_pfn = pfn;
+	zone->nr_deferred = nr_blocks;
+}
+
+void test_zone_lock(struct zone *zone) { pthread_mutex_lock(&zone->lock); }
+void test_zone_unlock(struct zone *zone) { pthread_mutex_unlock(&zone->lock); }
+
+unsigned long test_nr_free(const struct zone *zone, unsigned int order)
+{
+	return zone->free_area[order].nr_free;
+}
+
+unsigned long test_nr_free_mt(const struct zone *zone, unsigned int order, int mt)
+{
+	return zone->free_area[order].nr_free_mt[mt];
+}
+
+void test_adjust_nr_free(struct zone *zone, unsigned int order, int mt, long delta)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	area->nr_free += (unsigned long)delta;
+	if (mt >= 0)
+		area->nr_free_mt[mt] += (unsigned long)delta;
+}
+
+struct list_head *test_free_list(struct zone *zone, unsigned int order, int mt)
+{
+	return &zone->free_area[order].free_list[mt];
+}
+
+struct per_cpu_pages *test_pcp(struct zone *zone, int cpu)
+{
+	return &zone->per_cpu_pageset[cpu];
+}
+
+int test_pcp_count(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].count; }
+int test_pcp_high(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].high; }
+int test_pcp_batch(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].batch; }
+
+struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt)
+{
+	return &zone->per_cpu_pageset[cpu].lists[order_to_pindex(mt, order)];
 }
 
 int test_teardown_exit(void **state)

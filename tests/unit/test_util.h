@@ -12,6 +12,8 @@
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
 
+#include "buddy_test.h"	/* the accessors over the internals */
+
 /* Initialise with a conf string ("arena_size:64M,dma:4M"); fails the test on error. */
 void test_init(const char *conf);
 /* Drain the pcp lists, assert buddy_check() == 0, then buddy_exit(). */
@@ -31,9 +33,6 @@ long zone_free(enum zone_type zone);
 /* The same for any node, after every pcp list has been drained. */
 long free_after_drain(int nid, enum zone_type z);
 
-struct zone;
-struct zone *zone_of(int nid, enum zone_type z);
-struct zone *normal_zone(void);		/* node 0's ZONE_NORMAL */
 
 /* A growable stack of order-0 pages, for "allocate until it fails" tests. */
 struct page_stack {

@@ -477,7 +477,7 @@ static void test_zoneinfo_layout_matches_reference(void **state)
 	test_init(CONF);
 	for (int i = 0; i < cpu0; i++)
 		memcpy(expect[k++], ref_shape[i], 64);
-	for (int c = 0; c < buddy.nr_cpu_ids; c++)
+	for (int c = 0; c < test_nr_cpus(); c++)
 		for (int i = 0; i < block; i++)
 			memcpy(expect[k++], ref_shape[cpu0 + i], 64);
 	for (int i = cpu0 + 2 * block; i < ref_len; i++)
@@ -533,7 +533,7 @@ static void test_zoneinfo_values_are_real_state(void **state)
 	int cpu = pin_to_one_cpu();
 	struct page *p = alloc_page(GFP_KERNEL);	/* one pcp refill on our CPU */
 	assert_non_null(p);
-	struct zone *normal = &NODE_DATA(0)->node_zones[ZONE_NORMAL];
+	struct zone *normal = zone_of(0, ZONE_NORMAL);
 	char *text = view_text("zoneinfo");
 	int n = split_lines(text, &lines);
 	int z = find_line(lines, n, "Node 0, zone   Normal");
@@ -552,9 +552,9 @@ static void test_zoneinfo_values_are_real_state(void **state)
 	assert_int_equal(zoneinfo_value(lines, n, z, "      numa_hit     "), 4);
 	assert_int_equal(zoneinfo_value(lines, n, z, "      numa_local   "), 4);
 	assert_int_equal(zoneinfo_value(lines, n, z, "      numa_miss    "), 0);
-	snprintf(expect, sizeof(expect), "        protection: (%ld, %ld, %ld, %ld, %ld)", normal->lowmem_reserve[0],
-		 normal->lowmem_reserve[1], normal->lowmem_reserve[2], normal->lowmem_reserve[3],
-		 normal->lowmem_reserve[4]);
+	snprintf(expect, sizeof(expect), "        protection: (%ld, %ld, %ld, %ld, %ld)", test_zone_lowmem_reserve(normal, 0),
+		 test_zone_lowmem_reserve(normal, 1), test_zone_lowmem_reserve(normal, 2), test_zone_lowmem_reserve(normal, 3),
+		 test_zone_lowmem_reserve(normal, 4));
 	find_line(lines, n, expect);
 
 	/* Our CPU's pageset holds the refill minus the page handed out. */
@@ -563,13 +563,12 @@ static void test_zoneinfo_values_are_real_state(void **state)
 	int c = z;
 	while (strcmp(lines[c], cpu_line))
 		c++;
-	struct per_cpu_pages *pcp = &normal->per_cpu_pageset[cpu];
-	snprintf(expect, sizeof(expect), "              count:    %d", pcp->count);
+	snprintf(expect, sizeof(expect), "              count:    %d", test_pcp_count(normal, cpu));
 	assert_string_equal(lines[c + 1], expect);
-	assert_true(pcp->count == pcp->batch - 1 || pcp->batch == 1);
-	snprintf(expect, sizeof(expect), "              high:     %d", pcp->high);
+	assert_true(test_pcp_count(normal, cpu) == test_pcp_batch(normal, cpu) - 1 || test_pcp_batch(normal, cpu) == 1);
+	snprintf(expect, sizeof(expect), "              high:     %d", test_pcp_high(normal, cpu));
 	assert_string_equal(lines[c + 2], expect);
-	snprintf(expect, sizeof(expect), "              batch:    %d", pcp->batch);
+	snprintf(expect, sizeof(expect), "              batch:    %d", test_pcp_batch(normal, cpu));
 	assert_string_equal(lines[c + 3], expect);
 	free(text);
 	free(lines);

@@ -114,8 +114,8 @@ static void test_pcp_refill_and_drain_counts(void **state)
 
 	test_init(CONF);
 	int cpu = pin_to_one_cpu();
-	struct per_cpu_pages *pcp = &NODE_DATA(0)->node_zones[ZONE_NORMAL].per_cpu_pageset[cpu];
-	int batch = pcp->batch, high = pcp->high;
+	struct zone *normal = zone_of(0, ZONE_NORMAL);
+	int batch = test_pcp_batch(normal, cpu), high = test_pcp_high(normal, cpu);
 	unsigned long refill0 = sum_vm_event(PCP_REFILL), drain0 = sum_vm_event(PCP_DRAIN);
 	unsigned long free0 = sum_vm_event(PGFREE);
 
@@ -123,7 +123,7 @@ static void test_pcp_refill_and_drain_counts(void **state)
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 1);
 	for (int i = 1; i < batch; i++)
 		pages[i] = alloc_page(GFP_KERNEL);
-	assert_int_equal(pcp->count, 0);
+	assert_int_equal(test_pcp_count(normal, cpu), 0);
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 1);
 	pages[batch] = alloc_page(GFP_KERNEL);
 	assert_int_equal(sum_vm_event(PCP_REFILL), refill0 + 2);
@@ -136,9 +136,9 @@ static void test_pcp_refill_and_drain_counts(void **state)
 	drain0 = sum_vm_event(PCP_DRAIN);
 	int drains = 0;
 	for (int i = 0; i < n; i++) {
-		int before = pcp->count;
+		int before = test_pcp_count(normal, cpu);
 		__free_page(pages[i]);
-		drains += pcp->count < before + 1;
+		drains += test_pcp_count(normal, cpu) < before + 1;
 	}
 	assert_true(drains >= 1);
 	assert_int_equal(sum_vm_event(PCP_DRAIN), drain0 + (unsigned long)drains);
@@ -152,8 +152,8 @@ static void test_numa_events_per_zone(void **state)
 	(void)state;
 	test_init("arena_size:16M,dma:0,dma32:0,numa_fake:2");
 	int cpu = pin_to_one_cpu();
-	int cpu_node = buddy.cpus[cpu].node;
-	struct zone *n0 = &NODE_DATA(0)->node_zones[ZONE_NORMAL], *n1 = &NODE_DATA(1)->node_zones[ZONE_NORMAL];
+	int cpu_node = test_cpu_node(cpu);
+	struct zone *n0 = zone_of(0, ZONE_NORMAL), *n1 = zone_of(1, ZONE_NORMAL);
 
 	/* Node 1 has two order-10 blocks; its watermark allows only one of them. */
 	struct page *x = alloc_pages_node(1, GFP_KERNEL | __GFP_THISNODE, 10);
@@ -219,10 +219,10 @@ static void test_counters_folded_over_cpus(void **state)
 	(void)state;
 
 	test_init(CONF);
-	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
-		pcp_lock_cpu(&buddy.cpus[c]);
-		__count_vm_events(&buddy.cpus[c], PGSTEAL_DIRECT, (unsigned long)c + 1);
-		pcp_unlock_cpu(&buddy.cpus[c]);
+	for (int c = 0; c < test_nr_cpus(); c++) {
+		pcp_lock_cpu(test_cpu(c));
+		__count_vm_events(test_cpu(c), PGSTEAL_DIRECT, (unsigned long)c + 1);
+		pcp_unlock_cpu(test_cpu(c));
 		expect += (unsigned long)c + 1;
 	}
 	assert_int_equal(vmstat_now("pgsteal_direct"), (long)expect);

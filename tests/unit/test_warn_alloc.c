@@ -45,7 +45,7 @@ static void test_report_shape(void **state)
 	warn_alloc_set_ratelimit(0, 0, NULL);
 	char *out = failing_dma_request(__GFP_ZERO);
 	int n = split_lines(out, &lines);
-	struct zone *dma = &NODE_DATA(0)->node_zones[ZONE_DMA];
+	struct zone *dma = zone_of(0, ZONE_DMA);
 
 	assert_true(n >= 8);
 	assert_string_equal(lines[0], "test_warn_alloc: page allocation failure: order:10, "
@@ -56,8 +56,8 @@ static void test_report_shape(void **state)
 		 "present:4096kB managed:4096kB free_pcp:0kB local_pcp:0kB free_cma:0kB",
 		 wmark_pages(dma, WMARK_MIN) * 4, wmark_pages(dma, WMARK_LOW) * 4, wmark_pages(dma, WMARK_HIGH) * 4);
 	assert_string_equal(lines[2], expect);
-	snprintf(expect, sizeof(expect), "lowmem_reserve[]: %ld %ld %ld %ld %ld", dma->lowmem_reserve[0],
-		 dma->lowmem_reserve[1], dma->lowmem_reserve[2], dma->lowmem_reserve[3], dma->lowmem_reserve[4]);
+	snprintf(expect, sizeof(expect), "lowmem_reserve[]: %ld %ld %ld %ld %ld", test_zone_lowmem_reserve(dma, 0),
+		 test_zone_lowmem_reserve(dma, 1), test_zone_lowmem_reserve(dma, 2), test_zone_lowmem_reserve(dma, 3), test_zone_lowmem_reserve(dma, 4));
 	assert_string_equal(lines[3], expect);
 	assert_true(!strncmp(lines[4], "Node 0 DMA32 free:16384kB boost:0kB min:", 40));
 	assert_true(!strncmp(lines[6], "Node 0 Normal free:45056kB boost:0kB min:", 41));

@@ -40,17 +40,17 @@ static void assert_protection(int nid, enum zone_type z, long p0, long p1, long 
 	struct zone *zone = zone_of(nid, z);
 
 	for (int j = 0; j < MAX_NR_ZONES; j++)
-		assert_int_equal(zone->lowmem_reserve[j], want[j]);
+		assert_int_equal(test_zone_lowmem_reserve(zone, j), want[j]);
 }
 
 static void assert_managed(int nid, unsigned long dma, unsigned long dma32, unsigned long normal)
 {
-	assert_int_equal(zone_of(nid, ZONE_DMA)->managed_pages, dma);
-	assert_int_equal(zone_of(nid, ZONE_DMA32)->managed_pages, dma32);
-	assert_int_equal(zone_of(nid, ZONE_NORMAL)->managed_pages, normal);
+	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_DMA)), dma);
+	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_DMA32)), dma32);
+	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_NORMAL)), normal);
 	/* HighMem and Movable: whatever remains of the node's pages. */
-	assert_int_equal(zone_of(nid, ZONE_HIGHMEM)->managed_pages + zone_of(nid, ZONE_MOVABLE)->managed_pages,
-			 buddy.pages_per_node - dma - dma32 - normal);
+	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_HIGHMEM)) + test_zone_managed(zone_of(nid, ZONE_MOVABLE)),
+			 test_pages_per_node() - dma - dma32 - normal);
 }
 
 /* The zoneinfo-like table the note quotes, from the live zones. */
@@ -58,16 +58,16 @@ static void print_table(const char *title)
 {
 	if (!getenv("WMARK_PRINT"))
 		return;
-	printf("%s: min_free_kbytes %d, watermark_scale_factor %d\n", title, buddy.settings.min_free_kbytes,
-	       buddy.settings.watermark_scale_factor);
-	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+	printf("%s: min_free_kbytes %lu, watermark_scale_factor %d\n", title, test_min_free_kbytes(),
+	       test_watermark_scale_factor());
+	for (int nid = 0; nid < test_nr_nodes(); nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = zone_of(nid, (enum zone_type)z);
 			printf("  Node %d, zone %8s managed %8lu min %6lu low %6lu high %6lu protection: (%ld, %ld, %ld, %ld, %ld)\n",
-			       nid, zone->name, zone->managed_pages, wmark_pages(zone, WMARK_MIN),
-			       wmark_pages(zone, WMARK_LOW), wmark_pages(zone, WMARK_HIGH), zone->lowmem_reserve[0],
-			       zone->lowmem_reserve[1], zone->lowmem_reserve[2], zone->lowmem_reserve[3],
-			       zone->lowmem_reserve[4]);
+			       nid, test_zone_name(zone), test_zone_managed(zone), wmark_pages(zone, WMARK_MIN),
+			       wmark_pages(zone, WMARK_LOW), wmark_pages(zone, WMARK_HIGH), test_zone_lowmem_reserve(zone, 0),
+			       test_zone_lowmem_reserve(zone, 1), test_zone_lowmem_reserve(zone, 2), test_zone_lowmem_reserve(zone, 3),
+			       test_zone_lowmem_reserve(zone, 4));
 		}
 }
 
@@ -89,7 +89,7 @@ static void test_default_1g(void **state)
 	(void)state;
 	test_init("arena_size:1G");
 	assert_managed(0, 4096, 65536, 192512);
-	assert_int_equal(buddy.settings.min_free_kbytes, 4096);
+	assert_int_equal(test_min_free_kbytes(), 4096);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
 	assert_marks(0, ZONE_DMA32, 256, 321, 386);
 	assert_marks(0, ZONE_NORMAL, 752, 944, 1136);
@@ -119,7 +119,7 @@ static void test_default_16g(void **state)
 	(void)state;
 	test_init("arena_size:16G");
 	assert_managed(0, 4096, 65536, 4124672);
-	assert_int_equal(buddy.settings.min_free_kbytes, 16384);
+	assert_int_equal(test_min_free_kbytes(), 16384);
 	assert_marks(0, ZONE_DMA, 4, 8, 12);
 	assert_marks(0, ZONE_DMA32, 64, 129, 194);
 	assert_marks(0, ZONE_NORMAL, 4028, 8152, 12276);
@@ -149,7 +149,7 @@ static void test_tunables_from_conf(void **state)
 	test_init("arena_size:64M,dma:4M,dma32:16M,min_free_kbytes:2048,watermark_scale_factor:200,"
 		  "lowmem_reserve_ratio:128 64 16 0 0");
 	assert_managed(0, 1024, 4096, 11264);
-	assert_int_equal(buddy.settings.min_free_kbytes, 2048);
+	assert_int_equal(test_min_free_kbytes(), 2048);
 	assert_marks(0, ZONE_DMA, 32, 52, 72);
 	assert_marks(0, ZONE_DMA32, 128, 209, 290);
 	assert_marks(0, ZONE_NORMAL, 352, 577, 802);
@@ -181,7 +181,7 @@ static void test_highmem_and_movable(void **state)
 	(void)state;
 	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
 	assert_managed(0, 1024, 4096, 7168);
-	assert_int_equal(buddy.settings.min_free_kbytes, 886);
+	assert_int_equal(test_min_free_kbytes(), 886);
 	assert_marks(0, ZONE_DMA, 18, 22, 26);
 	assert_marks(0, ZONE_DMA32, 73, 91, 109);
 	assert_marks(0, ZONE_NORMAL, 128, 160, 192);
@@ -198,26 +198,25 @@ static void test_highmem_and_movable(void **state)
 /* pcp high follows the low mark (6.1 zone_highsize); the setters must refresh it too. */
 static void assert_pcp_follows_low(void)
 {
-	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+	for (int nid = 0; nid < test_nr_nodes(); nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = zone_of(nid, (enum zone_type)z);
 			int ncpus = 0;
 
-			if (!zone->spanned_pages)
+			if (!test_zone_spanned(zone))
 				continue;
-			for (int c = 0; c < buddy.nr_cpu_ids; c++)
-				ncpus += buddy.cpus[c].node == nid;
+			for (int c = 0; c < test_nr_cpus(); c++)
+				ncpus += test_cpu_node(c) == nid;
 			if (!ncpus)
-				ncpus = buddy.nr_cpu_ids;
-			for (int c = 0; c < buddy.nr_cpu_ids; c++) {
-				struct per_cpu_pages *pcp = &zone->per_cpu_pageset[c];
+				ncpus = test_nr_cpus();
+			for (int c = 0; c < test_nr_cpus(); c++) {
 				long want = (long)(wmark_pages(zone, WMARK_LOW) / (unsigned long)ncpus);
 
-				assert_true(pcp->batch >= 1);
-				if (want < 4L * pcp->batch)
-					want = 4L * pcp->batch;
+				assert_true(test_pcp_batch(zone, c) >= 1);
+				if (want < 4L * test_pcp_batch(zone, c))
+					want = 4L * test_pcp_batch(zone, c);
 				/* pcp.c may raise high to 3 pageblocks on large zones; not these. */
-				assert_int_equal(pcp->high, want);
+				assert_int_equal(test_pcp_high(zone, c), want);
 			}
 		}
 }
@@ -235,7 +234,7 @@ static void test_setters_recompute(void **state)
 {
 	(void)state;
 	test_init("arena_size:64M,dma:4M,dma32:16M");
-	assert_int_equal(buddy.settings.min_free_kbytes, 1024);
+	assert_int_equal(test_min_free_kbytes(), 1024);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
 	assert_marks(0, ZONE_DMA32, 64, 80, 96);
 	assert_marks(0, ZONE_NORMAL, 176, 220, 264);
@@ -267,7 +266,7 @@ static void test_setters_recompute(void **state)
 
 	/* 0 restores the formula (1024, the start-up value); the scale factor stays 1000. */
 	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
-	assert_int_equal(buddy.settings.min_free_kbytes, 1024);
+	assert_int_equal(test_min_free_kbytes(), 1024);
 	assert_marks(0, ZONE_DMA, 16, 118, 220);
 	assert_marks(0, ZONE_DMA32, 64, 473, 882);
 	assert_marks(0, ZONE_NORMAL, 176, 1302, 2428);
@@ -298,7 +297,7 @@ static void test_setters_every_node(void **state)
 {
 	(void)state;
 	test_init("arena_size:128M,numa_fake:2,dma:4M,dma32:16M");
-	assert_int_equal(buddy.settings.min_free_kbytes, 1448);
+	assert_int_equal(test_min_free_kbytes(), 1448);
 	for (int nid = 0; nid < 2; nid++) {
 		assert_managed(nid, 1024, 4096, 11264);
 		assert_marks(nid, ZONE_DMA, 11, 13, 15);
@@ -337,8 +336,8 @@ static void test_matches_real_zoneinfo(void **state)
 	unsigned long saved[MAX_NR_ZONES];
 
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		saved[z] = zone_of(0, (enum zone_type)z)->managed_pages;
-		zone_of(0, (enum zone_type)z)->managed_pages = managed[z];
+		saved[z] = test_zone_managed(zone_of(0, (enum zone_type)z));
+		test_zone_set_managed(zone_of(0, (enum zone_type)z), managed[z]);
 	}
 	assert_int_equal(buddy_set_min_free_kbytes(67584), 0);
 	assert_marks(0, ZONE_DMA, 62, 77, 92);
@@ -351,7 +350,7 @@ static void test_matches_real_zoneinfo(void **state)
 	assert_protection(0, ZONE_MOVABLE, 0, 0, 0, 0, 0);
 
 	for (int z = 0; z < MAX_NR_ZONES; z++)
-		zone_of(0, (enum zone_type)z)->managed_pages = saved[z];
+		test_zone_set_managed(zone_of(0, (enum zone_type)z), saved[z]);
 	assert_int_equal(buddy_set_min_free_kbytes(0), 0);
 	test_check_and_exit();
 }
@@ -366,36 +365,36 @@ static void test_min_free_kbytes_clamps(void **state)
 	(void)state;
 	test_init("arena_size:64M,dma:4M,dma32:16M");
 	struct zone *dma = zone_of(0, ZONE_DMA), *dma32 = zone_of(0, ZONE_DMA32), *normal = zone_of(0, ZONE_NORMAL);
-	unsigned long s0 = dma->managed_pages, s1 = dma32->managed_pages, s2 = normal->managed_pages;
+	unsigned long s0 = test_zone_managed(dma), s1 = test_zone_managed(dma32), s2 = test_zone_managed(normal);
 
 	/* 100 pages = 400 kB: int_sqrt(6400) = 80 -> 128. */
-	dma->managed_pages = 100;
-	dma32->managed_pages = 0;
-	normal->managed_pages = 0;
+	test_zone_set_managed(dma, 100);
+	test_zone_set_managed(dma32, 0);
+	test_zone_set_managed(normal, 0);
 	assert_int_equal(default_min_free_kbytes(), 128);
 	/* 255 pages = 1020 kB: int_sqrt(16320) = 127 -> 128; 257 pages: int_sqrt(16448) = 128. */
-	dma->managed_pages = 255;
+	test_zone_set_managed(dma, 255);
 	assert_int_equal(default_min_free_kbytes(), 128);
-	dma->managed_pages = 257;
+	test_zone_set_managed(dma, 257);
 	assert_int_equal(default_min_free_kbytes(), 128);
 	/* 1 GiB = 262144 pages: 4096 (as in test_default_1g). Highmem/movable do not count. */
-	dma->managed_pages = 262144;
-	zone_of(0, ZONE_MOVABLE)->managed_pages = 1UL << 30;
+	test_zone_set_managed(dma, 262144);
+	test_zone_set_managed(zone_of(0, ZONE_MOVABLE), 1UL << 30);
 	assert_int_equal(default_min_free_kbytes(), 4096);
-	zone_of(0, ZONE_MOVABLE)->managed_pages = 0;
+	test_zone_set_managed(zone_of(0, ZONE_MOVABLE), 0);
 	/* 4 TiB = 2^30 pages = 2^32 kB: int_sqrt(2^36) = 262144 exactly; 8 TiB: 370727 -> 262144. */
-	normal->managed_pages = 1UL << 30;
-	dma->managed_pages = 0;
+	test_zone_set_managed(normal, 1UL << 30);
+	test_zone_set_managed(dma, 0);
 	assert_int_equal(default_min_free_kbytes(), 262144);
-	normal->managed_pages = 1UL << 31;
+	test_zone_set_managed(normal, 1UL << 31);
 	assert_int_equal(default_min_free_kbytes(), 262144);
 	/* Just under 4 TiB: int_sqrt((2^30 - 1) * 64) = 262143. */
-	normal->managed_pages = (1UL << 30) - 1;
+	test_zone_set_managed(normal, (1UL << 30) - 1);
 	assert_int_equal(default_min_free_kbytes(), 262143);
 
-	dma->managed_pages = s0;
-	dma32->managed_pages = s1;
-	normal->managed_pages = s2;
+	test_zone_set_managed(dma, s0);
+	test_zone_set_managed(dma32, s1);
+	test_zone_set_managed(normal, s2);
 	test_check_and_exit();
 }
 
@@ -433,11 +432,11 @@ static void test_zone_watermark_ok_arithmetic(void **state)
 	assert_true(__zone_watermark_ok(dma, 0, 16, ZONE_NORMAL, 0, 77));
 	assert_false(__zone_watermark_ok(dma, 0, 16, ZONE_MOVABLE, 0, 76));
 	/* 20 pages reserved as highatomic are not free for ordinary requests. */
-	z->nr_reserved_highatomic = 20;
+	test_zone_set_reserved_highatomic(z, 20);
 	assert_false(__zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 120));
 	assert_true(__zone_watermark_ok(z, 0, 100, ZONE_NORMAL, 0, 121));
 	assert_true(__zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_HARDER, 101));
-	z->nr_reserved_highatomic = 0;
+	test_zone_set_reserved_highatomic(z, 0);
 	/* The live wrapper uses NR_FREE_PAGES: a fresh zone is far above its marks. */
 	assert_true(zone_watermark_ok(z, 0, wmark_pages(z, WMARK_HIGH), ZONE_NORMAL, 0));
 	test_check_and_exit();
@@ -454,7 +453,7 @@ static void test_zone_watermark_ok_orders(void **state)
 	(void)state;
 	test_init("arena_size:8M,dma:0,dma32:0");
 	struct zone *z = zone_of(0, ZONE_NORMAL);
-	unsigned long n = z->managed_pages, got = 0;
+	unsigned long n = test_zone_managed(z), got = 0;
 	struct page **pages = calloc(n, sizeof(*pages));
 
 	assert_non_null(pages);
@@ -473,16 +472,14 @@ static void test_zone_watermark_ok_orders(void **state)
 	assert_false(__zone_watermark_ok(z, 1, 0, ZONE_NORMAL, ALLOC_HARDER | ALLOC_HIGH, 1L << 20));
 
 	/* Pretend one order-5 block sits on the HIGHATOMIC list (counters only, restored). */
-	pthread_mutex_lock(&z->lock);
-	z->free_area[5].nr_free++;
-	z->free_area[5].nr_free_mt[MIGRATE_HIGHATOMIC]++;
+	test_zone_lock(z);
+	test_adjust_nr_free(z, 5, MIGRATE_HIGHATOMIC, 1);
 	assert_false(__zone_watermark_ok(z, 1, 0, ZONE_NORMAL, 0, 1L << 20));
 	assert_true(__zone_watermark_ok(z, 1, 0, ZONE_NORMAL, ALLOC_HARDER, 1L << 20));
 	assert_true(__zone_watermark_ok(z, 5, 0, ZONE_NORMAL, ALLOC_HARDER, 1L << 20));
 	assert_false(__zone_watermark_ok(z, 6, 0, ZONE_NORMAL, ALLOC_HARDER, 1L << 20));
-	z->free_area[5].nr_free--;
-	z->free_area[5].nr_free_mt[MIGRATE_HIGHATOMIC]--;
-	pthread_mutex_unlock(&z->lock);
+	test_adjust_nr_free(z, 5, MIGRATE_HIGHATOMIC, -1);
+	test_zone_unlock(z);
 
 	for (unsigned long i = 0; i < n; i++)
 		if (pages[i])

@@ -37,7 +37,7 @@ static size_t alloc_node_until_fail(int nid, gfp_t gfp, nodemask_t *mask, struct
 static long kept_for_kernel(int nid, enum zone_type z)
 {
 	struct zone *zone = zone_of(nid, z);
-	return (long)wmark_pages(zone, WMARK_MIN) + zone->lowmem_reserve[ZONE_NORMAL];
+	return (long)wmark_pages(zone, WMARK_MIN) + test_zone_lowmem_reserve(zone, ZONE_NORMAL);
 }
 
 static void assert_zonelist(const struct zonelist *zl, const int *nodes, int nr_nodes, int nr_zones)
@@ -47,10 +47,10 @@ static void assert_zonelist(const struct zonelist *zl, const int *nodes, int nr_
 
 	for (int n = 0; n < nr_nodes; n++)
 		for (int z = 0; z < nr_zones; z++, i++) {
-			assert_ptr_equal(zl->_zonerefs[i].zone, zone_of(nodes[n], top_down[z]));
-			assert_int_equal(zl->_zonerefs[i].zone_idx, top_down[z]);
+			assert_ptr_equal(test_zonelist_zone(zl, i), zone_of(nodes[n], top_down[z]));
+			assert_int_equal(test_zonelist_zone_idx(zl, i), top_down[z]);
 		}
-	assert_null(zl->_zonerefs[i].zone);
+	assert_null(test_zonelist_zone(zl, i));
 }
 
 static void test_order_asymmetric(void **state)
@@ -58,11 +58,11 @@ static void test_order_asymmetric(void **state)
 	(void)state;
 	test_init(THREE_NODES);
 	assert_int_equal(buddy_nr_nodes(), 3);
-	assert_int_equal(buddy.node_distance[0][1], 30);
-	assert_int_equal(buddy.node_distance[1][0], 20);
+	assert_int_equal(test_node_distance(0, 1), 30);
+	assert_int_equal(test_node_distance(1, 0), 20);
 	for (int nid = 0; nid < 3; nid++) {
-		assert_zonelist(&NODE_DATA(nid)->node_zonelists[ZONELIST_FALLBACK], order3[nid], 3, 3);
-		assert_zonelist(&NODE_DATA(nid)->node_zonelists[ZONELIST_NOFALLBACK], &nid, 1, 3);
+		assert_zonelist(test_zonelist(nid, ZONELIST_FALLBACK), order3[nid], 3, 3);
+		assert_zonelist(test_zonelist(nid, ZONELIST_NOFALLBACK), &nid, 1, 3);
 	}
 	test_check_and_exit();
 }
@@ -75,8 +75,8 @@ static void test_order_ties_next_node_first(void **state)
 
 	test_init("arena_size:64M,numa_fake:4,dma:0,dma32:0");
 	for (int nid = 0; nid < 4; nid++) {
-		assert_int_equal(buddy.node_distance[nid][(nid + 1) % 4], 20);
-		assert_zonelist(&NODE_DATA(nid)->node_zonelists[ZONELIST_FALLBACK], want[nid], 4, 1);
+		assert_int_equal(test_node_distance(nid, (nid + 1) % 4), 20);
+		assert_zonelist(test_zonelist(nid, ZONELIST_FALLBACK), want[nid], 4, 1);
 	}
 	test_check_and_exit();
 }
