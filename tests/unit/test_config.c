@@ -420,12 +420,12 @@ static void test_setters_take_the_keys_ranges(void **state)
 
 		/* The setter: the same edges; a refusal changes nothing. */
 		test_init("arena_size:16M,dma:0,dma32:0,min_free_kbytes:256,watermark_scale_factor:20");
-		unsigned long low = zone0(ZONE_NORMAL)->_watermark[WMARK_LOW];
+		unsigned long low = test_zone_watermark(zone0(ZONE_NORMAL), WMARK_LOW);
 		assert_int_equal(tunables[i].set(min - 1), -EINVAL);
 		assert_int_equal(tunables[i].set(max == INT_MAX ? INT_MIN : max + 1), -EINVAL);
 		assert_int_equal(test_settings()->min_free_kbytes, 256);
 		assert_int_equal(test_settings()->watermark_scale_factor, 20);
-		assert_int_equal(zone0(ZONE_NORMAL)->_watermark[WMARK_LOW], low);
+		assert_int_equal(test_zone_watermark(zone0(ZONE_NORMAL), WMARK_LOW), low);
 		assert_int_equal(tunables[i].set(max), 0);
 		assert_int_equal(tunables[i].set(min), 0);
 		test_check_and_exit();
