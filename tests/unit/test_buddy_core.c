@@ -75,11 +75,11 @@ static void assert_split_from_fresh(unsigned int order)
 /* Raw buddy operations, below the pcp lists and watermarks. */
 static struct page *take(struct zone *zone, unsigned int order)
 {
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	struct page *page = __rmqueue_smallest(zone, order, MIGRATE_MOVABLE);
 	if (page)
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	assert_non_null(page);
 	return page;
 }

@@ -64,9 +64,9 @@ static struct page *take_held_block(struct page *avoid)
 
 static void set_block_type(struct page *page, int mt)
 {
-	pthread_mutex_lock(&normal_zone()->lock);
+	zone_lock(normal_zone());
 	set_pageblock_migratetype(page, mt);
-	pthread_mutex_unlock(&normal_zone()->lock);
+	zone_unlock(normal_zone());
 }
 
 static bool in_block(struct page *page, struct page *block)
@@ -215,10 +215,10 @@ static void check_claim(unsigned long nr_free, unsigned long in_use_unmovable, b
 	/* Every free page left in the block is on an UNMOVABLE list now. */
 	buddy_drain_all_pages();
 	struct zone *zone = normal_zone();
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
 		assert_int_equal(zone->free_area[o].nr_free_mt[MIGRATE_MOVABLE], 0);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 
 	__free_pages(p, 0);
 	free_rest_of_block(blk, 0, nr_free);
@@ -248,10 +248,10 @@ static void test_claim_always_without_grouping(void **state)
 	buddy_drain_all_pages();
 	/* Everything is UNMOVABLE already, so rebuild one MOVABLE block by hand. */
 	struct zone *zone = normal_zone();
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	set_pfnblock_migratetype(zone, page_to_pfn(blk), MIGRATE_MOVABLE);
 	move_freepages_block(zone, blk, MIGRATE_MOVABLE, NULL);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	/* And make its in-use pages movable, so nothing counts as compatible. */
 	for (unsigned long i = 16; i < pageblock_nr_pages; i++)
 		blk[i].index = MIGRATE_MOVABLE;

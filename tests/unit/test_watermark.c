@@ -473,7 +473,7 @@ static void test_zone_watermark_ok_orders(void **state)
 	assert_false(__zone_watermark_ok(z, 1, 0, ZONE_NORMAL, ALLOC_HARDER | ALLOC_HIGH, 1L << 20));
 
 	/* Pretend one order-5 block sits on the HIGHATOMIC list (counters only, restored). */
-	pthread_mutex_lock(&z->lock);
+	zone_lock(z);
 	z->free_area[5].nr_free++;
 	z->free_area[5].nr_free_mt[MIGRATE_HIGHATOMIC]++;
 	assert_false(__zone_watermark_ok(z, 1, 0, ZONE_NORMAL, 0, 1L << 20));
@@ -482,7 +482,7 @@ static void test_zone_watermark_ok_orders(void **state)
 	assert_false(__zone_watermark_ok(z, 6, 0, ZONE_NORMAL, ALLOC_HARDER, 1L << 20));
 	z->free_area[5].nr_free--;
 	z->free_area[5].nr_free_mt[MIGRATE_HIGHATOMIC]--;
-	pthread_mutex_unlock(&z->lock);
+	zone_unlock(z);
 
 	for (unsigned long i = 0; i < n; i++)
 		if (pages[i])
