@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Build and run every test four times: plain (gcc), under ASan+UBSan, under
-# TSan (clang; the threaded tests are what it is for), and with clang. The
-# pcp lock's model check (Spin) runs once, in the plain run.
+# Build and run every test five times: plain (gcc), under ASan+UBSan, under
+# TSan (clang; the threaded tests are what it is for), with clang, and with
+# the debug assertions at their expensive level (BUDDY_DEBUG_VM=EXPENSIVE:
+# VM_BUG_ON checks, lock-held assertions, the zone checker on every
+# zone_unlock). The pcp lock's model check (Spin) runs once, in the plain run.
+# Each run's time is printed after its tests.
 # Exits non-zero if any run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +19,7 @@ run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
   while (($#)) && [[ $1 != -- ]]; do cm+=("$1"); shift; done
   (($#)) && shift
   ct=("$@")
+  local t0=$SECONDS
   echo "=== $name build"
   cmake -S . -B "build/$name" "${cm[@]}" >/dev/null
   if ! cmake --build "build/$name" -j"$jobs" >"build/$name.log" 2>&1; then
@@ -28,6 +32,7 @@ run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
   if ! (cd "build/$name" && ctest --output-on-failure -j"$jobs" "${ct[@]}") | tee "build/$name.ctest.log"; then
     status=1
   fi
+  echo "=== $name: $((SECONDS - t0)) s (build and tests)"
 }
 
 run plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -36,8 +41,10 @@ run asan-ubsan -DCMAKE_BUILD_TYPE=Debug -DBUDDY_SANITIZE=address,undefined -DBUD
 run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_SANITIZE=thread \
   -DBUDDY_BUILD_EXAMPLES=OFF -DBUDDY_MODEL_CHECK=OFF
 run clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DBUDDY_MODEL_CHECK=OFF
+run debug-vm -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_DEBUG_VM=EXPENSIVE -DBUDDY_BUILD_EXAMPLES=OFF \
+  -DBUDDY_MODEL_CHECK=OFF
 
-# One closing line over all four runs: "tests: N passed, N failed".
+# One closing line over all five runs: "tests: N passed, N failed".
 read -r total failed < <(cat build/*.ctest.log | awk '/tests failed out of/ {f += $4; t += $NF} END {print t + 0, f + 0}')
 ((status)) && echo "SOME TEST RUNS FAILED"
 echo "tests: $((total - failed)) passed, $failed failed"

@@ -95,8 +95,11 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	zone->pageblock_flags = alloc_pageblock_flags(pages);
 	if (!zone->pageblock_flags)
 		return -ENOMEM;
-	if (pages)
+	if (pages) {
+		zone_lock(zone);	/* nobody else runs yet, but the "__" helpers assert it */
 		arena_init_zone_free_lists(zone);
+		zone_unlock(zone);
+	}
 	return 0;
 }
 
@@ -253,6 +256,7 @@ void deferred_grow_zone(struct zone *zone)
 {
 	unsigned long pfn = zone->deferred_pfn;
 
+	lockdep_assert_zone_held(zone);
 	zone->deferred_pfn += MAX_ORDER_NR_PAGES;
 	deferred_list_block(zone, pfn);
 }
@@ -265,6 +269,7 @@ void deferred_grow_zone(struct zone *zone)
  */
 void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end)
 {
+	lockdep_assert_zone_held(zone);
 	if (!zone->nr_deferred || start >= zone_deferred_end(zone) || end <= zone->deferred_pfn)
 		return;
 	if (end - zone->deferred_pfn <= zone_deferred_end(zone) - start) {

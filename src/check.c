@@ -213,9 +213,9 @@ static void check_pcp_lists(struct checker *c)
 	}
 }
 
-/* In-use pages must not lie inside free blocks; PageBuddy only on list heads. */
+/* In-use pages must not lie inside free blocks (in_use_too); PageBuddy only on list heads. */
 static void check_page_states(struct checker *c, unsigned long start, unsigned long end,
-			      unsigned long *buddy_heads)
+			      unsigned long *buddy_heads, bool in_use_too)
 {
 	struct zone *zone = c->zone;
 
@@ -225,7 +225,7 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 
 		if (PageBuddy(page))
 			(*buddy_heads)++;
-		if (page_ref_count(page) <= 0 || PageTail(page))
+		if (!in_use_too || page_ref_count(page) <= 0 || PageTail(page))
 			continue;
 		/* Its owner may be setting it up right now, outside our locks. */
 		unsigned int order = READ_ONCE(page->alloc_order);
@@ -285,23 +285,21 @@ static bool check_deferred(struct checker *c)
 	return true;
 }
 
-int check_zone(struct zone *zone)
+/*
+ * The zone's checks with zone->lock held. Every check below reads only what
+ * zone->lock guards, except the pcp lists and the in-use pages' states: those
+ * need every CPU's lock as well (all_cpus_locked), and a thread preparing a
+ * page it just took must not be caught halfway.
+ */
+static int __check_zone_bits(struct zone *zone, bool all_cpus_locked, unsigned long *free_bits)
 {
-	struct checker c = { .zone = zone };
+	struct checker c = { .zone = zone, .free_bits = free_bits };
 	unsigned long buddy_heads = 0, listed_heads = 0;
 
-	if (!zone->spanned_pages)
-		return 0;
-	/* Mapped, not calloc'd: only the words for initialised pages get touched. */
-	size_t bits_bytes = (zone->spanned_pages / BITS_PER_LONG + 1) * sizeof(unsigned long);
-	c.free_bits = os_map_zeroed(bits_bytes);
-	if (!c.free_bits) {
-		fprintf(stderr, "buddy_check: out of memory\n");
-		return 1;
-	}
-	pthread_mutex_lock(&zone->lock);
+	lockdep_assert_zone_held(zone);
 	check_free_lists(&c);
-	check_pcp_lists(&c);
+	if (all_cpus_locked)
+		check_pcp_lists(&c);
 	check_pageblocks(&c);
 	/*
 	 * Everything outside the deferred run has been touched and is scanned;
@@ -311,10 +309,10 @@ int check_zone(struct zone *zone)
 		unsigned long deferred_end = zone_deferred_end(zone);
 
 		if (zone->nr_deferred) {
-			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads);
-			check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads);
+			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads, all_cpus_locked);
+			check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads, all_cpus_locked);
 		} else {
-			check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads);
+			check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads, all_cpus_locked);
 		}
 		for (int o = 0; o < MAX_ORDER; o++)
 			listed_heads += zone->free_area[o].nr_free;
@@ -323,9 +321,60 @@ int check_zone(struct zone *zone)
 			problem(&c, "%lu pages flagged PageBuddy but %lu blocks on the free lists",
 				buddy_heads, listed_heads);
 	}
-	pthread_mutex_unlock(&zone->lock);
-	os_release(c.free_bits, bits_bytes);
 	return c.problems;
+}
+
+/* One bit per page of the zone. Mapped, not calloc'd: only the words for initialised pages get touched. */
+static size_t free_bits_bytes(const struct zone *zone)
+{
+	return (zone->spanned_pages / BITS_PER_LONG + 1) * sizeof(unsigned long);
+}
+
+int __check_zone(struct zone *zone, bool all_cpus_locked)
+{
+	size_t bytes = free_bits_bytes(zone);
+	unsigned long *bits;
+	int problems;
+
+	if (!zone->spanned_pages)
+		return 0;
+	bits = os_map_zeroed(bytes);
+	if (!bits) {
+		fprintf(stderr, "buddy_check: out of memory\n");
+		return 1;
+	}
+	problems = __check_zone_bits(zone, all_cpus_locked, bits);
+	os_release(bits, bytes);
+	return problems;
+}
+
+int check_zone(struct zone *zone)
+{
+	size_t bytes = free_bits_bytes(zone);
+	unsigned long *bits;
+	int problems;
+
+	if (!zone->spanned_pages)
+		return 0;
+	bits = os_map_zeroed(bytes);	/* before the lock: a system call */
+	if (!bits) {
+		fprintf(stderr, "buddy_check: out of memory\n");
+		return 1;
+	}
+	zone_lock(zone);
+	problems = __check_zone_bits(zone, true, bits);
+	zone_unlock_nocheck(zone);	/* the check just ran */
+	os_release(bits, bytes);
+	return problems;
+}
+
+/* BUDDY_DEBUG_VM's expensive level, from zone_unlock(): a problem is a BUG. */
+void vm_check_zone_locked(struct zone *zone)
+{
+	int problems = __check_zone(zone, false);
+
+	if (problems)
+		vm_bug(__FILE__, __LINE__, "zone_unlock: the zone checker found problems (above)");
 }
 
 int buddy_check(void)

@@ -92,9 +92,9 @@ static int cma_declare_node(int nid, unsigned long nr_pages)
 	pthread_mutex_init(&cma->lock, NULL);
 	buddy.cma_area_count++;
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	__init_cma_reserved_pageblocks(zone, cma->base_pfn, cma->base_pfn + nr_pages);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Compiler attributes and short macros, the bottom of the private headers
- * (compiler.h < list.h < sanitizer.h < mm_types.h < mmzone.h < vmstat.h <
- * pcp.h < internal.h; each includes only those below it). Nothing here
+ * (compiler.h < list.h < sanitizer.h < mmdebug.h < mm_types.h < mmzone.h <
+ * vmstat.h < pcp.h < internal.h; each includes only those below it). Nothing here
  * knows about pages or zones.
  */
 #ifndef BUDDY_COMPILER_H
@@ -22,6 +22,9 @@
 #endif
 #ifndef __cold
 #define __cold __attribute__((cold))
+#endif
+#ifndef __noreturn
+#define __noreturn __attribute__((noreturn))
 #endif
 #ifndef __returns_nonnull
 #define __returns_nonnull __attribute__((returns_nonnull))

@@ -31,13 +31,13 @@ struct free_snapshot {
 
 static void snapshot_free_area(struct zone *zone, struct free_snapshot *snap)
 {
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	for (int o = 0; o < MAX_ORDER; o++) {
 		snap->nr_free[o] = zone->free_area[o].nr_free;
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			snap->nr_free_mt[o][t] = zone->free_area[o].nr_free_mt[t];
 	}
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock_nocheck(zone);	/* read only: nothing to check */
 }
 
 static bool node_has_memory(int nid)

@@ -26,14 +26,14 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 	/* Racy peek first: nearly always the cap is reached or not needed. */
 	if (READ_ONCE(zone->nr_reserved_highatomic) >= max_managed)
 		return;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	if (zone->nr_reserved_highatomic < max_managed &&
 	    migratetype_is_mergeable(get_pfnblock_migratetype(zone, pfn))) {
 		WRITE_ONCE(zone->nr_reserved_highatomic, zone->nr_reserved_highatomic + pageblock_nr_pages);
 		set_pfnblock_migratetype(zone, pfn, MIGRATE_HIGHATOMIC);
 		move_freepages_block(zone, page, MIGRATE_HIGHATOMIC, NULL);
 	}
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /*
@@ -54,7 +54,7 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 			continue;
 		if (!force && READ_ONCE(zone->nr_reserved_highatomic) <= pageblock_nr_pages)
 			continue;
-		pthread_mutex_lock(&zone->lock);
+		zone_lock(zone);
 		for (unsigned int order = 0; order < MAX_ORDER; order++) {
 			struct list_head *list = &zone->free_area[order].free_list[MIGRATE_HIGHATOMIC];
 
@@ -81,11 +81,11 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 			set_pageblock_migratetype(page, target);
 			if (move_freepages_block(zone, page, get_pfnblock_migratetype(zone, pfn), NULL)) {
 				__remerge_pageblock(zone, pfn);
-				pthread_mutex_unlock(&zone->lock);
+				zone_unlock(zone);
 				return true;
 			}
 		}
-		pthread_mutex_unlock(&zone->lock);
+		zone_unlock(zone);
 	}
 	return false;
 }

@@ -3,13 +3,16 @@
  * libbuddy's private header, grouped like the kernel's mm/internal.h: settings,
  * the global state, alloc_context and ALLOC_*, then one section per source file
  * that defines its items. The types live below it, each header including only
- * those below it: compiler.h < list.h < sanitizer.h < mm_types.h < mmzone.h <
- * vmstat.h < pcp.h (+ arch/.../rseq_lock.h) < internal.h. OS calls: os.h.
+ * those below it: compiler.h < list.h < sanitizer.h < mmdebug.h < mm_types.h <
+ * mmzone.h < vmstat.h < pcp.h (+ arch/.../rseq_lock.h) < internal.h. OS calls:
+ * os.h. Assertions (BUDDY_DEBUG_VM): mmdebug.h.
  *
  * Locking: zone->lock guards the zone's free_area[] and its free page count;
  * the per-CPU lock (struct buddy_cpu) guards that CPU's per_cpu_pages in every
  * zone and its event counters. A function whose name starts with "__" expects
  * its caller to hold the lock named in its comment. Lock order: CPU, then zone.
+ * Take zone->lock with zone_lock()/zone_unlock() (mmzone.h), which debug
+ * builds use to assert the holder.
  */
 #ifndef BUDDY_INTERNAL_H
 #define BUDDY_INTERNAL_H
@@ -169,6 +172,13 @@ static inline int pfn_to_nid(unsigned long pfn)
 	return (int)(pfn / buddy.pages_per_node);
 }
 HIDDEN struct zone *pfn_to_zone(unsigned long pfn);	/* NULL outside zones */
+/* For assertions (the kernel's bad_range): the block is not wholly inside zone. */
+static inline bool bad_range(const struct zone *zone, const struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn_fast(page);
+
+	return !zone_spans_pfn(zone, pfn) || pfn + (1UL << order) > zone_end_pfn(zone);
+}
 
 /* ------------------------------------------------------- numa.c */
 
@@ -418,6 +428,12 @@ HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */
 
-HIDDEN int check_zone(struct zone *zone);
+HIDDEN int check_zone(struct zone *zone);	/* takes zone->lock */
+/*
+ * zone->lock held. With all_cpus_locked (every CPU's lock held too, as
+ * buddy_check does) the pcp lists and in-use pages are checked as well;
+ * without, only what zone->lock alone keeps still.
+ */
+HIDDEN int __check_zone(struct zone *zone, bool all_cpus_locked);
 
 #endif /* BUDDY_INTERNAL_H */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "list.h"
+#include "mmdebug.h"
 #include "sanitizer.h"
 
 /*
@@ -80,6 +81,19 @@ static inline void clear_page_flag(struct page *p, enum pageflags f)
 #define PageHead(p) page_flag(p, PG_head)
 #define PageTail(p) page_flag(p, PG_tail)
 #define PagePcp(p) page_flag(p, PG_pcp)
+
+/*
+ * For assertions: is the page linked into a list? list_del leaves NULL links
+ * and a tail page's compound_head is a page whose lru.prev never points back
+ * here, so only a listed page passes. The load is relaxed: the neighbour may
+ * be another thread's.
+ */
+static inline bool page_on_list(const struct page *p)
+{
+	const struct list_head *next = p->lru.next;
+
+	return next && __atomic_load_n(&next->prev, __ATOMIC_RELAXED) == &p->lru;
+}
 
 static inline unsigned int buddy_order(const struct page *p)
 {

@@ -90,6 +90,9 @@ struct zone {
 	unsigned long deferred_pfn;		/* first of one run of max-order blocks not yet on a list */
 	unsigned long nr_deferred;		/* blocks in that run; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
+#if BUDDY_DEBUG_VM
+	_Atomic uintptr_t lock_owner;		/* zone_lock()'s holder, 0 when free */
+#endif
 } __cacheline_aligned;
 
 static inline bool populated_zone(const struct zone *z)
@@ -109,6 +112,68 @@ static inline unsigned long zone_deferred_end(const struct zone *z)
 {
 	return z->deferred_pfn + (z->nr_deferred << (MAX_ORDER - 1));
 }
+/*
+ * zone->lock. With BUDDY_DEBUG_VM the holder is recorded, so a "__" helper can
+ * assert that its caller holds the lock (the kernel's lockdep_assert_held),
+ * and at the expensive level zone_unlock() runs the zone checker before it
+ * lets go. zone_unlock_nocheck() is for sections that change nothing (the
+ * checker's own, the dumps' snapshots) and for tests that corrupt a zone on
+ * purpose.
+ */
+#if BUDDY_DEBUG_VM
+static inline uintptr_t zone_lock_token(void)
+{
+	return (uintptr_t)pthread_self();
+}
+static inline bool zone_lock_held(struct zone *z)
+{
+	return atomic_load_explicit(&z->lock_owner, memory_order_relaxed) == zone_lock_token();
+}
+static inline void zone_lock_acquired(struct zone *z)
+{
+	atomic_store_explicit(&z->lock_owner, zone_lock_token(), memory_order_relaxed);
+}
+static inline void zone_lock_releasing(struct zone *z, bool check)
+{
+	VM_BUG_ON(!zone_lock_held(z));
+	if (VM_DEBUG_EXPENSIVE && check)
+		vm_check_zone_locked(z);
+	atomic_store_explicit(&z->lock_owner, 0, memory_order_relaxed);
+}
+#else
+static inline bool zone_lock_held(struct zone *z)
+{
+	(void)z;
+	return true;
+}
+static inline void zone_lock_acquired(struct zone *z)
+{
+	(void)z;
+}
+static inline void zone_lock_releasing(struct zone *z, bool check)
+{
+	(void)z;
+	(void)check;
+}
+#endif
+#define lockdep_assert_zone_held(z) VM_BUG_ON(!zone_lock_held(z))
+
+static inline void zone_lock(struct zone *z)
+{
+	pthread_mutex_lock(&z->lock);
+	zone_lock_acquired(z);
+}
+static inline void zone_unlock(struct zone *z)
+{
+	zone_lock_releasing(z, true);
+	pthread_mutex_unlock(&z->lock);
+}
+static inline void zone_unlock_nocheck(struct zone *z)
+{
+	zone_lock_releasing(z, false);
+	pthread_mutex_unlock(&z->lock);
+}
+
 /* Racy by design: the tunable setters rewrite the marks under running allocators. */
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
@@ -149,6 +214,11 @@ static inline struct zone *page_zone(const struct page *p)
 static inline unsigned long zone_page_links(const struct zone *z)
 {
 	return ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT);
+}
+/* The zone and node bits of a page's flags, to compare with zone->page_links. */
+static inline unsigned long page_zone_links(const struct page *p)
+{
+	return page_flags(p) & ~((1UL << NR_PAGEFLAGS) - 1);
 }
 static inline void set_page_links(struct page *p, struct zone *z)
 {

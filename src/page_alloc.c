@@ -29,6 +29,11 @@ void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order
 {
 	struct free_area *area = &zone->free_area[order];
 
+	lockdep_assert_zone_held(zone);
+	VM_BUG_ON_PAGE(order >= MAX_ORDER || migratetype < 0 || migratetype >= MIGRATE_TYPES, page);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || PagePcp(page) || page_ref_count(page), page);
+	VM_BUG_ON_PAGE(page_on_list(page), page);
+	VM_BUG_ON_PAGE(bad_range(zone, page, order) || (page_to_pfn_fast(page) & ((1UL << order) - 1)), page);
 	if (tail)
 		list_add_tail(&page->lru, &area->free_list[migratetype]);
 	else
@@ -43,6 +48,10 @@ void __move_to_free_list(struct page *page, struct zone *zone, unsigned int orde
 	struct free_area *area = &zone->free_area[order];
 	int old = (int)page->index;
 
+	lockdep_assert_zone_held(zone);
+	VM_BUG_ON_PAGE(order >= MAX_ORDER || migratetype < 0 || migratetype >= MIGRATE_TYPES, page);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || old >= MIGRATE_TYPES, page);
+	VM_BUG_ON_PAGE(!page_on_list(page) || bad_range(zone, page, order), page);
 	list_move_tail(&page->lru, &area->free_list[migratetype]);
 	page->index = (unsigned long)migratetype;
 	WRITE_ONCE(area->nr_free_mt[old], area->nr_free_mt[old] - 1);
@@ -54,6 +63,10 @@ void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned in
 	struct free_area *area = &zone->free_area[order];
 	int mt = (int)page->index;
 
+	lockdep_assert_zone_held(zone);
+	VM_BUG_ON_PAGE(order >= MAX_ORDER || mt < 0 || mt >= MIGRATE_TYPES, page);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order, page);
+	VM_BUG_ON_PAGE(!page_on_list(page) || bad_range(zone, page, order), page);
 	list_del(&page->lru);
 	clear_page_flag(page, PG_buddy);
 	page->private = 0;
@@ -71,6 +84,7 @@ struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, in
 	struct free_area *area = &zone->free_area[order];
 	struct list_head *list = &area->free_list[migratetype];
 
+	lockdep_assert_zone_held(zone);
 	if (unlikely(list_empty(list))) {
 		if (order != MAX_ORDER - 1 || migratetype != MIGRATE_MOVABLE || !zone->nr_deferred)
 			return NULL;
@@ -86,6 +100,8 @@ void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int
 {
 	unsigned long size = 1UL << high;
 
+	lockdep_assert_zone_held(zone);
+	VM_BUG_ON_PAGE(low > high || high >= MAX_ORDER || bad_range(zone, page, high) || PageBuddy(page), page);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -170,6 +186,9 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 {
 	bool to_tail = false;
 
+	lockdep_assert_zone_held(zone);
+	VM_BUG_ON_PAGE(page_to_pfn_fast(page) != pfn || (pfn & ((1UL << order) - 1)) || bad_range(zone, page, order), page);
+	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page) || page_ref_count(page) || migratetype >= MIGRATE_TYPES, page);
 	if (migratetype != MIGRATE_ISOLATE)
 		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
 	if (migratetype == MIGRATE_CMA)
@@ -181,6 +200,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 
 		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
 			break;
+		VM_BUG_ON_PAGE(page_zone_links(buddy_page) != zone->page_links, buddy_page);
 		if (unlikely(order >= pageblock_order)) {
 			int buddy_mt = get_pfnblock_migratetype(zone, buddy_pfn);
 			if (migratetype != buddy_mt &&
@@ -203,12 +223,12 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 		   int migratetype)
 {
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	/* The type was read unlocked: recheck it when isolation may have changed it. */
 	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
 		migratetype = get_pfnblock_migratetype(zone, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /* ------------------------------------------------------------ allocation */
@@ -233,6 +253,7 @@ static void prep_compound_page(struct page *page, struct zone *zone, unsigned in
 static __always_inline void set_new_page_state(struct page *page, struct zone *zone,
 								    unsigned int order, int migratetype)
 {
+	VM_BUG_ON_PAGE(page_ref_count(page) || PageBuddy(page) || PageTail(page) || page_on_list(page), page);
 	set_page_links(page, zone);
 	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans and buddy_check */
 	WRITE_ONCE(page->index, (unsigned long)migratetype);
@@ -284,7 +305,7 @@ static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int ord
 {
 	struct page *page = NULL;
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	/* Highatomic reserves are for high-order atomic requests only (6.1). */
 	if (order > 0 && (alloc_flags & ALLOC_HARDER))
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
@@ -295,7 +316,7 @@ static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int ord
 		if (page->index == MIGRATE_CMA)
 			__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
 	}
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	return page;
 }
 

@@ -170,9 +170,9 @@ int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int
 
 	if (!zone || !isolatable_migratetype(migratetype))
 		return -EINVAL;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	rc = __start_isolate_page_range(zone, start_pfn, end_pfn, migratetype, &busy);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	return rc;
 }
 
@@ -182,9 +182,9 @@ void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int
 
 	if (!zone || !isolatable_migratetype(migratetype))
 		return;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	__undo_isolate_page_range(zone, start_pfn, end_pfn, migratetype);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /* The free block holding pfn, or NULL; *order gets its order. zone->lock held. */
@@ -231,9 +231,9 @@ int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn)
 
 	if (!zone)
 		return -EINVAL;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	rc = __test_pages_isolated(zone, start_pfn, end_pfn, &busy);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	return rc;
 }
 
@@ -302,21 +302,21 @@ int __alloc_contig_range(unsigned long start, unsigned long end, int migratetype
 
 	if (!zone || !isolatable_migratetype(migratetype))
 		return -EINVAL;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	rc = __start_isolate_page_range(zone, start, end, migratetype, busy_pfn);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	if (rc)
 		return rc;
 
 	/* Pages parked on pcp lists are free too: send them to the ISOLATE lists. */
 	drain_zone_pages_all_cpus(zone);
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	rc = __test_pages_isolated(zone, start, end, busy_pfn);
 	if (!rc)
 		__take_isolated_range(zone, start, end);
 	__undo_isolate_page_range(zone, start, end, migratetype);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	if (rc)
 		return rc;
 
@@ -409,7 +409,7 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 			continue;
 		if (!populated_zone(zone) || nr_pages > zone->spanned_pages)
 			continue;
-		pthread_mutex_lock(&zone->lock);
+		zone_lock(zone);
 		unsigned long pfn = roundup_multiple(zone->zone_start_pfn, nr_pages);
 		while (pfn + nr_pages <= zone_end_pfn(zone)) {
 			/* Deferred blocks as the scan reaches them: O(scanned), not O(zone). */
@@ -417,17 +417,17 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 			unsigned long busy = __first_busy_pfn(zone, pfn, nr_pages);
 
 			if (busy == pfn + nr_pages) {
-				pthread_mutex_unlock(&zone->lock);
+				zone_unlock(zone);
 				int rc = __alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp, &busy);
 				if (!rc)
 					return pfn_to_page_fast(pfn);
-				pthread_mutex_lock(&zone->lock);
+				zone_lock(zone);
 				if (rc != -EBUSY || busy < pfn)
 					busy = pfn;
 			}
 			pfn = roundup_multiple(busy + 1, nr_pages);
 		}
-		pthread_mutex_unlock(&zone->lock);
+		zone_unlock(zone);
 	}
 	return NULL;
 }

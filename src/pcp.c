@@ -267,7 +267,7 @@ static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int co
 	int i;
 	long cma = 0;
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	for (i = 0; i < count; i++) {
 		struct page *page = __rmqueue(zone, order, migratetype, alloc_flags);
 		if (unlikely(!page))
@@ -280,7 +280,7 @@ static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int co
 	__mod_zone_page_state(zone, NR_FREE_PAGES, -((long)i << order));
 	if (cma)
 		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -cma);
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 	return i;
 }
 
@@ -295,7 +295,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 	if (count <= 0)
 		return;
 	pindex--;
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	while (count > 0) {
 		struct list_head *list;
 
@@ -323,7 +323,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 			__free_one_page(page, page_to_pfn_fast(page), zone, order, mt);
 		} while (count > 0 && !list_empty(list));
 	}
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock(zone);
 }
 
 /* ------------------------------------------------------------ alloc/free */

@@ -44,6 +44,8 @@ static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 /* Take that block off its list. cpu->lock held. */
 static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
 {
+	VM_BUG_ON_PAGE(!pcp_lock_held(pcp, page), page);
+	VM_BUG_ON_PAGE(!PagePcp(page) || PageBuddy(page) || !page_on_list(page), page);
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
 	if (unlikely(pcp->free_factor))
@@ -58,6 +60,9 @@ static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsi
 static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, struct page *page,
 			      unsigned int order, int migratetype, int pindex, bool cold)
 {
+	VM_BUG_ON(!atomic_load_explicit(&cpu->lock, memory_order_relaxed));
+	VM_BUG_ON_PAGE(PagePcp(page) || PageBuddy(page) || page_on_list(page) || page_ref_count(page), page);
+	VM_BUG_ON_PAGE(migratetype >= MIGRATE_TYPES || !pcp_allowed_order(order), page);
 	WRITE_ONCE(page->index, (unsigned long)migratetype);
 	set_page_flag(page, PG_pcp);
 	if (cold)

@@ -167,7 +167,7 @@ static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone
 	unsigned long nr[MAX_ORDER], total = 0;
 	unsigned char types[MAX_ORDER] = { 0 };
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	for (int o = 0; o < MAX_ORDER; o++) {
 		nr[o] = zone->free_area[o].nr_free;
 		total += nr[o] << o;
@@ -175,7 +175,7 @@ static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone
 			if (zone->free_area[o].nr_free_mt[t])
 				types[o] |= (unsigned char)(1U << t);
 	}
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock_nocheck(zone);	/* read only: nothing to check */
 
 	dump_printf(cb, opaque, "Node %d %s: ", zone->node, zone->name);
 	for (int o = 0; o < MAX_ORDER; o++) {
@@ -204,11 +204,11 @@ static unsigned long zone_allocated_pages(struct zone *zone)
 {
 	unsigned long isolated = 0;
 
-	pthread_mutex_lock(&zone->lock);
+	zone_lock(zone);
 	for (int o = 0; o < MAX_ORDER; o++)
 		isolated += zone->free_area[o].nr_free_mt[MIGRATE_ISOLATE] << o;
 	unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES) + isolated;
-	pthread_mutex_unlock(&zone->lock);
+	zone_unlock_nocheck(zone);
 	free += zone_pcp_pages(zone, -1);
 	return zone->managed_pages > free ? zone->managed_pages - free : 0;
 }

@@ -64,9 +64,9 @@ static struct page *take_held_block(struct page *avoid)
 
 static void set_block_type(struct page *page, int mt)
 {
-	pthread_mutex_lock(&normal_zone()->lock);
+	zone_lock(normal_zone());
 	set_pageblock_migratetype(page, mt);
-	pthread_mutex_unlock(&normal_zone()->lock);
+	zone_unlock(normal_zone());
 }
 
 static bool in_block(struct page *page, struct page *block)

@@ -74,9 +74,9 @@ static void test_grouping_off_makes_everything_unmovable(void **state)
 	assert_int_equal(get_pageblock_migratetype(m), MIGRATE_UNMOVABLE);
 	assert_int_equal(get_pageblock_migratetype(r), MIGRATE_UNMOVABLE);
 	/* Asking for MOVABLE turns into UNMOVABLE too. */
-	pthread_mutex_lock(&normal_zone()->lock);
+	zone_lock(normal_zone());
 	set_pageblock_migratetype(m, MIGRATE_MOVABLE);
-	pthread_mutex_unlock(&normal_zone()->lock);
+	zone_unlock(normal_zone());
 	assert_int_equal(get_pageblock_migratetype(m), MIGRATE_UNMOVABLE);
 	__free_pages(m, 0);
 	__free_pages(r, 2);

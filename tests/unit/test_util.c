@@ -163,8 +163,8 @@ void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long 
 	zone->nr_deferred = nr_blocks;
 }
 
-void test_zone_lock(struct zone *zone) { pthread_mutex_lock(&zone->lock); }
-void test_zone_unlock(struct zone *zone) { pthread_mutex_unlock(&zone->lock); }
+void test_zone_lock(struct zone *zone) { zone_lock(zone); }
+void test_zone_unlock(struct zone *zone) { zone_unlock(zone); }
 
 unsigned long test_nr_free(const struct zone *zone, unsigned int order)
 {
