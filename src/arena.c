@@ -226,9 +226,7 @@ void arena_init_zone_free_lists(struct zone *zone)
 	free_range_to_lists(zone, mid_end, end);
 	zone->deferred_pfn = mid_start;
 	zone->nr_deferred = (mid_end - mid_start) >> (MAX_ORDER - 1);
-	zone->free_area[MAX_ORDER - 1].nr_free += zone->nr_deferred;
-	zone->free_area[MAX_ORDER - 1].nr_free_mt[MIGRATE_MOVABLE] += zone->nr_deferred;
-	__mod_zone_page_state(zone, NR_FREE_PAGES, (long)(mid_end - mid_start));
+	__account_deferred_blocks(zone, zone->nr_deferred);
 }
 
 /*

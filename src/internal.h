@@ -200,7 +200,6 @@ HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migrat
 				int *num_movable);
 HIDDEN void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn);
 HIDDEN void __remerge_pageblock(struct zone *zone, unsigned long pfn);
-HIDDEN void __take_free_block(struct zone *zone, struct page *page, unsigned int order);
 HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
 
 /* ------------------------------------------------------- highatomic.c */
@@ -253,6 +252,7 @@ HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pf
 HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
 			       int migratetype, bool tail);
 HIDDEN void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order);
+HIDDEN void __account_deferred_blocks(struct zone *zone, unsigned long nr);
 HIDDEN struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype);
 HIDDEN void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp,
 			  int migratetype);

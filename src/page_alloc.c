@@ -23,7 +23,33 @@ static inline void set_buddy_order(struct page *page, const struct zone *zone, u
 	page->private = order;
 }
 
-/* zone->lock held for all the list helpers below. */
+/*
+ * The free-page counters of nr_pages entering (or, negative, leaving) the
+ * lists of migratetype (Linux 6.10 account_freepages): isolated pages are
+ * not free to allocate, so NR_FREE_PAGES leaves them out; CMA pages are also
+ * in NR_FREE_CMA_PAGES. Only the list helpers below call it, so every list
+ * change keeps the counts. zone->lock held.
+ */
+static inline void account_freepages(struct zone *zone, long nr_pages, int migratetype)
+{
+	if (migratetype == MIGRATE_ISOLATE)
+		return;
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
+	if (migratetype == MIGRATE_CMA)
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr_pages);
+}
+
+/* nr blocks of this order (negative: leaving) counted on migratetype's list. zone->lock held. */
+static inline void account_free_blocks(struct zone *zone, unsigned int order, int migratetype, long nr)
+{
+	struct free_area *area = &zone->free_area[order];
+
+	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + (unsigned long)nr);
+	WRITE_ONCE(area->nr_free, area->nr_free + (unsigned long)nr);
+	account_freepages(zone, nr << order, migratetype);
+}
+
+/* zone->lock held for all the list helpers below; they keep every free-page count. */
 void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
 			bool tail)
 {
@@ -34,8 +60,7 @@ void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order
 	else
 		list_add(&page->lru, &area->free_list[migratetype]);
 	page->index = (unsigned long)migratetype;
-	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
-	WRITE_ONCE(area->nr_free, area->nr_free + 1);
+	account_free_blocks(zone, order, migratetype, 1);
 }
 
 void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype)
@@ -45,20 +70,30 @@ void __move_to_free_list(struct page *page, struct zone *zone, unsigned int orde
 
 	list_move_tail(&page->lru, &area->free_list[migratetype]);
 	page->index = (unsigned long)migratetype;
-	WRITE_ONCE(area->nr_free_mt[old], area->nr_free_mt[old] - 1);
-	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
+	if (old != migratetype) {
+		account_free_blocks(zone, order, old, -1);
+		account_free_blocks(zone, order, migratetype, 1);
+	}
 }
 
 void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
 {
-	struct free_area *area = &zone->free_area[order];
 	int mt = (int)page->index;
 
 	list_del(&page->lru);
 	clear_page_flag(page, PG_buddy);
 	page->private = 0;
-	WRITE_ONCE(area->nr_free_mt[mt], area->nr_free_mt[mt] - 1);
-	WRITE_ONCE(area->nr_free, area->nr_free - 1);
+	account_free_blocks(zone, order, mt, -1);
+}
+
+/*
+ * nr max-order MOVABLE blocks left deferred: counted free (nr_free,
+ * nr_free_mt, NR_FREE_PAGES) but listed only when deferred_grow_zone takes
+ * one, which then changes no count. zone->lock held.
+ */
+void __account_deferred_blocks(struct zone *zone, unsigned long nr)
+{
+	account_free_blocks(zone, MAX_ORDER - 1, MIGRATE_MOVABLE, (long)nr);
 }
 
 /*
@@ -169,11 +204,6 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		     int migratetype)
 {
 	bool to_tail = false;
-
-	if (migratetype != MIGRATE_ISOLATE)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
-	if (migratetype == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, 1L << order);
 
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
@@ -289,11 +319,6 @@ static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int ord
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
 		page = __rmqueue(zone, order, migratetype, alloc_flags);
-	if (page) {
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-		if (page->index == MIGRATE_CMA)
-			__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
-	}
 	pthread_mutex_unlock(&zone->lock);
 	return page;
 }

@@ -277,7 +277,7 @@ static void __take_isolated_range(struct zone *zone, unsigned long start, unsign
 		unsigned long head = page_to_pfn_fast(page), tail = head + (1UL << order);
 		unsigned long stop = tail < end ? tail : end;
 
-		__take_free_block(zone, page, order);
+		__del_page_from_free_list(page, zone, order);
 		for (unsigned long p = pfn; p < stop; p++)
 			prep_contig_page(pfn_to_page_fast(p), zone);
 		if (head < start)

@@ -9,10 +9,8 @@
  * the largest order down, can_steal_fallback, steal_suitable_fallback with its
  * "half the block is free or alike" claim rule.
  *
- * Moving free pages between lists keeps the zone counters right by itself:
- * pages on ISOLATE lists are not in NR_FREE_PAGES, pages on CMA lists are
- * also in NR_FREE_CMA_PAGES (the kernel leaves that to each caller with
- * __mod_zone_freepage_state; doing it here keeps every caller honest).
+ * The free-list helpers keep the zone counters (account_freepages): moving
+ * free pages between lists needs no counting here.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -82,21 +80,6 @@ static const int fallbacks[MIGRATE_TYPES][MIGRATE_PCPTYPES - 1] = {
 	[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 };
 
-/* Counter side of moving nr free pages from old_mt's lists to new_mt's. zone->lock held. */
-static void account_freepages_move(struct zone *zone, int old_mt, int new_mt, long nr)
-{
-	if (old_mt == new_mt)
-		return;
-	if (old_mt == MIGRATE_ISOLATE)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, nr);
-	if (new_mt == MIGRATE_ISOLATE)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -nr);
-	if (old_mt == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -nr);
-	if (new_mt == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr);
-}
-
 /*
  * Move the free blocks of the pageblock holding page to migratetype's lists.
  * Returns the free pages moved; *num_movable counts in-use pages that were
@@ -117,10 +100,8 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype, 
 
 		if (PageBuddy(p)) {
 			unsigned int order = buddy_order(p);
-			int old_mt = (int)p->index;
 
 			__move_to_free_list(p, zone, order, migratetype);
-			account_freepages_move(zone, old_mt, migratetype, 1L << order);
 			pfn += 1UL << order;
 			moved += 1 << order;
 		} else if (page_ref_count(p) > 0 && !PageTail(p)) {
@@ -168,18 +149,6 @@ void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn)
 	}
 }
 
-/* Take a free block off its list, as an allocation would. zone->lock held. */
-void __take_free_block(struct zone *zone, struct page *page, unsigned int order)
-{
-	int mt = (int)page->index;
-
-	__del_page_from_free_list(page, zone, order);
-	if (mt != MIGRATE_ISOLATE)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-	if (mt == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
-}
-
 /*
  * After a pageblock changed type, a free block filling it may now merge
  * with its neighbour: free it again so __free_one_page can. zone->lock held.
@@ -194,7 +163,7 @@ void __remerge_pageblock(struct zone *zone, unsigned long pfn)
 	unsigned int order = buddy_order(page);
 	int mt = (int)page->index;
 
-	__take_free_block(zone, page, order);
+	__del_page_from_free_list(page, zone, order);
 	__free_one_page(page, start, zone, order, mt);
 }
 

@@ -265,7 +265,6 @@ static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int co
 			int migratetype, unsigned int alloc_flags)
 {
 	int i;
-	long cma = 0;
 
 	pthread_mutex_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
@@ -274,12 +273,7 @@ static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int co
 			break;
 		set_page_flag(page, PG_pcp);
 		list_add_tail(&page->lru, list);
-		if (page->index == MIGRATE_CMA)
-			cma += 1L << order;
 	}
-	__mod_zone_page_state(zone, NR_FREE_PAGES, -((long)i << order));
-	if (cma)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -cma);
 	pthread_mutex_unlock(&zone->lock);
 	return i;
 }

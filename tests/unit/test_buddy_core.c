@@ -77,8 +77,6 @@ static struct page *take(struct zone *zone, unsigned int order)
 {
 	pthread_mutex_lock(&zone->lock);
 	struct page *page = __rmqueue_smallest(zone, order, MIGRATE_MOVABLE);
-	if (page)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
 	pthread_mutex_unlock(&zone->lock);
 	assert_non_null(page);
 	return page;
