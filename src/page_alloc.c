@@ -1,245 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The buddy core: free lists, split (expand) and merge (__free_one_page), the
- * allocation fast path (get_page_from_freelist over a zonelist) and the gfp.h
- * entry points that allocate and free.
+ * The allocator's entry points: the gfp.h calls that allocate and free pages,
+ * the zonelist walk (get_page_from_freelist), rmqueue over the pcp lists or
+ * the buddy lists, preparing a new page, the slow path, and the leaf fast
+ * paths built from the same steps. Below it: pcp.c, fallback.c, free_area.c.
  *
- * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy, __rmqueue with the retry
- * after fallback), the tail-placement heuristic of 4.x __free_one_page, and
- * the 4.x API names.
+ * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy) and the 4.x API names.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "internal.h"
 #include "trace.h"
-
-/* ------------------------------------------------------------ free lists */
-
-/* page becomes the head of a free block of this order. */
-static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
-{
-	set_page_flags(page, zone->page_links | (1UL << PG_buddy));
-	page->private = order;
-}
-
-/*
- * The free-page counters of nr_pages entering (or, negative, leaving) the
- * lists of migratetype (Linux 6.10 account_freepages): isolated pages are
- * not free to allocate, so NR_FREE_PAGES leaves them out; CMA pages are also
- * in NR_FREE_CMA_PAGES. Only the list helpers below call it, so every list
- * change keeps the counts. zone->lock held.
- */
-static inline void account_freepages(struct zone *zone, long nr_pages, int migratetype)
-{
-	if (migratetype == MIGRATE_ISOLATE)
-		return;
-	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
-	if (migratetype == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr_pages);
-}
-
-/* nr blocks of this order (negative: leaving) counted on migratetype's list. zone->lock held. */
-static inline void account_free_blocks(struct zone *zone, unsigned int order, int migratetype, long nr)
-{
-	struct free_area *area = &zone->free_area[order];
-
-	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + (unsigned long)nr);
-	WRITE_ONCE(area->nr_free, area->nr_free + (unsigned long)nr);
-	account_freepages(zone, nr << order, migratetype);
-}
-
-/* zone->lock held for all the list helpers below; they keep every free-page count. */
-void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
-			bool tail)
-{
-	struct free_area *area = &zone->free_area[order];
-
-	if (tail)
-		list_add_tail(&page->lru, &area->free_list[migratetype]);
-	else
-		list_add(&page->lru, &area->free_list[migratetype]);
-	page->index = (unsigned long)migratetype;
-	account_free_blocks(zone, order, migratetype, 1);
-}
-
-void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype)
-{
-	struct free_area *area = &zone->free_area[order];
-	int old = (int)page->index;
-
-	list_move_tail(&page->lru, &area->free_list[migratetype]);
-	page->index = (unsigned long)migratetype;
-	if (old != migratetype) {
-		account_free_blocks(zone, order, old, -1);
-		account_free_blocks(zone, order, migratetype, 1);
-	}
-}
-
-void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
-{
-	int mt = (int)page->index;
-
-	list_del(&page->lru);
-	clear_page_flag(page, PG_buddy);
-	page->private = 0;
-	account_free_blocks(zone, order, mt, -1);
-}
-
-/*
- * nr max-order MOVABLE blocks left deferred: counted free (nr_free,
- * nr_free_mt, NR_FREE_PAGES) but listed only when deferred_grow_zone takes
- * one, which then changes no count. zone->lock held.
- */
-void __account_deferred_blocks(struct zone *zone, unsigned long nr)
-{
-	account_free_blocks(zone, MAX_ORDER - 1, MIGRATE_MOVABLE, (long)nr);
-}
-
-/*
- * The first block on a free list, or NULL. A MOVABLE max-order list may be
- * empty while its count says otherwise: those blocks are deferred, and one
- * is initialised now.
- */
-struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype)
-{
-	struct free_area *area = &zone->free_area[order];
-	struct list_head *list = &area->free_list[migratetype];
-
-	if (unlikely(list_empty(list))) {
-		if (order != MAX_ORDER - 1 || migratetype != MIGRATE_MOVABLE || !zone->nr_deferred)
-			return NULL;
-		deferred_grow_zone(zone);
-	}
-	return list_first_entry(list, struct page, lru);
-}
-
-/* ------------------------------------------------------------ split/merge */
-
-/* Split a block of order high down to low, freeing the upper halves. */
-void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high, int migratetype)
-{
-	unsigned long size = 1UL << high;
-
-	while (high > low) {
-		high--;
-		size >>= 1;
-		set_buddy_order(&page[size], zone, high);
-		__add_to_free_list(&page[size], zone, high, migratetype, false);
-	}
-}
-
-/* Take the smallest free block of this migratetype that fits. zone->lock held. */
-struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
-{
-	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
-		struct page *page = __get_page_from_free_area(zone, current_order, migratetype);
-		if (!page)
-			continue;
-		__del_page_from_free_list(page, zone, current_order);
-		expand(zone, page, order, current_order, migratetype);
-		page->index = (unsigned long)migratetype;
-		trace_mm_page_alloc_zone_locked(page, order, migratetype,
-						pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
-		return page;
-	}
-	return NULL;
-}
-
-static struct page *__rmqueue_cma_fallback(struct zone *zone, unsigned int order)
-{
-	return __rmqueue_smallest(zone, order, MIGRATE_CMA);
-}
-
-/* A block of this order for migratetype, borrowing if need be. zone->lock held. */
-struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype, unsigned int alloc_flags)
-{
-	struct page *page;
-
-	/* Use CMA when it holds more than half the free memory (6.1). */
-	if ((alloc_flags & ALLOC_CMA) && zone->cma_pages &&
-	    zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2) {
-		page = __rmqueue_cma_fallback(zone, order);
-		if (page)
-			return page;
-	}
-retry:
-	page = __rmqueue_smallest(zone, order, migratetype);
-	if (unlikely(!page)) {
-		if (alloc_flags & ALLOC_CMA)
-			page = __rmqueue_cma_fallback(zone, order);
-		if (!page && __rmqueue_fallback(zone, (int)order, migratetype, alloc_flags))
-			goto retry;
-	}
-	return page;
-}
-
-static inline bool page_is_buddy(const struct zone *zone, const struct page *buddy_page,
-				 unsigned long buddy_pfn, unsigned int order)
-{
-	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy_page) && buddy_order(buddy_page) == order;
-}
-
-/* Isolated, CMA and highatomic blocks keep their pages to themselves. */
-static inline bool migratetype_is_mergeable(int mt)
-{
-	return mt < MIGRATE_PCPTYPES;
-}
-
-/*
- * When the block's buddy at the next order up is free, this block is likely
- * to merge soon: put it at the tail so it is not handed out first (4.x).
- */
-static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn, unsigned long buddy_pfn,
-			       unsigned int order)
-{
-	unsigned long higher_pfn = buddy_pfn & pfn;
-	unsigned long higher_buddy_pfn = higher_pfn ^ (1UL << (order + 1));
-
-	return page_is_buddy(zone, pfn_to_page_fast(higher_buddy_pfn), higher_buddy_pfn, order + 1);
-}
-
-/* Free a block, merging it with free buddies as far as it goes. zone->lock held. */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
-		     int migratetype)
-{
-	bool to_tail = false;
-
-	while (order < MAX_ORDER - 1) {
-		unsigned long buddy_pfn = pfn ^ (1UL << order);
-		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);
-
-		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
-			break;
-		if (unlikely(order >= pageblock_order)) {
-			int buddy_mt = get_pfnblock_migratetype(zone, buddy_pfn);
-			if (migratetype != buddy_mt &&
-			    (!migratetype_is_mergeable(migratetype) || !migratetype_is_mergeable(buddy_mt)))
-				break;
-		}
-		__del_page_from_free_list(buddy_page, zone, order);
-		unsigned long combined_pfn = buddy_pfn & pfn;
-		page += (long)combined_pfn - (long)pfn;
-		pfn = combined_pfn;
-		order++;
-	}
-	set_buddy_order(page, zone, order);
-	/* Pfn 0 is a valid buddy: test the order, not the buddy's pfn. */
-	if (order < MAX_ORDER - 2)
-		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
-	__add_to_free_list(page, zone, order, migratetype, to_tail);
-}
-
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-		   int migratetype)
-{
-	pthread_mutex_lock(&zone->lock);
-	/* The type was read unlocked: recheck it when isolation may have changed it. */
-	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
-		migratetype = get_pfnblock_migratetype(zone, pfn);
-	__free_one_page(page, pfn, zone, order, migratetype);
-	pthread_mutex_unlock(&zone->lock);
-}
 
 /* ------------------------------------------------------------ allocation */
 
@@ -640,18 +412,6 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
 }
 
-unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
-{
-	/* Highmem pages have a kernel address only while mapped; refuse as the kernel does. */
-	struct page *page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
-	return page ? (unsigned long)page_address(page) : 0;
-}
-
-unsigned long get_zeroed_page(gfp_t gfp_mask)
-{
-	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
-}
-
 /* ------------------------------------------------------------ freeing */
 
 /* A page descriptor pointer the caller gave us: inside mem_map and aligned? */
@@ -804,16 +564,4 @@ void __free_pages(struct page *page, unsigned int order)
 void free_hot_cold_page(struct page *page, bool cold)
 {
 	free_pages_entry(page, 0, cold);
-}
-
-void free_pages(unsigned long addr, unsigned int order)
-{
-	if (addr == 0)
-		return;
-	struct page *page = virt_to_page((const void *)addr);
-	if (unlikely(!page || (addr & (PAGE_SIZE - 1)))) {
-		bad_address((const void *)addr, "free_pages: address is not a page of the arena");
-		return;
-	}
-	__free_pages(page, order);
 }

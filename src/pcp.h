@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU page lists: which list serves an order, taking a block off a list
- * and parking one on it, the CPU-lock API and pcp.c's prototypes. The
+ * and parking one on it, the CPU-lock API (pcp_lock.c) and pcp.c's prototypes. The
  * inline lock-taking functions read the global state, so they sit in
  * internal.h's pcp.c section.
  */

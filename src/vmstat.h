@@ -132,7 +132,6 @@ HIDDEN unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_ite
 HIDDEN unsigned long global_numa_event_state(enum numa_stat_item item);
 HIDDEN unsigned long zone_free_pages_blocks(struct zone *zone);
 HIDDEN unsigned long global_zone_page_state(enum zone_stat_item item);
-HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
 HIDDEN extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 HIDDEN extern const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS];
 
