@@ -271,9 +271,6 @@ struct alloc_context {
 	enum zone_type highest_zoneidx;
 };
 
-HIDDEN void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp,
-			  int migratetype);
-
 /* ------------------------------------------------------- pcp_lock.c: taking the CPU lock */
 
 /*

@@ -60,11 +60,23 @@ static inline bool new_page_is_bad(struct page *page, struct zone *zone)
 	return unlikely(page_ref_count(page) != 0) && leak_bad_new_page(page, zone);
 }
 
-/* The page leaves the allocator (new_page_is_bad said it may): it is now the caller's. */
-static __always_inline void __prep_new_page(struct page *page, struct zone *zone,
-								 unsigned int order, gfp_t gfp, int migratetype)
+/* Nothing to do beyond the descriptor: no zeroing, no compound page, no ASan poison. */
+static __always_inline bool new_page_is_plain(gfp_t gfp, unsigned int order)
+{
+	return !(gfp & __GFP_ZERO) && !(order && (gfp & __GFP_COMP)) && !PAGE_POISONING;
+}
+
+/*
+ * The page leaves the allocator (new_page_is_bad said it may): it is now the
+ * caller's. The one copy of this step; the fast path does the plain part
+ * inline and reaches the rest through prep_new_page_traced, a tail call.
+ */
+static __always_inline void prep_new_page(struct page *page, struct zone *zone, unsigned int order,
+					  gfp_t gfp, int migratetype)
 {
 	set_new_page_state(page, zone, order, migratetype);
+	if (new_page_is_plain(gfp, order))
+		return;
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
@@ -72,11 +84,6 @@ static __always_inline void __prep_new_page(struct page *page, struct zone *zone
 		memset(addr, 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, zone, order);
-}
-
-void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp, int migratetype)
-{
-	__prep_new_page(page, zone, order, gfp, migratetype);
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
@@ -251,7 +258,7 @@ static __noinline __returns_nonnull struct page *prep_new_page_traced(struct pag
 								   unsigned int order, gfp_t gfp_mask,
 								   int migratetype)
 {
-	__prep_new_page(page, zone, order, gfp_mask, migratetype);
+	prep_new_page(page, zone, order, gfp_mask, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
 	return page;
 }
@@ -305,13 +312,10 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 	if (unlikely(page_ref_count(page) != 0))
 		goto fail;	/* not free after all: the full path reports and skips it */
 	__pcp_take(pcp, page, order);
-	/* zone_statistics for a local zone that is also the preferred one */
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	pcp->vm_numa_event[NUMA_HIT]++;
-	pcp->vm_numa_event[NUMA_LOCAL]++;
+	__zone_statistics(cpu, pcp, zone, zone, order, true);	/* the preferred zone, on this CPU's node */
 	pcp_unlock_cpu(cpu);
 
-	if (unlikely((gfp_mask & __GFP_ZERO) || (order && (gfp_mask & __GFP_COMP)) || PAGE_POISONING))
+	if (unlikely(!new_page_is_plain(gfp_mask, order)))
 		return prep_new_page_traced(page, zone, order, gfp_mask, migratetype);
 	set_new_page_state(page, zone, order, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
@@ -433,16 +437,26 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 	clear_page_flag(page, PG_head);
 }
 
+/*
+ * The block is no longer the caller's (6.1 free_pages_prepare): traced, and
+ * the range poisoned for ASan. The one copy of this step, for free_the_page
+ * (which takes a compound page apart first) and the fast path.
+ */
+static __always_inline void free_pages_prepare(struct page *page, unsigned long pfn, unsigned int order)
+{
+	trace_mm_page_free(page, order);
+	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+}
+
 /* The last reference is gone: give the block back. */
 static __always_inline void free_the_page(struct page *page, unsigned int order, bool cold)
 {
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
 
-	trace_mm_page_free(page, order);
 	if (PageHead(page))
 		destroy_compound_page(page, order);
-	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+	free_pages_prepare(page, pfn, order);
 	if (pcp_allowed_order(order)) {
 		free_unref_page(zone, page, pfn, order, cold);
 		return;
@@ -487,15 +501,23 @@ static __noinline __cold void report_bad_free(struct page *page, unsigned int or
 	bad_page(page, page_to_pfn_fast(page), why);
 }
 
+/* Flags an allocated block's first page never has. */
+#define PAGE_FLAGS_NOT_ALLOCATED ((1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp))
+
+/* The first check of every free: an allocation's first page, freed with its order? */
+static __always_inline bool free_page_matches(const struct page *page, unsigned int order,
+					      unsigned long bad_flags)
+{
+	return page->alloc_order == order && !(page_flags(page) & bad_flags);
+}
+
 static __noinline void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
-	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
-
 	if (unlikely(!valid_page_pointer(page))) {
 		bad_address(page, "__free_pages: not a page descriptor of the arena");
 		return;
 	}
-	if (likely(page->alloc_order == order && !(page_flags(page) & not_allocated))) {
+	if (likely(free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED))) {
 		bool last;
 
 		/* atomic: of two racing frees of the last reference, one wins */
@@ -518,15 +540,14 @@ bad:
 static __always_inline void free_pages_entry(struct page *page, unsigned int order,
 								   bool cold)
 {
-	const unsigned long not_plain = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_head);
-	struct per_cpu_pages *pcp;
 	struct buddy_cpu *cpu;
 	struct zone *zone;
 	unsigned long pfn;
-	int migratetype, pindex;
+	int migratetype;
 
+	/* no compound page: PG_head too sends the free the full way */
 	if (unlikely(!valid_page_pointer(page)) || unlikely(!pcp_allowed_order(order)) ||
-	    unlikely(page->alloc_order != order) || unlikely(page_flags(page) & not_plain) ||
+	    unlikely(!free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED | (1UL << PG_head))) ||
 	    unlikely(page_ref_count(page) != 1))
 		goto full;
 	zone = page_zone(page);
@@ -542,15 +563,8 @@ static __always_inline void free_pages_entry(struct page *page, unsigned int ord
 		pcp_unlock_cpu(cpu);	/* freed meanwhile by another thread: the full path reports it */
 		goto full;
 	}
-	trace_mm_page_free(page, order);
-	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
-	pcp = &zone->per_cpu_pageset[cpu->id];
-	pindex = order_to_pindex(migratetype, order);
-	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
-		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
-		return;
-	}
-	pcp_unlock_cpu(cpu);
+	free_pages_prepare(page, pfn, order);
+	free_unref_page_commit(cpu, zone, page, order, migratetype, cold);
 	return;
 full:
 	free_pages_checked(page, order, cold);

@@ -241,7 +241,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	}
 	page = pcp_list_pick(list, gfp);
 	__pcp_take(pcp, page, order);
-	zone_statistics(cpu, preferred_zone, zone, order);
+	__zone_statistics(cpu, pcp, preferred_zone, zone, order, zone->node == cpu->node);
 	pcp_unlock_cpu(cpu);
 	return page;
 }
@@ -285,16 +285,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 			return;
 		}
 	}
-	struct buddy_cpu *cpu = pcp_lock_this_cpu();
-	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
-	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
-	int pindex = order_to_pindex(list_mt, order);
-
-	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
-		free_pcppages_over_high(zone, pcp, cpu, pindex);
-		return;
-	}
-	pcp_unlock_cpu(cpu);
+	free_unref_page_commit(pcp_lock_this_cpu(), zone, page, order, migratetype, cold);
 }
 
 /*
