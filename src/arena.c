@@ -81,7 +81,6 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	zone->zone_pgdat = pgdat;
 	zone->node = pgdat->node_id;
 	zone->idx = idx;
-	zone->page_links = zone_page_links(zone);
 	zone->name = zone_names[idx];
 	zone->zone_start_pfn = start;
 	zone->spanned_pages = pages;

@@ -18,9 +18,9 @@
 /* ------------------------------------------------------------ free lists */
 
 /* page becomes the head of a free block of this order. */
-static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
+static inline void set_buddy_order(struct page *page, unsigned int order)
 {
-	set_page_flags(page, zone->page_links | (1UL << PG_buddy));
+	set_page_flags(page, 1UL << PG_buddy);
 	page->private = order;
 }
 
@@ -115,7 +115,7 @@ void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int
 	while (high > low) {
 		high--;
 		size >>= 1;
-		set_buddy_order(&page[size], zone, high);
+		set_buddy_order(&page[size], high);
 		__add_to_free_list(&page[size], zone, high, migratetype, false);
 	}
 }
@@ -186,7 +186,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		pfn = combined_pfn;
 		order++;
 	}
-	set_buddy_order(page, zone, order);
+	set_buddy_order(page, order);
 	/* Pfn 0 is a valid buddy: test the order, not the buddy's pfn. */
 	if (order < MAX_ORDER - 2)
 		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);

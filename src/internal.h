@@ -9,7 +9,10 @@
  * Locking: zone->lock guards the zone's free_area[] and its free page count;
  * the per-CPU lock (struct buddy_cpu) guards that CPU's per_cpu_pages in every
  * zone and its event counters. A function whose name starts with "__" expects
- * its caller to hold the lock named in its comment. Lock order: CPU, then zone.
+ * its caller to hold the lock named in its comment (the public gfp.h names
+ * __free_pages, __get_free_pages, __alloc_pages_nodemask, and the kernel's
+ * __alloc_pages_slowpath, __zone_watermark_ok and __gfp_pfmemalloc_flags,
+ * keep their kernel spelling). Lock order: CPU, then zone.
  */
 #ifndef BUDDY_INTERNAL_H
 #define BUDDY_INTERNAL_H
@@ -160,7 +163,7 @@ HIDDEN void build_all_zonelists(void);
 /* ------------------------------------------------------- gfp.c */
 
 /* Without grouping everything is one type, as in the kernel. */
-static inline int __gfpflags_to_migratetype(gfp_t gfp_flags)
+static inline int gfp_migratetype(gfp_t gfp_flags)
 {
 	unsigned int idx = (gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT;
 
@@ -186,7 +189,7 @@ HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
 /* 6.1 gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
 static inline unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags)
 {
-	if (__gfpflags_to_migratetype(gfp_mask) == MIGRATE_MOVABLE)
+	if (gfp_migratetype(gfp_mask) == MIGRATE_MOVABLE)
 		alloc_flags |= ALLOC_CMA;
 	return alloc_flags;
 }
@@ -242,8 +245,8 @@ HIDDEN bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool 
 HIDDEN int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
 HIDDEN void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
 HIDDEN int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn);
-HIDDEN int __alloc_contig_range(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
-				unsigned long *busy_pfn);
+HIDDEN int alloc_contig_range_busy(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
+				   unsigned long *busy_pfn);
 
 /* ------------------------------------------------------- cma.c */
 

@@ -15,11 +15,11 @@
 
 /* ------------------------------------------------------------ allocation */
 
-/* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
-static void prep_compound_page(struct page *page, struct zone *zone, unsigned int order)
+/* A compound page: the head flagged, each tail pointing at it. */
+static void prep_compound_page(struct page *page, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
-	unsigned long tail_flags = zone->page_links | (1UL << PG_tail);
+	unsigned long tail_flags = 1UL << PG_tail;
 
 	set_page_flag(page, PG_head);
 	for (unsigned long i = 1; i < nr; i++) {
@@ -83,7 +83,7 @@ static __always_inline void prep_new_page(struct page *page, struct zone *zone, 
 	if (gfp & __GFP_ZERO)
 		memset(addr, 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
-		prep_compound_page(page, zone, order);
+		prep_compound_page(page, order);
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
@@ -228,7 +228,7 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *nodemask,
 				struct alloc_context *ac)
 {
-	enum zone_type high = __gfp_zone(gfp_mask);
+	enum zone_type high = gfp_zone_fast(gfp_mask);
 	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
 
 	if (unlikely(high == ZONE_BAD))
@@ -243,7 +243,7 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	ac->highest_zoneidx = high;
 	ac->zonelist = &pgdat->node_zonelists[list];
 	ac->nodemask = nodemask;
-	ac->migratetype = __gfpflags_to_migratetype(gfp_mask);
+	ac->migratetype = gfp_migratetype(gfp_mask);
 	ac->preferred_zoneref = likely(!nodemask) ? pgdat->first_zoneref[list][high]
 						  : first_zones_zonelist(ac->zonelist, high, nodemask);
 	return true;
@@ -276,7 +276,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 									       unsigned int order,
 									       bool rseq_only)
 {
-	enum zone_type high = __gfp_zone(gfp_mask);
+	enum zone_type high = gfp_zone_fast(gfp_mask);
 	unsigned int alloc_flags;
 	int migratetype;
 	struct buddy_cpu *cpu;
@@ -291,7 +291,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 	if (unlikely(!cpu))
 		return NULL;
 	/* only now: the lock says initialisation is complete, settings included */
-	migratetype = __gfpflags_to_migratetype(gfp_mask);
+	migratetype = gfp_migratetype(gfp_mask);
 	alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
 	zone = cpu->local_zone[high];	/* NULL for ZONE_BAD or a remote first zone */
 	if (unlikely(!zone))
@@ -357,7 +357,7 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 		return NULL;
 	}
 	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
-		if (__gfp_zone(gfp_mask) == ZONE_BAD)
+		if (gfp_zone_fast(gfp_mask) == ZONE_BAD)
 			fprintf(stderr, "%s: page allocation failure: order:%u, mode:%#x: invalid zone modifier combination (GFP_ZONE_BAD)\n",
 				buddy_progname(), order, gfp_mask);
 		else
