@@ -3,7 +3,7 @@
  * Per-CPU page lists: which list serves an order, taking a block off a list
  * and parking one on it, the CPU-lock API (pcp_lock.c) and pcp.c's prototypes. The
  * inline lock-taking functions read the global state, so they sit in
- * internal.h's pcp.c section.
+ * internal.h's pcp_lock.c section.
  */
 #ifndef BUDDY_PCP_H
 #define BUDDY_PCP_H
