@@ -47,7 +47,7 @@ static inline void account_free_blocks(struct zone *zone, unsigned int order, in
 
 	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + (unsigned long)nr);
 	WRITE_ONCE(area->nr_free, area->nr_free + (unsigned long)nr);
-	account_freepages(zone, nr << order, migratetype);
+	account_freepages(zone, nr * (1L << order), migratetype);
 }
 
 /* zone->lock held for all the list helpers below; they keep every free-page count. */
