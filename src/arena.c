@@ -6,10 +6,9 @@
  * pfn N is the page at arena_base + N * PAGE_SIZE, and the base is aligned to
  * a max-order block, so a block of order n is aligned to PAGE_SIZE << n.
  *
- * Nothing here touches per-page metadata for the whole arena: the aligned
- * middle of each zone stays "deferred" - counted as free max-order blocks but
- * put on a free list only when the allocator first needs one (the kernel's
- * deferred struct page init, done on demand instead of by a kthread).
+ * Nothing here touches per-page metadata for the whole arena: each new zone's
+ * free pages are put on its lists, or deferred, by free_area.c
+ * (init_zone_free_area).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,7 +81,6 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	zone->zone_pgdat = pgdat;
 	zone->node = pgdat->node_id;
 	zone->idx = idx;
-	zone->page_links = zone_page_links(zone);
 	zone->name = zone_names[idx];
 	zone->zone_start_pfn = start;
 	zone->spanned_pages = pages;
@@ -97,7 +95,7 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 		return -ENOMEM;
 	if (pages) {
 		zone_lock(zone);	/* nobody else runs yet, but the "__" helpers assert it */
-		arena_init_zone_free_lists(zone);
+		init_zone_free_area(zone);
 		zone_unlock(zone);
 	}
 	return 0;
@@ -186,110 +184,6 @@ void arena_release(void)
 	os_release(buddy.mem_map, buddy.mem_map_bytes);
 	buddy.arena_base = NULL;
 	buddy.mem_map = NULL;
-}
-
-/* The largest order whose block starts at pfn and ends by end. */
-static unsigned int max_fit_order(unsigned long pfn, unsigned long end)
-{
-	unsigned int order = MAX_ORDER - 1;
-
-	while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > end))
-		order--;
-	return order;
-}
-
-/* Put [pfn, end) on the free lists as the largest aligned blocks that fit. */
-static void free_range_to_lists(struct zone *zone, unsigned long pfn, unsigned long end)
-{
-	while (pfn < end) {
-		unsigned int order = max_fit_order(pfn, end);
-		struct page *page = pfn_to_page_fast(pfn);
-
-		set_page_links(page, zone);
-		__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(zone, pfn));
-		pfn += 1UL << order;
-	}
-}
-
-/*
- * Start-up: the unaligned edges go on the lists now (at most a few blocks),
- * the aligned middle is deferred and only counted.
- */
-void arena_init_zone_free_lists(struct zone *zone)
-{
-	unsigned long start = zone->zone_start_pfn, end = zone_end_pfn(zone);
-	unsigned long mid_start = (start + MAX_ORDER_NR_PAGES - 1) & ~(MAX_ORDER_NR_PAGES - 1);
-	unsigned long mid_end = end & ~(MAX_ORDER_NR_PAGES - 1);
-
-	if (mid_start >= mid_end) {
-		free_range_to_lists(zone, start, end);
-		return;
-	}
-	free_range_to_lists(zone, start, mid_start);
-	free_range_to_lists(zone, mid_end, end);
-	zone->deferred_pfn = mid_start;
-	zone->nr_deferred = (mid_end - mid_start) >> (MAX_ORDER - 1);
-	zone->free_area[MAX_ORDER - 1].nr_free += zone->nr_deferred;
-	zone->free_area[MAX_ORDER - 1].nr_free_mt[MIGRATE_MOVABLE] += zone->nr_deferred;
-	__mod_zone_page_state(zone, NR_FREE_PAGES, (long)(mid_end - mid_start));
-}
-
-/*
- * Put the deferred max-order block at pfn on its free list. Its pageblocks
- * are still MOVABLE (anything that retypes a pageblock initialises it first),
- * and it is already counted in nr_free and NR_FREE_PAGES. zone->lock held.
- */
-static void deferred_list_block(struct zone *zone, unsigned long pfn)
-{
-	struct page *page = pfn_to_page_fast(pfn);
-
-	set_page_links(page, zone);
-	page->private = MAX_ORDER - 1;
-	page->index = MIGRATE_MOVABLE;
-	set_page_flag(page, PG_buddy);
-	list_add_tail(&page->lru, &zone->free_area[MAX_ORDER - 1].free_list[MIGRATE_MOVABLE]);
-	zone->nr_deferred--;
-}
-
-/* The lowest deferred block onto its free list. zone->lock held. */
-void deferred_grow_zone(struct zone *zone)
-{
-	unsigned long pfn = zone->deferred_pfn;
-
-	lockdep_assert_zone_held(zone);
-	zone->deferred_pfn += MAX_ORDER_NR_PAGES;
-	deferred_list_block(zone, pfn);
-}
-
-/*
- * Initialise the deferred blocks that overlap [start, end), and as few others
- * as keeps the rest one run: from whichever end of the run is nearer, so a
- * range at the top of a zone (the CMA area) costs its own size, not the
- * zone's. zone->lock held.
- */
-void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end)
-{
-	lockdep_assert_zone_held(zone);
-	if (!zone->nr_deferred || start >= zone_deferred_end(zone) || end <= zone->deferred_pfn)
-		return;
-	if (end - zone->deferred_pfn <= zone_deferred_end(zone) - start) {
-		while (zone->nr_deferred && zone->deferred_pfn < end)
-			deferred_grow_zone(zone);
-	} else {
-		while (zone->nr_deferred && zone_deferred_end(zone) > start)
-			deferred_list_block(zone, zone_deferred_end(zone) - MAX_ORDER_NR_PAGES);
-	}
-}
-
-struct zone *pfn_to_zone(unsigned long pfn)
-{
-	if (!pfn_valid(pfn))
-		return NULL;
-	pg_data_t *pgdat = NODE_DATA(pfn_to_nid(pfn));
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (zone_spans_pfn(&pgdat->node_zones[z], pfn))
-			return &pgdat->node_zones[z];
-	return NULL;
 }
 
 void arena_fork_lock(void)

@@ -171,7 +171,7 @@ static struct page *cma_alloc_area(struct cma *cma, unsigned long count, unsigne
 
 		unsigned long pfn = cma->base_pfn + i;
 		pthread_mutex_lock(&cma_mutex);
-		*ret = __alloc_contig_range(pfn, pfn + count, MIGRATE_CMA, GFP_KERNEL | __GFP_NOWARN, &busy);
+		*ret = alloc_contig_range_busy(pfn, pfn + count, MIGRATE_CMA, GFP_KERNEL | __GFP_NOWARN, &busy);
 		pthread_mutex_unlock(&cma_mutex);
 		if (!*ret)
 			return pfn_to_page_fast(pfn);

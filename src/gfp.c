@@ -16,12 +16,12 @@
  */
 enum zone_type gfp_zone(gfp_t flags)
 {
-	return __gfp_zone(flags);
+	return gfp_zone_fast(flags);
 }
 
 int gfpflags_to_migratetype(gfp_t gfp_flags)
 {
-	return __gfpflags_to_migratetype(gfp_flags);
+	return gfp_migratetype(gfp_flags);
 }
 
 /*

@@ -10,7 +10,10 @@
  * Locking: zone->lock guards the zone's free_area[] and its free page count;
  * the per-CPU lock (struct buddy_cpu) guards that CPU's per_cpu_pages in every
  * zone and its event counters. A function whose name starts with "__" expects
- * its caller to hold the lock named in its comment. Lock order: CPU, then zone.
+ * its caller to hold the lock named in its comment (the public gfp.h names
+ * __free_pages, __get_free_pages, __alloc_pages_nodemask, and the kernel's
+ * __alloc_pages_slowpath, __zone_watermark_ok and __gfp_pfmemalloc_flags,
+ * keep their kernel spelling). Lock order: CPU, then zone.
  * Take zone->lock with zone_lock()/zone_unlock() (mmzone.h), which debug
  * builds use to assert the holder.
  */
@@ -134,10 +137,6 @@ static inline void buddy_ensure_init(void)
 
 HIDDEN int arena_reserve(void);
 HIDDEN void arena_release(void);
-HIDDEN void arena_init_zone_free_lists(struct zone *zone);
-HIDDEN void deferred_grow_zone(struct zone *zone);	/* zone->lock held */
-/* zone->lock held */
-HIDDEN void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end);
 
 static inline unsigned long page_to_pfn_fast(const struct page *p)
 {
@@ -171,7 +170,17 @@ static inline int pfn_to_nid(unsigned long pfn)
 {
 	return (int)(pfn / buddy.pages_per_node);
 }
-HIDDEN struct zone *pfn_to_zone(unsigned long pfn);	/* NULL outside zones */
+/* The zone spanning pfn; NULL outside the zones. */
+static inline struct zone *pfn_to_zone(unsigned long pfn)
+{
+	if (!pfn_valid(pfn))
+		return NULL;
+	pg_data_t *pgdat = NODE_DATA(pfn_to_nid(pfn));
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (zone_spans_pfn(&pgdat->node_zones[z], pfn))
+			return &pgdat->node_zones[z];
+	return NULL;
+}
 /* For assertions (the kernel's bad_range): the block is not wholly inside zone. */
 static inline bool bad_range(const struct zone *zone, const struct page *page, unsigned int order)
 {
@@ -193,7 +202,7 @@ HIDDEN void build_all_zonelists(void);
 /* ------------------------------------------------------- gfp.c */
 
 /* Without grouping everything is one type, as in the kernel. */
-static inline int __gfpflags_to_migratetype(gfp_t gfp_flags)
+static inline int gfp_migratetype(gfp_t gfp_flags)
 {
 	unsigned int idx = (gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT;
 
@@ -219,7 +228,7 @@ HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
 /* 6.1 gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
 static inline unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int alloc_flags)
 {
-	if (__gfpflags_to_migratetype(gfp_mask) == MIGRATE_MOVABLE)
+	if (gfp_migratetype(gfp_mask) == MIGRATE_MOVABLE)
 		alloc_flags |= ALLOC_CMA;
 	return alloc_flags;
 }
@@ -233,14 +242,37 @@ HIDDEN int get_pageblock_migratetype(const struct page *page);
 HIDDEN void set_pageblock_migratetype(struct page *page, int migratetype);
 HIDDEN void set_pfnblock_migratetype(struct zone *zone, unsigned long pfn, int mt);
 HIDDEN unsigned long *alloc_pageblock_flags(unsigned long spanned_pages);
-HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
-			       unsigned int alloc_flags);
+HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
+
+/* ------------------------------------------------------- free_area.c (zone->lock held) */
+
+HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
+			       int migratetype, bool tail);
+HIDDEN void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order);
+HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order,
+				int migratetype);
+HIDDEN struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype);
+HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
+		   int migratetype);
+HIDDEN struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
+HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
+			    unsigned int order, int migratetype);
+HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
+			  unsigned int order, int migratetype);	/* takes zone->lock */
 HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
 				int *num_movable);
 HIDDEN void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn);
 HIDDEN void __remerge_pageblock(struct zone *zone, unsigned long pfn);
-HIDDEN void __take_free_block(struct zone *zone, struct page *page, unsigned int order);
-HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
+HIDDEN void init_zone_free_area(struct zone *zone);	/* a new zone, not yet shared */
+HIDDEN void deferred_grow_zone(struct zone *zone);
+HIDDEN void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end);
+
+/* ------------------------------------------------------- fallback.c (zone->lock held) */
+
+HIDDEN struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
+			      unsigned int alloc_flags);
+HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
+			       unsigned int alloc_flags);
 
 /* ------------------------------------------------------- highatomic.c */
 
@@ -252,8 +284,8 @@ HIDDEN bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool 
 HIDDEN int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
 HIDDEN void undo_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype);
 HIDDEN int test_pages_isolated(unsigned long start_pfn, unsigned long end_pfn);
-HIDDEN int __alloc_contig_range(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
-				unsigned long *busy_pfn);
+HIDDEN int alloc_contig_range_busy(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
+				   unsigned long *busy_pfn);
 
 /* ------------------------------------------------------- cma.c */
 
@@ -281,26 +313,7 @@ struct alloc_context {
 	enum zone_type highest_zoneidx;
 };
 
-
-HIDDEN struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
-HIDDEN struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
-			      unsigned int alloc_flags);
-HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
-			    unsigned int order, int migratetype);
-HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
-			  unsigned int order, int migratetype);
-HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
-			       int migratetype, bool tail);
-HIDDEN void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order);
-HIDDEN struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype);
-HIDDEN void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp,
-			  int migratetype);
-HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order,
-				int migratetype);
-HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
-		   int migratetype);
-
-/* ------------------------------------------------------- pcp.c: taking the CPU lock */
+/* ------------------------------------------------------- pcp_lock.c: taking the CPU lock */
 
 /*
  * Here, not in pcp.h, because they read the state. The CPU this thread runs on: the cpu_id field of the rseq area glibc
@@ -424,6 +437,7 @@ HIDDEN void dump_pagetypeinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_zoneinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_extfrag_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_unusable_index(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */

@@ -42,14 +42,8 @@ enum pageflags {
 	PG_head,	/* head of a compound page */
 	PG_tail,	/* tail of a compound page */
 	PG_reserved,	/* not managed by the allocator */
-	PG_isolated,	/* owned by an isolation or contiguous-range request */
 	NR_PAGEFLAGS
 };
-
-#define ZONES_PGSHIFT 56
-#define NODES_PGSHIFT 48
-#define ZONEID_MASK 0xffUL
-#define NODEID_MASK 0xffUL
 
 /*
  * page->flags is read without the owner's lock in one place by design:

@@ -54,14 +54,13 @@ void vm_warn(const char *file, int line, const char *what)
 }
 
 static const char *const page_flag_names[NR_PAGEFLAGS] = {
-	[PG_buddy] = "buddy", [PG_pcp] = "pcp",		  [PG_head] = "head",
-	[PG_tail] = "tail",   [PG_reserved] = "reserved", [PG_isolated] = "isolated",
+	[PG_buddy] = "buddy", [PG_pcp] = "pcp", [PG_head] = "head", [PG_tail] = "tail", [PG_reserved] = "reserved",
 };
 _Static_assert(ARRAY_SIZE(page_flag_names) == NR_PAGEFLAGS, "a name for every page flag");
 
 /*
  * mm/debug.c's dump_page: the descriptor's fields, its flags by name with the
- * node and zone they encode, the raw words, and why it was dumped.
+ * node and zone of its recorded zone, the raw words, and why it was dumped.
  */
 void dump_page(const struct page *page, const char *reason)
 {
@@ -77,10 +76,10 @@ void dump_page(const struct page *page, const char *reason)
 	fprintf(stderr,
 		"page:%p refcount:%d mapcount:0 mapping:0000000000000000 index:0x%lx pfn:0x%lx\n"
 		"order:%lu alloc_order:%u%s\n"
-		"flags: 0x%lx(%snode=%lu|zone=%lu)\n",
+		"flags: 0x%lx(%snode=%d|zone=%d)\n",
 		(const void *)page, page_ref_count((struct page *)page), page->index, pfn, page->private,
 		page->alloc_order, pfn_valid(pfn) ? "" : " (pfn outside the arena)", flags, names,
-		(flags >> NODES_PGSHIFT) & NODEID_MASK, (flags >> ZONES_PGSHIFT) & ZONEID_MASK);
+		page->zone ? page->zone->node : -1, page->zone ? (int)page->zone->idx : -1);
 	_Static_assert(sizeof(struct page) == 8 * sizeof(unsigned long), "two raw lines of four words");
 	for (int i = 0; i < 8; i += 4)
 		fprintf(stderr, "raw: %016lx %016lx %016lx %016lx\n", raw[i], raw[i + 1], raw[i + 2],

@@ -80,7 +80,6 @@ struct zone {
 	const char *name;
 	int node;
 	enum zone_type idx;
-	unsigned long page_links;	/* the zone and node bits of page->flags */
 
 	/* Written under lock. */
 	pthread_mutex_t lock __cacheline_aligned;
@@ -203,26 +202,18 @@ typedef struct pglist_data {
 } pg_data_t;
 
 /*
- * The zone of an allocated page. The zone and node also live in the top bits
- * of flags, as in the kernel; set_page_links caches the pointer beside them
- * so the free path does not decode them.
+ * The zone of an allocated page. The kernel encodes zone and node in the top
+ * bits of flags; here the descriptor holds the zone pointer instead, so
+ * nothing decodes them (page_zonenum and page_to_nid go by the pfn).
  */
 static inline struct zone *page_zone(const struct page *p)
 {
 	return p->zone;
 }
-static inline unsigned long zone_page_links(const struct zone *z)
-{
-	return ((unsigned long)z->idx << ZONES_PGSHIFT) | ((unsigned long)z->node << NODES_PGSHIFT);
-}
-/* The zone and node bits of a page's flags, to compare with zone->page_links. */
-static inline unsigned long page_zone_links(const struct page *p)
-{
-	return page_flags(p) & ~((1UL << NR_PAGEFLAGS) - 1);
-}
+/* A descriptor taken into zone z: no flags, the zone recorded. */
 static inline void set_page_links(struct page *p, struct zone *z)
 {
-	set_page_flags(p, z->page_links);
+	set_page_flags(p, 0);
 	p->zone = z;
 }
 
@@ -266,7 +257,8 @@ static inline bool gfp_mobility_is_bad(gfp_t gfp_flags)
 	return (gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK;
 }
 
-static inline enum zone_type __gfp_zone(gfp_t flags)
+/* gfp_zone() inline, for the allocation paths (gfp.c exports the call). */
+static inline enum zone_type gfp_zone_fast(gfp_t flags)
 {
 	return (enum zone_type)((GFP_ZONE_TABLE >> ((flags & GFP_ZONEMASK) * GFP_ZONE_TABLE_BITS)) & 0xF);
 }
@@ -274,7 +266,7 @@ static inline enum zone_type __gfp_zone(gfp_t flags)
 /* ------------------------------------------------------- pageblock bits */
 
 #define PB_migratetype_bits 3
-#define PB_migrate_skip 3
+#define PB_migrate_skip 3	/* compaction's skip bit: kept in the layout, unused until compaction */
 #define NR_PAGEBLOCK_BITS 4
 
 #define BLOCKS_PER_WORD (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)

@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The buddy core: free lists, split (expand) and merge (__free_one_page), the
- * allocation fast path (get_page_from_freelist over a zonelist) and the gfp.h
- * entry points that allocate and free.
+ * The allocator's entry points: the gfp.h calls that allocate and free pages,
+ * the zonelist walk (get_page_from_freelist), rmqueue over the pcp lists or
+ * the buddy lists, preparing a new page, the slow path, and the leaf fast
+ * paths built from the same steps. Below it: pcp.c, fallback.c, free_area.c.
  *
- * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy, __rmqueue with the retry
- * after fallback), the tail-placement heuristic of 4.x __free_one_page, and
- * the 4.x API names.
+ * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy) and the 4.x API names.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,230 +13,13 @@
 #include "internal.h"
 #include "trace.h"
 
-/* ------------------------------------------------------------ free lists */
-
-/* page becomes the head of a free block of this order. */
-static inline void set_buddy_order(struct page *page, const struct zone *zone, unsigned int order)
-{
-	set_page_flags(page, zone->page_links | (1UL << PG_buddy));
-	page->private = order;
-}
-
-/* zone->lock held for all the list helpers below. */
-void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
-			bool tail)
-{
-	struct free_area *area = &zone->free_area[order];
-
-	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(order >= MAX_ORDER || migratetype < 0 || migratetype >= MIGRATE_TYPES, page);
-	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || PagePcp(page) || page_ref_count(page), page);
-	VM_BUG_ON_PAGE(page_on_list(page), page);
-	VM_BUG_ON_PAGE(bad_range(zone, page, order) || (page_to_pfn_fast(page) & ((1UL << order) - 1)), page);
-	if (tail)
-		list_add_tail(&page->lru, &area->free_list[migratetype]);
-	else
-		list_add(&page->lru, &area->free_list[migratetype]);
-	page->index = (unsigned long)migratetype;
-	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
-	WRITE_ONCE(area->nr_free, area->nr_free + 1);
-}
-
-void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype)
-{
-	struct free_area *area = &zone->free_area[order];
-	int old = (int)page->index;
-
-	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(order >= MAX_ORDER || migratetype < 0 || migratetype >= MIGRATE_TYPES, page);
-	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || old >= MIGRATE_TYPES, page);
-	VM_BUG_ON_PAGE(!page_on_list(page) || bad_range(zone, page, order), page);
-	list_move_tail(&page->lru, &area->free_list[migratetype]);
-	page->index = (unsigned long)migratetype;
-	WRITE_ONCE(area->nr_free_mt[old], area->nr_free_mt[old] - 1);
-	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + 1);
-}
-
-void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order)
-{
-	struct free_area *area = &zone->free_area[order];
-	int mt = (int)page->index;
-
-	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(order >= MAX_ORDER || mt < 0 || mt >= MIGRATE_TYPES, page);
-	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order, page);
-	VM_BUG_ON_PAGE(!page_on_list(page) || bad_range(zone, page, order), page);
-	list_del(&page->lru);
-	clear_page_flag(page, PG_buddy);
-	page->private = 0;
-	WRITE_ONCE(area->nr_free_mt[mt], area->nr_free_mt[mt] - 1);
-	WRITE_ONCE(area->nr_free, area->nr_free - 1);
-}
-
-/*
- * The first block on a free list, or NULL. A MOVABLE max-order list may be
- * empty while its count says otherwise: those blocks are deferred, and one
- * is initialised now.
- */
-struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype)
-{
-	struct free_area *area = &zone->free_area[order];
-	struct list_head *list = &area->free_list[migratetype];
-
-	lockdep_assert_zone_held(zone);
-	if (unlikely(list_empty(list))) {
-		if (order != MAX_ORDER - 1 || migratetype != MIGRATE_MOVABLE || !zone->nr_deferred)
-			return NULL;
-		deferred_grow_zone(zone);
-	}
-	return list_first_entry(list, struct page, lru);
-}
-
-/* ------------------------------------------------------------ split/merge */
-
-/* Split a block of order high down to low, freeing the upper halves. */
-void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high, int migratetype)
-{
-	unsigned long size = 1UL << high;
-
-	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(low > high || high >= MAX_ORDER || bad_range(zone, page, high) || PageBuddy(page), page);
-	while (high > low) {
-		high--;
-		size >>= 1;
-		set_buddy_order(&page[size], zone, high);
-		__add_to_free_list(&page[size], zone, high, migratetype, false);
-	}
-}
-
-/* Take the smallest free block of this migratetype that fits. zone->lock held. */
-struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
-{
-	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
-		struct page *page = __get_page_from_free_area(zone, current_order, migratetype);
-		if (!page)
-			continue;
-		__del_page_from_free_list(page, zone, current_order);
-		expand(zone, page, order, current_order, migratetype);
-		page->index = (unsigned long)migratetype;
-		trace_mm_page_alloc_zone_locked(page, order, migratetype,
-						pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
-		return page;
-	}
-	return NULL;
-}
-
-static struct page *__rmqueue_cma_fallback(struct zone *zone, unsigned int order)
-{
-	return __rmqueue_smallest(zone, order, MIGRATE_CMA);
-}
-
-/* A block of this order for migratetype, borrowing if need be. zone->lock held. */
-struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype, unsigned int alloc_flags)
-{
-	struct page *page;
-
-	/* Use CMA when it holds more than half the free memory (6.1). */
-	if ((alloc_flags & ALLOC_CMA) && zone->cma_pages &&
-	    zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2) {
-		page = __rmqueue_cma_fallback(zone, order);
-		if (page)
-			return page;
-	}
-retry:
-	page = __rmqueue_smallest(zone, order, migratetype);
-	if (unlikely(!page)) {
-		if (alloc_flags & ALLOC_CMA)
-			page = __rmqueue_cma_fallback(zone, order);
-		if (!page && __rmqueue_fallback(zone, (int)order, migratetype, alloc_flags))
-			goto retry;
-	}
-	return page;
-}
-
-static inline bool page_is_buddy(const struct zone *zone, const struct page *buddy_page,
-				 unsigned long buddy_pfn, unsigned int order)
-{
-	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy_page) && buddy_order(buddy_page) == order;
-}
-
-/* Isolated, CMA and highatomic blocks keep their pages to themselves. */
-static inline bool migratetype_is_mergeable(int mt)
-{
-	return mt < MIGRATE_PCPTYPES;
-}
-
-/*
- * When the block's buddy at the next order up is free, this block is likely
- * to merge soon: put it at the tail so it is not handed out first (4.x).
- */
-static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn, unsigned long buddy_pfn,
-			       unsigned int order)
-{
-	unsigned long higher_pfn = buddy_pfn & pfn;
-	unsigned long higher_buddy_pfn = higher_pfn ^ (1UL << (order + 1));
-
-	return page_is_buddy(zone, pfn_to_page_fast(higher_buddy_pfn), higher_buddy_pfn, order + 1);
-}
-
-/* Free a block, merging it with free buddies as far as it goes. zone->lock held. */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
-		     int migratetype)
-{
-	bool to_tail = false;
-
-	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(page_to_pfn_fast(page) != pfn || (pfn & ((1UL << order) - 1)) || bad_range(zone, page, order), page);
-	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page) || page_ref_count(page) || migratetype >= MIGRATE_TYPES, page);
-	if (migratetype != MIGRATE_ISOLATE)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
-	if (migratetype == MIGRATE_CMA)
-		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, 1L << order);
-
-	while (order < MAX_ORDER - 1) {
-		unsigned long buddy_pfn = pfn ^ (1UL << order);
-		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);
-
-		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
-			break;
-		VM_BUG_ON_PAGE(page_zone_links(buddy_page) != zone->page_links, buddy_page);
-		if (unlikely(order >= pageblock_order)) {
-			int buddy_mt = get_pfnblock_migratetype(zone, buddy_pfn);
-			if (migratetype != buddy_mt &&
-			    (!migratetype_is_mergeable(migratetype) || !migratetype_is_mergeable(buddy_mt)))
-				break;
-		}
-		__del_page_from_free_list(buddy_page, zone, order);
-		unsigned long combined_pfn = buddy_pfn & pfn;
-		page += (long)combined_pfn - (long)pfn;
-		pfn = combined_pfn;
-		order++;
-	}
-	set_buddy_order(page, zone, order);
-	/* Pfn 0 is a valid buddy: test the order, not the buddy's pfn. */
-	if (order < MAX_ORDER - 2)
-		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
-	__add_to_free_list(page, zone, order, migratetype, to_tail);
-}
-
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-		   int migratetype)
-{
-	zone_lock(zone);
-	/* The type was read unlocked: recheck it when isolation may have changed it. */
-	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
-		migratetype = get_pfnblock_migratetype(zone, pfn);
-	__free_one_page(page, pfn, zone, order, migratetype);
-	zone_unlock(zone);
-}
-
 /* ------------------------------------------------------------ allocation */
 
-/* Orders served by the per-CPU lists: 0..3 and pageblock_order (6.1). */
-static void prep_compound_page(struct page *page, struct zone *zone, unsigned int order)
+/* A compound page: the head flagged, each tail pointing at it. */
+static void prep_compound_page(struct page *page, unsigned int order)
 {
 	unsigned long nr = 1UL << order;
-	unsigned long tail_flags = zone->page_links | (1UL << PG_tail);
+	unsigned long tail_flags = 1UL << PG_tail;
 
 	set_page_flag(page, PG_head);
 	for (unsigned long i = 1; i < nr; i++) {
@@ -280,23 +62,30 @@ static inline bool new_page_is_bad(struct page *page, struct zone *zone)
 	return unlikely(page_ref_count(page) != 0) && leak_bad_new_page(page, zone);
 }
 
-/* The page leaves the allocator (new_page_is_bad said it may): it is now the caller's. */
-static __always_inline void __prep_new_page(struct page *page, struct zone *zone,
-								 unsigned int order, gfp_t gfp, int migratetype)
+/* Nothing to do beyond the descriptor: no zeroing, no compound page, no ASan poison. */
+static __always_inline bool new_page_is_plain(gfp_t gfp, unsigned int order)
+{
+	return !(gfp & __GFP_ZERO) && !(order && (gfp & __GFP_COMP)) && !PAGE_POISONING;
+}
+
+/*
+ * The page leaves the allocator (new_page_is_bad said it may): it is now the
+ * caller's. The one copy of this step; the fast path does the plain part
+ * inline and reaches the rest through prep_new_page_traced, a tail call.
+ */
+static __always_inline void prep_new_page(struct page *page, struct zone *zone, unsigned int order,
+					  gfp_t gfp, int migratetype)
 {
 	set_new_page_state(page, zone, order, migratetype);
+	if (new_page_is_plain(gfp, order))
+		return;
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
 	if (gfp & __GFP_ZERO)
 		memset(addr, 0, PAGE_SIZE << order);
 	if (order && (gfp & __GFP_COMP))
-		prep_compound_page(page, zone, order);
-}
-
-void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp, int migratetype)
-{
-	__prep_new_page(page, zone, order, gfp, migratetype);
+		prep_compound_page(page, order);
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
@@ -311,11 +100,6 @@ static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int ord
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
 		page = __rmqueue(zone, order, migratetype, alloc_flags);
-	if (page) {
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
-		if (page->index == MIGRATE_CMA)
-			__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
-	}
 	zone_unlock(zone);
 	return page;
 }
@@ -446,7 +230,7 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *nodemask,
 				struct alloc_context *ac)
 {
-	enum zone_type high = __gfp_zone(gfp_mask);
+	enum zone_type high = gfp_zone_fast(gfp_mask);
 	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
 
 	if (unlikely(high == ZONE_BAD))
@@ -461,7 +245,7 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 	ac->highest_zoneidx = high;
 	ac->zonelist = &pgdat->node_zonelists[list];
 	ac->nodemask = nodemask;
-	ac->migratetype = __gfpflags_to_migratetype(gfp_mask);
+	ac->migratetype = gfp_migratetype(gfp_mask);
 	ac->preferred_zoneref = likely(!nodemask) ? pgdat->first_zoneref[list][high]
 						  : first_zones_zonelist(ac->zonelist, high, nodemask);
 	return true;
@@ -473,7 +257,7 @@ static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int or
 {
 	char why[64];
 
-	if (__gfp_zone(gfp_mask) == ZONE_BAD)
+	if (gfp_zone_fast(gfp_mask) == ZONE_BAD)
 		snprintf(why, sizeof(why), "invalid zone modifier combination (GFP_ZONE_BAD)");
 	else
 		snprintf(why, sizeof(why), "node %d does not exist", nid);
@@ -489,7 +273,7 @@ static __noinline __returns_nonnull struct page *prep_new_page_traced(struct pag
 								   unsigned int order, gfp_t gfp_mask,
 								   int migratetype)
 {
-	__prep_new_page(page, zone, order, gfp_mask, migratetype);
+	prep_new_page(page, zone, order, gfp_mask, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
 	return page;
 }
@@ -507,7 +291,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 									       unsigned int order,
 									       bool rseq_only)
 {
-	enum zone_type high = __gfp_zone(gfp_mask);
+	enum zone_type high = gfp_zone_fast(gfp_mask);
 	unsigned int alloc_flags;
 	int migratetype;
 	struct buddy_cpu *cpu;
@@ -522,7 +306,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 	if (unlikely(!cpu))
 		return NULL;
 	/* only now: the lock says initialisation is complete, settings included */
-	migratetype = __gfpflags_to_migratetype(gfp_mask);
+	migratetype = gfp_migratetype(gfp_mask);
 	alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
 	zone = cpu->local_zone[high];	/* NULL for ZONE_BAD or a remote first zone */
 	if (unlikely(!zone))
@@ -543,13 +327,10 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 	if (unlikely(page_ref_count(page) != 0))
 		goto fail;	/* not free after all: the full path reports and skips it */
 	__pcp_take(pcp, page, order);
-	/* zone_statistics for a local zone that is also the preferred one */
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	pcp->vm_numa_event[NUMA_HIT]++;
-	pcp->vm_numa_event[NUMA_LOCAL]++;
+	__zone_statistics(cpu, pcp, zone, zone, order, true);	/* the preferred zone, on this CPU's node */
 	pcp_unlock_cpu(cpu);
 
-	if (unlikely((gfp_mask & __GFP_ZERO) || (order && (gfp_mask & __GFP_COMP)) || PAGE_POISONING))
+	if (unlikely(!new_page_is_plain(gfp_mask, order)))
 		return prep_new_page_traced(page, zone, order, gfp_mask, migratetype);
 	set_new_page_state(page, zone, order, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
@@ -642,18 +423,6 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
 }
 
-unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
-{
-	/* Highmem pages have a kernel address only while mapped; refuse as the kernel does. */
-	struct page *page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
-	return page ? (unsigned long)page_address(page) : 0;
-}
-
-unsigned long get_zeroed_page(gfp_t gfp_mask)
-{
-	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
-}
-
 /* ------------------------------------------------------------ freeing */
 
 static void destroy_compound_page(struct page *page, unsigned int order)
@@ -667,16 +436,26 @@ static void destroy_compound_page(struct page *page, unsigned int order)
 	clear_page_flag(page, PG_head);
 }
 
+/*
+ * The block is no longer the caller's (6.1 free_pages_prepare): traced, and
+ * the range poisoned for ASan. The one copy of this step, for free_the_page
+ * (which takes a compound page apart first) and the fast path.
+ */
+static __always_inline void free_pages_prepare(struct page *page, unsigned long pfn, unsigned int order)
+{
+	trace_mm_page_free(page, order);
+	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+}
+
 /* The last reference is gone: give the block back. */
 static __always_inline void free_the_page(struct page *page, unsigned int order, bool cold)
 {
 	unsigned long pfn = page_to_pfn_fast(page);
 	struct zone *zone = page_zone(page);
 
-	trace_mm_page_free(page, order);
 	if (PageHead(page))
 		destroy_compound_page(page, order);
-	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
+	free_pages_prepare(page, pfn, order);
 	if (pcp_allowed_order(order)) {
 		free_unref_page(zone, page, pfn, order, cold);
 		return;
@@ -721,15 +500,23 @@ static __noinline __cold void report_bad_free(struct page *page, unsigned int or
 	bad_page(page, page_to_pfn_fast(page), why);
 }
 
+/* Flags an allocated block's first page never has. */
+#define PAGE_FLAGS_NOT_ALLOCATED ((1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp))
+
+/* The first check of every free: an allocation's first page, freed with its order? */
+static __always_inline bool free_page_matches(const struct page *page, unsigned int order,
+					      unsigned long bad_flags)
+{
+	return page->alloc_order == order && !(page_flags(page) & bad_flags);
+}
+
 static __noinline void free_pages_checked(struct page *page, unsigned int order, bool cold)
 {
-	const unsigned long not_allocated = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp);
-
 	if (unlikely(!valid_page_pointer(page))) {
 		bad_address(page, "__free_pages: not a page descriptor of the arena");
 		return;
 	}
-	if (likely(page->alloc_order == order && !(page_flags(page) & not_allocated))) {
+	if (likely(free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED))) {
 		bool last;
 
 		/* atomic: of two racing frees of the last reference, one wins */
@@ -752,15 +539,14 @@ bad:
 static __always_inline void free_pages_entry(struct page *page, unsigned int order,
 								   bool cold)
 {
-	const unsigned long not_plain = (1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp) | (1UL << PG_head);
-	struct per_cpu_pages *pcp;
 	struct buddy_cpu *cpu;
 	struct zone *zone;
 	unsigned long pfn;
-	int migratetype, pindex;
+	int migratetype;
 
+	/* no compound page: PG_head too sends the free the full way */
 	if (unlikely(!valid_page_pointer(page)) || unlikely(!pcp_allowed_order(order)) ||
-	    unlikely(page->alloc_order != order) || unlikely(page_flags(page) & not_plain) ||
+	    unlikely(!free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED | (1UL << PG_head))) ||
 	    unlikely(page_ref_count(page) != 1))
 		goto full;
 	zone = page_zone(page);
@@ -776,15 +562,8 @@ static __always_inline void free_pages_entry(struct page *page, unsigned int ord
 		pcp_unlock_cpu(cpu);	/* freed meanwhile by another thread: the full path reports it */
 		goto full;
 	}
-	trace_mm_page_free(page, order);
-	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
-	pcp = &zone->per_cpu_pageset[cpu->id];
-	pindex = order_to_pindex(migratetype, order);
-	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
-		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
-		return;
-	}
-	pcp_unlock_cpu(cpu);
+	free_pages_prepare(page, pfn, order);
+	free_unref_page_commit(cpu, zone, page, order, migratetype, cold);
 	return;
 full:
 	free_pages_checked(page, order, cold);
@@ -798,16 +577,4 @@ void __free_pages(struct page *page, unsigned int order)
 void free_hot_cold_page(struct page *page, bool cold)
 {
 	free_pages_entry(page, 0, cold);
-}
-
-void free_pages(unsigned long addr, unsigned int order)
-{
-	if (addr == 0)
-		return;
-	struct page *page = virt_to_page((const void *)addr);
-	if (unlikely(!page || (addr & (PAGE_SIZE - 1)))) {
-		bad_address((const void *)addr, "free_pages: address is not a page of the arena");
-		return;
-	}
-	__free_pages(page, order);
 }

@@ -277,7 +277,7 @@ static void __take_isolated_range(struct zone *zone, unsigned long start, unsign
 		unsigned long head = page_to_pfn_fast(page), tail = head + (1UL << order);
 		unsigned long stop = tail < end ? tail : end;
 
-		__take_free_block(zone, page, order);
+		__del_page_from_free_list(page, zone, order);
 		for (unsigned long p = pfn; p < stop; p++)
 			prep_contig_page(pfn_to_page_fast(p), zone);
 		if (head < start)
@@ -294,8 +294,13 @@ static void drain_zone_pages_all_cpus(struct zone *zone)
 		drain_zone_pages_cpu(zone, c);
 }
 
-int __alloc_contig_range(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
-			 unsigned long *busy_pfn)
+/*
+ * alloc_contig_range that also says where it failed: *busy_pfn is the page
+ * that made it -EBUSY, for the callers that scan for a range. Takes
+ * zone->lock itself.
+ */
+int alloc_contig_range_busy(unsigned long start, unsigned long end, int migratetype, gfp_t gfp,
+			    unsigned long *busy_pfn)
 {
 	struct zone *zone = range_zone(start, end);
 	int rc;
@@ -331,7 +336,7 @@ int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, int migra
 {
 	unsigned long busy;
 
-	return __alloc_contig_range(start_pfn, end_pfn, migratetype, gfp, &busy);
+	return alloc_contig_range_busy(start_pfn, end_pfn, migratetype, gfp, &busy);
 }
 
 /* Give back a range from alloc_contig_range/alloc_contig_pages, page by page. */
@@ -418,7 +423,7 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 
 			if (busy == pfn + nr_pages) {
 				zone_unlock(zone);
-				int rc = __alloc_contig_range(pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp, &busy);
+				int rc = alloc_contig_range_busy(pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp, &busy);
 				if (!rc)
 					return pfn_to_page_fast(pfn);
 				zone_lock(zone);

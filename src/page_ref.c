@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Page identity and reference counting: the gfp.h helpers that translate
- * between pages, pfns and addresses, get_page/put_page, split_page and the
- * alloc_pages_exact pair. Every lookup from a caller's pointer is checked.
+ * between pages, pfns and addresses, get_page/put_page, split_page, and the
+ * calls that take or give addresses (__get_free_pages, free_pages and the
+ * alloc_pages_exact pair), built on page_alloc.c's alloc_pages and
+ * __free_pages. Every lookup from a caller's pointer is checked.
  */
 #include "internal.h"
 
@@ -180,4 +182,30 @@ void free_pages_exact(void *virt, size_t size)
 
 	for (size_t i = 0; i < nr; i++)
 		free_pages((unsigned long)virt + i * PAGE_SIZE, 0);
+}
+
+/* ------------------------------------------------------------ by address */
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	/* Highmem pages have a kernel address only while mapped; refuse as the kernel does. */
+	struct page *page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+	return page ? (unsigned long)page_address(page) : 0;
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr == 0)
+		return;
+	struct page *page = virt_to_page((const void *)addr);
+	if (unlikely(!page || (addr & (PAGE_SIZE - 1)))) {
+		bad_address((const void *)addr, "free_pages: address is not a page of the arena");
+		return;
+	}
+	__free_pages(page, order);
 }

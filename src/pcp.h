@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-CPU page lists: which list serves an order, taking a block off a list
- * and parking one on it, the CPU-lock API and pcp.c's prototypes. The
+ * and parking one on it, the CPU-lock API (pcp_lock.c) and pcp.c's prototypes. The
  * inline lock-taking functions read the global state, so they sit in
- * internal.h's pcp.c section.
+ * internal.h's pcp_lock.c section.
  */
 #ifndef BUDDY_PCP_H
 #define BUDDY_PCP_H
@@ -101,13 +101,35 @@ HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 				    int migratetype, gfp_t gfp, unsigned int alloc_flags);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 			    bool cold);
-HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
-				    int pindex);
 HIDDEN int pcp_refill_blocks(const struct per_cpu_pages *pcp, unsigned int order);
 HIDDEN long pcp_count_limit(const struct per_cpu_pages *pcp);
 HIDDEN void setup_zone_pageset(struct zone *zone);
 HIDDEN void zone_pcp_update(struct zone *zone);
 HIDDEN void free_zone_pageset(struct zone *zone);
 HIDDEN int drain_zone_pages_cpu(struct zone *zone, int cpu);
+
+HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
+				    int pindex);
+
+/*
+ * Park a freed block on this CPU's list of its type (highatomic and CMA
+ * blocks wait on the movable list), give a batch back past high, and drop
+ * the CPU's lock (6.1 free_unref_page_commit). The one copy of this step, for
+ * free_unref_page and the free fast path; past high it is a tail call.
+ * cpu->lock held; released.
+ */
+static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct zone *zone, struct page *page,
+						   unsigned int order, int migratetype, bool cold)
+{
+	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
+	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
+	int pindex = order_to_pindex(list_mt, order);
+
+	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
+		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
+		return;
+	}
+	pcp_unlock_cpu(cpu);
+}
 
 #endif /* BUDDY_PCP_H */

@@ -9,11 +9,8 @@
  * kernel's per_cpu_zonestats does, so zoneinfo can show them per zone. Zone
  * page counts (nr_free_pages) are exact atomics kept under zone->lock.
  *
- * The "vmstat" view prints, in the kernel's order and with its names, the
- * counters that mean something for a page allocator plus the ones reserved
- * for reclaim, compaction and kswapd (zero until those exist), then the
- * buddy_* counters that have no kernel equivalent. docs/observing.md lists
- * what is left out and why.
+ * The counters and their names only; the "vmstat" view that prints them is
+ * dump.c's (dump_vmstat).
  */
 #include "internal.h"
 
@@ -66,21 +63,12 @@ const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS] = {
 	[NUMA_OTHER] = "numa_other",
 };
 
-/* The events in /proc/vmstat's order; the buddy_* ones go last. */
-static const enum vm_event_item vmstat_event_order[] = {
-	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_HIGH, PGALLOC_MOVABLE,
-	ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_HIGH, ALLOCSTALL_MOVABLE,
-	PGFREE,
-	PGSTEAL_KSWAPD, PGSTEAL_DIRECT, PGSTEAL_KHUGEPAGED, PGSTEAL_PROACTIVE,
-	PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_KHUGEPAGED, PGSCAN_PROACTIVE,
-	KSWAPD_LOW_WMARK_HIT_QUICKLY, KSWAPD_HIGH_WMARK_HIT_QUICKLY, PAGEOUTRUN,
-	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
-	COMPACTMIGRATE_SCANNED, COMPACTFREE_SCANNED, COMPACTISOLATED, COMPACTSTALL, COMPACTFAIL,
-	COMPACTSUCCESS, KCOMPACTD_WAKE, KCOMPACTD_MIGRATE_SCANNED, KCOMPACTD_FREE_SCANNED,
-	PGALLOC_FAIL, EXTFRAG_EVENTS, PCP_REFILL, PCP_DRAIN,
-};
-
-_Static_assert(ARRAY_SIZE(vmstat_event_order) == NR_VM_EVENT_ITEMS, "every event is printed once");
+void count_vm_events(enum vm_event_item item, unsigned long n)
+{
+	struct buddy_cpu *cpu = pcp_lock_this_cpu();
+	__count_vm_events(cpu, item, n);
+	pcp_unlock_cpu(cpu);
+}
 
 void count_vm_events_nolock(enum vm_event_item item, unsigned long n)
 {
@@ -151,22 +139,4 @@ unsigned long zone_free_pages_blocks(struct zone *zone)
 		pages += blocks << o;
 	}
 	return pages;
-}
-
-/* /proc/vmstat: "name value" lines. */
-void dump_vmstat(buddy_write_cb *cb, void *opaque)
-{
-	unsigned long blocks = 0;
-
-	for_each_zone(zone)
-		blocks += zone_free_pages_blocks(zone);
-	dump_printf(cb, opaque, "nr_free_pages %lu\n", global_zone_page_state(NR_FREE_PAGES));
-	dump_printf(cb, opaque, "nr_free_pages_blocks %lu\n", blocks);
-	dump_printf(cb, opaque, "nr_free_cma %lu\n", global_zone_page_state(NR_FREE_CMA_PAGES));
-	for (int i = 0; i < NR_VM_NUMA_EVENT_ITEMS; i++)
-		dump_printf(cb, opaque, "%s %lu\n", numa_stat_names[i],
-			    global_numa_event_state((enum numa_stat_item)i));
-	for (size_t i = 0; i < ARRAY_SIZE(vmstat_event_order); i++)
-		dump_printf(cb, opaque, "%s %lu\n", vm_event_names[vmstat_event_order[i]],
-			    sum_vm_event(vmstat_event_order[i]));
 }

@@ -110,29 +110,35 @@ HIDDEN void count_vm_events_nolock(enum vm_event_item item, unsigned long n);
 /*
  * The kernel's zone_statistics plus the pgalloc count: NUMA hit or miss on
  * the zone that served, foreign on the preferred zone, local or other by the
- * calling CPU's node. One count per allocation, pgalloc in pages.
+ * calling CPU's node (local: whether zone is on it). One count per
+ * allocation, pgalloc in pages. pcp is this CPU's pageset of zone, which the
+ * pcp paths have at hand. cpu->lock held.
  */
+static __always_inline void __zone_statistics(struct buddy_cpu *cpu, struct per_cpu_pages *pcp,
+					      struct zone *preferred, struct zone *zone, unsigned int order,
+					      bool local)
+{
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
+	if (likely(zone == preferred || zone->node == preferred->node)) {
+		pcp->vm_numa_event[NUMA_HIT]++;
+	} else {
+		pcp->vm_numa_event[NUMA_MISS]++;
+		preferred->per_cpu_pageset[cpu->id].vm_numa_event[NUMA_FOREIGN]++;
+	}
+	pcp->vm_numa_event[local ? NUMA_LOCAL : NUMA_OTHER]++;
+}
+
 static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
 				   unsigned int order)
 {
-	int c = cpu->id;
-	unsigned long *ev = zone->per_cpu_pageset[c].vm_numa_event;
-
-	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), 1UL << order);
-	if (likely(zone->node == preferred->node)) {
-		ev[NUMA_HIT]++;
-	} else {
-		ev[NUMA_MISS]++;
-		preferred->per_cpu_pageset[c].vm_numa_event[NUMA_FOREIGN]++;
-	}
-	ev[zone->node == cpu->node ? NUMA_LOCAL : NUMA_OTHER]++;
+	__zone_statistics(cpu, &zone->per_cpu_pageset[cpu->id], preferred, zone, order,
+			  zone->node == cpu->node);
 }
 HIDDEN unsigned long sum_vm_event(enum vm_event_item item);
 HIDDEN unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item);
 HIDDEN unsigned long global_numa_event_state(enum numa_stat_item item);
 HIDDEN unsigned long zone_free_pages_blocks(struct zone *zone);
 HIDDEN unsigned long global_zone_page_state(enum zone_stat_item item);
-HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
 HIDDEN extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 HIDDEN extern const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS];
 

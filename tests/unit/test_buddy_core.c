@@ -77,8 +77,6 @@ static struct page *take(struct zone *zone, unsigned int order)
 {
 	test_zone_lock(zone);
 	struct page *page = __rmqueue_smallest(zone, order, MIGRATE_MOVABLE);
-	if (page)
-		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
 	test_zone_unlock(zone);
 	assert_non_null(page);
 	return page;
