@@ -193,7 +193,6 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 
 		if (!page_is_buddy(zone, buddy_page, buddy_pfn, order))
 			break;
-		VM_BUG_ON_PAGE(buddy_page->zone != zone, buddy_page);
 		if (unlikely(order >= pageblock_order)) {
 			int buddy_mt = get_pfnblock_migratetype(zone, buddy_pfn);
 			if (migratetype != buddy_mt &&

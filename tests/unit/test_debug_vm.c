@@ -175,7 +175,7 @@ static void test_add_to_free_list_twice(void **state)
 	(void)state;
 	setup();
 	expect_bug(add_twice, (const char *const[]){"page dumped because: VM_BUG_ON_PAGE(page_on_list(page))",
-						    "kernel BUG at src/page_alloc.c:", NULL});
+						    "kernel BUG at src/free_area.c:", NULL});
 	test_check_and_exit(); /* the parent's allocator is untouched */
 }
 
@@ -185,7 +185,7 @@ static void test_corrupt_free_page_flags(void **state)
 	setup();
 	expect_bug(corrupt_flags_then_allocate,
 		   (const char *const[]){"page dumped because: VM_BUG_ON_PAGE(!PageBuddy(page)", "flags: 0x",
-					 "raw: ", "kernel BUG at src/page_alloc.c:", NULL});
+					 "raw: ", "kernel BUG at src/free_area.c:", NULL});
 	test_check_and_exit();
 }
 
@@ -203,7 +203,7 @@ static void test_free_misaligned(void **state)
 	(void)state;
 	setup();
 	expect_bug(free_misaligned, (const char *const[]){"VM_BUG_ON_PAGE(", "(pfn & ((1UL << order) - 1))",
-							  "kernel BUG at src/page_alloc.c:", NULL});
+							  "kernel BUG at src/free_area.c:", NULL});
 	test_check_and_exit();
 }
 
