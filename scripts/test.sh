@@ -4,11 +4,13 @@
 # the debug assertions at their expensive level (BUDDY_DEBUG_VM=EXPENSIVE:
 # VM_BUG_ON checks, lock-held assertions, the zone checker on every
 # zone_unlock). The pcp lock's model check (Spin) runs once, in the plain run.
+# Before them: clang-format --dry-run on src/ and include/, and
+# scripts/callgraph.sh (no mutual pair of src/ files).
 # Each run's time is printed after its tests.
 # Exits non-zero if any run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh clang spin
+scripts/deps.sh clang spin clang-format
 jobs=$(nproc)
 mkdir -p build && rm -f build/*.ctest.log
 status=0
@@ -34,6 +36,21 @@ run() {	# run NAME CMAKE-ARGS... -- CTEST-ARGS...
   fi
   echo "=== $name: $((SECONDS - t0)) s (build and tests)"
 }
+
+# Two checks on the source before the builds: the layout (.clang-format) and
+# the file-level call graph of src/ (no two files calling each other).
+echo "=== clang-format"
+if ! clang-format --dry-run -Werror src/*.c src/*.h src/arch/*/*.h include/buddy/*.h; then
+  echo "clang-format: the files above differ from .clang-format (run: clang-format -i <file>)"
+  status=1
+fi
+echo "=== call graph"
+if ! scripts/callgraph.sh >build/callgraph.log; then
+  sed -n '/mutual pairs:/,$p' build/callgraph.log
+  status=1
+else
+  tail -1 build/callgraph.log
+fi
 
 run plain -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run asan-ubsan -DCMAKE_BUILD_TYPE=Debug -DBUDDY_SANITIZE=address,undefined -DBUDDY_BUILD_EXAMPLES=OFF \

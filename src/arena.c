@@ -49,7 +49,9 @@ static int plan_zones(unsigned long node_pages, unsigned long sizes[MAX_NR_ZONES
 		others += sizes[z];
 	}
 	if (others > node_pages) {
-		fprintf(stderr, "libbuddy: zones dma+dma32+highmem+movable (%lu MiB) exceed the node size (%lu MiB)\n",
+		fprintf(stderr,
+			"libbuddy: zones dma+dma32+highmem+movable (%lu MiB) exceed the node size (%lu "
+			"MiB)\n",
 			others >> (20 - PAGE_SHIFT), node_pages >> (20 - PAGE_SHIFT));
 		return -EINVAL;
 	}
@@ -72,7 +74,7 @@ static void init_zone_lock(pthread_mutex_t *lock)
 	pthread_mutexattr_destroy(&attr);
 }
 
-static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "HighMem", "Movable" };
+static const char *const zone_names[MAX_NR_ZONES] = {"DMA", "DMA32", "Normal", "HighMem", "Movable"};
 
 static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, unsigned long pages)
 {
@@ -94,7 +96,7 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	if (!zone->pageblock_flags)
 		return -ENOMEM;
 	if (pages) {
-		zone_lock(zone);	/* nobody else runs yet, but the "__" helpers assert it */
+		zone_lock(zone); /* nobody else runs yet, but the "__" helpers assert it */
 		init_zone_free_area(zone);
 		zone_unlock(zone);
 	}
@@ -135,7 +137,8 @@ int arena_reserve(void)
 	int rc;
 
 	if (node_bytes == 0) {
-		fprintf(stderr, "libbuddy: arena_size %zu is too small for %d node(s) (at least %lu MiB each)\n",
+		fprintf(stderr,
+			"libbuddy: arena_size %zu is too small for %d node(s) (at least %lu MiB each)\n",
 			buddy.settings.arena_size, nodes, MAX_BLOCK_BYTES >> 20);
 		return -EINVAL;
 	}
@@ -155,7 +158,8 @@ int arena_reserve(void)
 	for (int nid = 0; nid < nodes; nid++) {
 		rc = map_node_slice(buddy.arena_base + (size_t)nid * node_bytes, node_bytes, nid);
 		if (!rc)
-			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice, nid);
+			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice,
+					    nid);
 		if (!rc)
 			rc = init_node(nid, (unsigned long)nid * buddy.pages_per_node, buddy.pages_per_node);
 		if (rc) {

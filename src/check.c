@@ -27,7 +27,7 @@
 
 struct checker {
 	struct zone *zone;
-	unsigned long *free_bits;	/* one bit per page of the zone: free or on a pcp list */
+	unsigned long *free_bits; /* one bit per page of the zone: free or on a pcp list */
 	int problems;
 };
 
@@ -127,18 +127,19 @@ static void check_free_lists(struct checker *c)
 
 				n++;
 				if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
-					problem(c, "free block pfn %#lx order %u outside the zone", pfn, order);
+					problem(c, "free block pfn %#lx order %u outside the zone", pfn,
+						order);
 					continue;
 				}
 				if (in_deferred_run(zone, pfn, 1UL << order))
 					problem(c, "free block pfn %#lx order %u inside the deferred range",
 						pfn, order);
 				if (!PageBuddy(page) || buddy_order(page) != order)
-					problem(c, "pfn %#lx on order-%u list: PageBuddy %d, order %u", pfn, order,
-						PageBuddy(page), buddy_order(page));
+					problem(c, "pfn %#lx on order-%u list: PageBuddy %d, order %u", pfn,
+						order, PageBuddy(page), buddy_order(page));
 				if ((int)page->index != mt)
-					problem(c, "pfn %#lx on %s list records type %lu", pfn, migratetype_names[mt],
-						page->index);
+					problem(c, "pfn %#lx on %s list records type %lu", pfn,
+						migratetype_names[mt], page->index);
 				if (pfn & ((1UL << order) - 1))
 					problem(c, "free block pfn %#lx misaligned for order %u", pfn, order);
 				if (page_ref_count(page) != 0 || PagePcp(page))
@@ -160,7 +161,8 @@ static void check_free_lists(struct checker *c)
 			total += n;
 		}
 		if (total != area->nr_free)
-			problem(c, "order %u: %lu blocks listed, nr_free says %lu", order, total, area->nr_free);
+			problem(c, "order %u: %lu blocks listed, nr_free says %lu", order, total,
+				area->nr_free);
 	}
 	if (listed_pages != zone_page_state(zone, NR_FREE_PAGES))
 		problem(c, "NR_FREE_PAGES %ld but %ld pages are on the free lists",
@@ -180,7 +182,8 @@ static void check_pcp_lists(struct checker *c)
 
 		for (int i = 0; i < NR_PCP_LISTS; i++) {
 			unsigned int order = i / MIGRATE_PCPTYPES > PAGE_ALLOC_COSTLY_ORDER
-						     ? pageblock_order : (unsigned int)(i / MIGRATE_PCPTYPES);
+						     ? pageblock_order
+						     : (unsigned int)(i / MIGRATE_PCPTYPES);
 			struct list_head *head = &pcp->lists[i];
 
 			if (!list_ends(head, list_bound(zone, order))) {
@@ -197,10 +200,12 @@ static void check_pcp_lists(struct checker *c)
 					break;
 				}
 				if (!PagePcp(page) || PageBuddy(page) || page_ref_count(page) != 0)
-					problem(c, "cpu %d pcp page pfn %#lx: pcp %d buddy %d refcount %d", cpu, pfn,
-						PagePcp(page), PageBuddy(page), page_ref_count(page));
+					problem(c, "cpu %d pcp page pfn %#lx: pcp %d buddy %d refcount %d",
+						cpu, pfn, PagePcp(page), PageBuddy(page),
+						page_ref_count(page));
 				if (pfn & ((1UL << order) - 1))
-					problem(c, "cpu %d pcp page pfn %#lx misaligned for order %u", cpu, pfn, order);
+					problem(c, "cpu %d pcp page pfn %#lx misaligned for order %u", cpu,
+						pfn, order);
 				mark_free(c, pfn, 1UL << order, "pcp page");
 				pages += 1L << order;
 			}
@@ -208,8 +213,8 @@ static void check_pcp_lists(struct checker *c)
 		if (pages != pcp->count)
 			problem(c, "cpu %d pcp count %d but %ld pages listed", cpu, pcp->count, pages);
 		if (pcp->count < 0 || (pcp->high && pcp->count > pcp_count_limit(pcp)))
-			problem(c, "cpu %d pcp count %d out of range (high %d, limit %ld)", cpu, pcp->count, pcp->high,
-				pcp_count_limit(pcp));
+			problem(c, "cpu %d pcp count %d out of range (high %d, limit %ld)", cpu, pcp->count,
+				pcp->high, pcp_count_limit(pcp));
 	}
 }
 
@@ -232,8 +237,8 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 		unsigned long nr = 1UL << order;
 		for (unsigned long j = i; j < i + nr && j < zone->spanned_pages; j++)
 			if (test_bit(c->free_bits, j)) {
-				problem(c, "in-use page pfn %#lx (order %u) overlaps free page pfn %#lx", pfn, order,
-					zone->zone_start_pfn + j);
+				problem(c, "in-use page pfn %#lx (order %u) overlaps free page pfn %#lx", pfn,
+					order, zone->zone_start_pfn + j);
 				break;
 			}
 	}
@@ -242,7 +247,7 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 static void check_pageblocks(struct checker *c)
 {
 	struct zone *zone = c->zone;
-	unsigned long blocks[MIGRATE_TYPES + 1] = { 0 };
+	unsigned long blocks[MIGRATE_TYPES + 1] = {0};
 
 	for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages) {
 		int mt = get_pfnblock_migratetype(zone, pfn);
@@ -251,8 +256,8 @@ static void check_pageblocks(struct checker *c)
 		blocks[mt < MIGRATE_TYPES ? mt : MIGRATE_TYPES]++;
 	}
 	if (blocks[MIGRATE_HIGHATOMIC] * pageblock_nr_pages != zone->nr_reserved_highatomic)
-		problem(c, "nr_reserved_highatomic %lu but %lu HighAtomic pageblocks", zone->nr_reserved_highatomic,
-			blocks[MIGRATE_HIGHATOMIC]);
+		problem(c, "nr_reserved_highatomic %lu but %lu HighAtomic pageblocks",
+			zone->nr_reserved_highatomic, blocks[MIGRATE_HIGHATOMIC]);
 	if (blocks[MIGRATE_ISOLATE] != zone->nr_isolate_pageblock)
 		problem(c, "nr_isolate_pageblock %lu but %lu Isolate pageblocks", zone->nr_isolate_pageblock,
 			blocks[MIGRATE_ISOLATE]);
@@ -293,7 +298,7 @@ static bool check_deferred(struct checker *c)
  */
 static int __check_zone_bits(struct zone *zone, bool all_cpus_locked, unsigned long *free_bits)
 {
-	struct checker c = { .zone = zone, .free_bits = free_bits };
+	struct checker c = {.zone = zone, .free_bits = free_bits};
 	unsigned long buddy_heads = 0, listed_heads = 0;
 
 	lockdep_assert_zone_held(zone);
@@ -309,10 +314,13 @@ static int __check_zone_bits(struct zone *zone, bool all_cpus_locked, unsigned l
 		unsigned long deferred_end = zone_deferred_end(zone);
 
 		if (zone->nr_deferred) {
-			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads, all_cpus_locked);
-			check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads, all_cpus_locked);
+			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads,
+					  all_cpus_locked);
+			check_page_states(&c, deferred_end, zone_end_pfn(zone), &buddy_heads,
+					  all_cpus_locked);
 		} else {
-			check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads, all_cpus_locked);
+			check_page_states(&c, zone->zone_start_pfn, zone_end_pfn(zone), &buddy_heads,
+					  all_cpus_locked);
 		}
 		for (int o = 0; o < MAX_ORDER; o++)
 			listed_heads += zone->free_area[o].nr_free;
@@ -356,14 +364,14 @@ int check_zone(struct zone *zone)
 
 	if (!zone->spanned_pages)
 		return 0;
-	bits = os_map_zeroed(bytes);	/* before the lock: a system call */
+	bits = os_map_zeroed(bytes); /* before the lock: a system call */
 	if (!bits) {
 		fprintf(stderr, "buddy_check: out of memory\n");
 		return 1;
 	}
 	zone_lock(zone);
 	problems = __check_zone_bits(zone, true, bits);
-	zone_unlock_nocheck(zone);	/* the check just ran */
+	zone_unlock_nocheck(zone); /* the check just ran */
 	os_release(bits, bytes);
 	return problems;
 }

@@ -21,9 +21,9 @@
 
 struct cma {
 	unsigned long base_pfn;
-	unsigned long count;		/* pages */
-	unsigned long *bitmap;		/* one bit per page: handed out */
-	pthread_mutex_t lock;		/* guards bitmap */
+	unsigned long count;   /* pages */
+	unsigned long *bitmap; /* one bit per page: handed out */
+	pthread_mutex_t lock;  /* guards bitmap */
 	int nid;
 };
 
@@ -152,8 +152,7 @@ static unsigned long cma_find_run(const struct cma *cma, unsigned long from, uns
 	return cma->count;
 }
 
-static struct page *cma_alloc_area(struct cma *cma, unsigned long count, unsigned long align_mask,
-				   int *ret)
+static struct page *cma_alloc_area(struct cma *cma, unsigned long count, unsigned long align_mask, int *ret)
 {
 	unsigned long from = 0;
 
@@ -171,7 +170,8 @@ static struct page *cma_alloc_area(struct cma *cma, unsigned long count, unsigne
 
 		unsigned long pfn = cma->base_pfn + i;
 		pthread_mutex_lock(&cma_mutex);
-		*ret = alloc_contig_range_busy(pfn, pfn + count, MIGRATE_CMA, GFP_KERNEL | __GFP_NOWARN, &busy);
+		*ret = alloc_contig_range_busy(pfn, pfn + count, MIGRATE_CMA, GFP_KERNEL | __GFP_NOWARN,
+					       &busy);
 		pthread_mutex_unlock(&cma_mutex);
 		if (!*ret)
 			return pfn_to_page_fast(pfn);
@@ -205,8 +205,8 @@ struct page *buddy_cma_alloc(unsigned long count, unsigned int align_order)
 		if (page)
 			return page;
 	}
-	fprintf(stderr, "%s: cma_alloc: alloc failed, req-size: %lu pages, ret: %d\n", buddy_progname(), count,
-		ret);
+	fprintf(stderr, "%s: cma_alloc: alloc failed, req-size: %lu pages, ret: %d\n", buddy_progname(),
+		count, ret);
 	return NULL;
 }
 

@@ -9,13 +9,13 @@
 #define BUDDY_COMPILER_H
 
 #include <stddef.h>
-#include <stdint.h>	/* on glibc, also <sys/cdefs.h>: its __always_inline comes first */
+#include <stdint.h> /* on glibc, also <sys/cdefs.h>: its __always_inline comes first */
 
 #define HIDDEN __attribute__((visibility("hidden")))
 
 /* Attributes under the kernel's names. glibc's sys/cdefs.h has __always_inline too. */
 #ifndef __always_inline
-#define __always_inline __inline __attribute__ ((__always_inline__))
+#define __always_inline __inline __attribute__((__always_inline__))
 #endif
 #ifndef __noinline
 #define __noinline __attribute__((noinline))
@@ -33,14 +33,14 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif
 
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define CACHELINE 64
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define likely(x)	    __builtin_expect(!!(x), 1)
+#define unlikely(x)	    __builtin_expect(!!(x), 0)
+#define CACHELINE	    64
+#define ARRAY_SIZE(a)	    (sizeof(a) / sizeof((a)[0]))
 #define __cacheline_aligned __attribute__((aligned(CACHELINE)))
 
 /* Racy-but-intended accesses (statistics, watermark peeks), sanitizer-clean. */
-#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define READ_ONCE(x)	 __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))

@@ -16,19 +16,19 @@
 #include "internal.h"
 
 enum opt_type {
-	OPT_SIZE,	/* size_t; a number with an optional K/M/G/T suffix */
-	OPT_INT,	/* int */
-	OPT_WORD,	/* int, spelt as one of the entry's words */
-	OPT_TEXT,	/* a list or a string, read by the entry's parse function */
+	OPT_SIZE, /* size_t; a number with an optional K/M/G/T suffix */
+	OPT_INT,  /* int */
+	OPT_WORD, /* int, spelt as one of the entry's words */
+	OPT_TEXT, /* a list or a string, read by the entry's parse function */
 };
 
 /* How a struct buddy_config field reaches its key. */
 enum field_type {
-	FIELD_NONE,		/* the key has no field */
-	FIELD_SIZE,		/* size_t, 0 = default */
-	FIELD_ZONE_SIZE,	/* size_t, 0 = default, BUDDY_ZONE_EMPTY = 0 bytes */
-	FIELD_INT,		/* int, 0 = default; for OPT_WORD the word's number */
-	FIELD_TEXT,		/* const char *, NULL = default */
+	FIELD_NONE,	 /* the key has no field */
+	FIELD_SIZE,	 /* size_t, 0 = default */
+	FIELD_ZONE_SIZE, /* size_t, 0 = default, BUDDY_ZONE_EMPTY = 0 bytes */
+	FIELD_INT,	 /* int, 0 = default; for OPT_WORD the word's number */
+	FIELD_TEXT,	 /* const char *, NULL = default */
 };
 
 struct option_word {
@@ -38,14 +38,14 @@ struct option_word {
 
 struct option_desc;
 typedef int(option_parse_fn)(const struct option_desc *o, const char *v, size_t len,
-			    struct buddy_settings *s);
+			     struct buddy_settings *s);
 
 struct option_desc {
 	const char *key;
 	enum opt_type type;
-	size_t offset;			/* of the value in struct buddy_settings */
-	long long def;			/* OPT_SIZE, OPT_INT, OPT_WORD */
-	const char *def_text;		/* OPT_TEXT: parsed like a value; NULL = all zero */
+	size_t offset;	      /* of the value in struct buddy_settings */
+	long long def;	      /* OPT_SIZE, OPT_INT, OPT_WORD */
+	const char *def_text; /* OPT_TEXT: parsed like a value; NULL = all zero */
 	/*
 	 * The range of the value; for OPT_TEXT, of each number in the list
 	 * (lowmem_reserve_ratio) or of the string's length (stats_print), while
@@ -53,10 +53,10 @@ struct option_desc {
 	 */
 	long long min, max;
 	bool zero_ok;
-	const struct option_word *words;	/* OPT_WORD, ended by a NULL word */
-	option_parse_fn *parse;			/* OPT_TEXT */
+	const struct option_word *words; /* OPT_WORD, ended by a NULL word */
+	option_parse_fn *parse;		 /* OPT_TEXT */
 	enum field_type field;
-	size_t field_offset;			/* in struct buddy_config */
+	size_t field_offset; /* in struct buddy_config */
 	const char *meaning;
 };
 
@@ -69,18 +69,22 @@ _Static_assert(OPT_SIZE_MAX < (long long)(SIZE_MAX / 2), "size rounding cannot o
 
 static option_parse_fn parse_distance, parse_ratios, parse_string;
 
-static const struct option_word on_off_auto[] = { { "on", 1 }, { "off", -1 }, { "auto", 0 }, { NULL, 0 } };
+static const struct option_word on_off_auto[] = {{"on", 1}, {"off", -1}, {"auto", 0}, {NULL, 0}};
 static const struct option_word pcp_lock_words[] = {
-	{ "rseq", 1 }, { "atomic", -1 }, { "auto", 0 }, { NULL, 0 },
+	{"rseq", 1},
+	{"atomic", -1},
+	{"auto", 0},
+	{NULL, 0},
 };
 
 #define member_size(type, member) sizeof(((type *)0)->member)
-#define SETTING(member) .offset = offsetof(struct buddy_settings, member)
-#define FIELD(member, type) .field = (type), .field_offset = offsetof(struct buddy_config, member)
-#define ZONE_SIZE(zone, member, def_bytes, what)                                      \
-	{ .key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]),                 \
-	  .def = (def_bytes), .min = 0, .max = OPT_SIZE_MAX,                          \
-	  FIELD(member, FIELD_ZONE_SIZE), .meaning = what " size per node" }
+#define SETTING(member)		  .offset = offsetof(struct buddy_settings, member)
+#define FIELD(member, type)	  .field = (type), .field_offset = offsetof(struct buddy_config, member)
+#define ZONE_SIZE(zone, member, def_bytes, what)                                                             \
+	{                                                                                                    \
+		.key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]), .def = (def_bytes), .min = 0,    \
+		.max = OPT_SIZE_MAX, FIELD(member, FIELD_ZONE_SIZE), .meaning = what " size per node"        \
+	}
 
 /*
  * Every setting: its BUDDY_CONF key (and the struct buddy_config field of the
@@ -88,44 +92,93 @@ static const struct option_word pcp_lock_words[] = {
  * run-time setters (buddy_setting_check) all meet the same range here.
  */
 static const struct option_desc options[] = {
-	{ .key = "arena_size", .type = OPT_SIZE, SETTING(arena_size),
-	  .def = 1LL << 30, .min = 4LL << 20, .max = OPT_SIZE_MAX,
-	  FIELD(arena_size, FIELD_SIZE), .meaning = "whole reservation, split evenly across nodes" },
+	{.key = "arena_size",
+	 .type = OPT_SIZE,
+	 SETTING(arena_size),
+	 .def = 1LL << 30,
+	 .min = 4LL << 20,
+	 .max = OPT_SIZE_MAX,
+	 FIELD(arena_size, FIELD_SIZE),
+	 .meaning = "whole reservation, split evenly across nodes"},
 	ZONE_SIZE(ZONE_DMA, dma, 16LL << 20, "ZONE_DMA"),
 	ZONE_SIZE(ZONE_DMA32, dma32, 256LL << 20, "ZONE_DMA32"),
 	ZONE_SIZE(ZONE_HIGHMEM, highmem, 0, "ZONE_HIGHMEM"),
 	ZONE_SIZE(ZONE_MOVABLE, movable, 0, "ZONE_MOVABLE"),
-	{ .key = "numa_fake", .type = OPT_INT, SETTING(numa_fake),
-	  .min = 0, .max = MAX_NUMNODES,
-	  FIELD(numa_fake, FIELD_INT), .meaning = "split the arena into N fake nodes (0: real topology)" },
-	{ .key = "numa_distance", .type = OPT_TEXT, SETTING(distance), .parse = parse_distance,
-	  FIELD(numa_distance, FIELD_TEXT), .meaning = "fake NUMA distances, rows split by ';', e.g. 10 20;20 10" },
-	{ .key = "min_free_kbytes", .type = OPT_INT, SETTING(min_free_kbytes),
-	  .min = 0, .max = 1 << 30,
-	  FIELD(min_free_kbytes, FIELD_INT), .meaning = "vm.min_free_kbytes (0: kernel formula)" },
-	{ .key = "watermark_scale_factor", .type = OPT_INT, SETTING(watermark_scale_factor),
-	  .def = 10, .min = 1, .max = 3000,
-	  FIELD(watermark_scale_factor, FIELD_INT), .meaning = "vm.watermark_scale_factor" },
-	{ .key = "lowmem_reserve_ratio", .type = OPT_TEXT, SETTING(lowmem_reserve_ratio), .parse = parse_ratios,
-	  .def_text = "256 256 32 0 0", .min = 0, .max = INT_MAX,
-	  .meaning = "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'" },
-	{ .key = "percpu_pagelist_high_fraction", .type = OPT_INT, SETTING(percpu_pagelist_high_fraction),
-	  .min = 8, .max = 1 << 30, .zero_ok = true,
-	  FIELD(percpu_pagelist_high_fraction, FIELD_INT),
-	  .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)" },
-	{ .key = "mobility_grouping", .type = OPT_WORD, SETTING(mobility_grouping), .words = on_off_auto,
-	  .min = -1, .max = 1,
-	  FIELD(mobility_grouping, FIELD_INT), .meaning = "group pages by mobility: on, off or auto (1, -1, 0)" },
-	{ .key = "pcp_lock", .type = OPT_WORD, SETTING(pcp_lock), .words = pcp_lock_words,
-	  .min = -1, .max = 1,
-	  .meaning = "how per-CPU lists are locked: auto, rseq or atomic" },
-	{ .key = "cma", .type = OPT_SIZE, SETTING(cma),
-	  .min = 0, .max = OPT_SIZE_MAX,
-	  FIELD(cma, FIELD_SIZE), .meaning = "CMA area per node" },
+	{.key = "numa_fake",
+	 .type = OPT_INT,
+	 SETTING(numa_fake),
+	 .min = 0,
+	 .max = MAX_NUMNODES,
+	 FIELD(numa_fake, FIELD_INT),
+	 .meaning = "split the arena into N fake nodes (0: real topology)"},
+	{.key = "numa_distance",
+	 .type = OPT_TEXT,
+	 SETTING(distance),
+	 .parse = parse_distance,
+	 FIELD(numa_distance, FIELD_TEXT),
+	 .meaning = "fake NUMA distances, rows split by ';', e.g. 10 20;20 10"},
+	{.key = "min_free_kbytes",
+	 .type = OPT_INT,
+	 SETTING(min_free_kbytes),
+	 .min = 0,
+	 .max = 1 << 30,
+	 FIELD(min_free_kbytes, FIELD_INT),
+	 .meaning = "vm.min_free_kbytes (0: kernel formula)"},
+	{.key = "watermark_scale_factor",
+	 .type = OPT_INT,
+	 SETTING(watermark_scale_factor),
+	 .def = 10,
+	 .min = 1,
+	 .max = 3000,
+	 FIELD(watermark_scale_factor, FIELD_INT),
+	 .meaning = "vm.watermark_scale_factor"},
+	{.key = "lowmem_reserve_ratio",
+	 .type = OPT_TEXT,
+	 SETTING(lowmem_reserve_ratio),
+	 .parse = parse_ratios,
+	 .def_text = "256 256 32 0 0",
+	 .min = 0,
+	 .max = INT_MAX,
+	 .meaning = "vm.lowmem_reserve_ratio, 5 numbers split by spaces or '/'"},
+	{.key = "percpu_pagelist_high_fraction",
+	 .type = OPT_INT,
+	 SETTING(percpu_pagelist_high_fraction),
+	 .min = 8,
+	 .max = 1 << 30,
+	 .zero_ok = true,
+	 FIELD(percpu_pagelist_high_fraction, FIELD_INT),
+	 .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)"},
+	{.key = "mobility_grouping",
+	 .type = OPT_WORD,
+	 SETTING(mobility_grouping),
+	 .words = on_off_auto,
+	 .min = -1,
+	 .max = 1,
+	 FIELD(mobility_grouping, FIELD_INT),
+	 .meaning = "group pages by mobility: on, off or auto (1, -1, 0)"},
+	{.key = "pcp_lock",
+	 .type = OPT_WORD,
+	 SETTING(pcp_lock),
+	 .words = pcp_lock_words,
+	 .min = -1,
+	 .max = 1,
+	 .meaning = "how per-CPU lists are locked: auto, rseq or atomic"},
+	{.key = "cma",
+	 .type = OPT_SIZE,
+	 SETTING(cma),
+	 .min = 0,
+	 .max = OPT_SIZE_MAX,
+	 FIELD(cma, FIELD_SIZE),
+	 .meaning = "CMA area per node"},
 	/* The range is the string's length: refused, never cut short. */
-	{ .key = "stats_print", .type = OPT_TEXT, SETTING(stats_print), .parse = parse_string,
-	  .min = 0, .max = member_size(struct buddy_settings, stats_print) - 1,
-	  FIELD(stats_print, FIELD_TEXT), .meaning = "views dumped to stderr at exit, split by '/' or '+'" },
+	{.key = "stats_print",
+	 .type = OPT_TEXT,
+	 SETTING(stats_print),
+	 .parse = parse_string,
+	 .min = 0,
+	 .max = member_size(struct buddy_settings, stats_print) - 1,
+	 FIELD(stats_print, FIELD_TEXT),
+	 .meaning = "views dumped to stderr at exit, split by '/' or '+'"},
 };
 
 static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)
@@ -195,12 +248,30 @@ static int parse_size(const char *v, size_t len, long long *out)
 	if (errno)
 		return -1;
 	switch (*end) {
-	case 0: break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	default: return -1;
+	case 0:
+		break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	default:
+		return -1;
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
@@ -245,7 +316,7 @@ static int parse_word(const struct option_desc *o, const char *v, size_t len, lo
 /* "10 20;20 10" -> a square matrix with a diagonal of 10. */
 static int parse_distance(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
 {
-	int (*distance)[MAX_NUMNODES] = setting_ptr(o, s);
+	int(*distance)[MAX_NUMNODES] = setting_ptr(o, s);
 	int row = 0, col = 0, ncols = -1;
 	size_t i = 0;
 
@@ -301,8 +372,8 @@ static int parse_ratios(const struct option_desc *o, const char *v, size_t len, 
 		long long r;
 		while (i < len && v[i] != ' ' && v[i] != '/' && v[i] != '\t')
 			i++;
-		if (n >= MAX_NR_ZONES || !isdigit((unsigned char)v[start]) || parse_int(v + start, i - start, &r) ||
-		    check_range(o, r))
+		if (n >= MAX_NR_ZONES || !isdigit((unsigned char)v[start]) ||
+		    parse_int(v + start, i - start, &r) || check_range(o, r))
 			return -1;
 		ratio[n++] = (int)r;
 	}
@@ -369,7 +440,8 @@ int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 			continue;
 		}
 		if (!colon) {
-			fprintf(stderr, "libbuddy: BUDDY_CONF: malformed option \"%.*s\" (expected key:value)\n",
+			fprintf(stderr,
+				"libbuddy: BUDDY_CONF: malformed option \"%.*s\" (expected key:value)\n",
 				(int)len, p);
 			return -EINVAL;
 		}
@@ -384,10 +456,13 @@ int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 		if (apply_option(o, v, vlen, s)) {
 			if (has_range(o) && o->type != OPT_WORD)
 				fprintf(stderr,
-					"libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s; range %lld..%lld)\n",
+					"libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s; "
+					"range %lld..%lld)\n",
 					(int)vlen, v, o->key, o->meaning, o->min, o->max);
 			else
-				fprintf(stderr, "libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" (%s)\n",
+				fprintf(stderr,
+					"libbuddy: BUDDY_CONF: invalid value \"%.*s\" for option \"%s\" "
+					"(%s)\n",
 					(int)vlen, v, o->key, o->meaning);
 			return -EINVAL;
 		}

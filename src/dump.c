@@ -37,7 +37,7 @@ static void snapshot_free_area(struct zone *zone, struct free_snapshot *snap)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			snap->nr_free_mt[o][t] = zone->free_area[o].nr_free_mt[t];
 	}
-	zone_unlock_nocheck(zone);	/* read only: nothing to check */
+	zone_unlock_nocheck(zone); /* read only: nothing to check */
 }
 
 static bool node_has_memory(int nid)
@@ -57,7 +57,8 @@ typedef void (*zone_columns_fn)(buddy_write_cb *cb, void *opaque, const struct f
 
 static void walk_populated_zones(buddy_write_cb *cb, void *opaque, zone_columns_fn columns)
 {
-	for_each_node(nid) {
+	for_each_node(nid)
+	{
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
 			struct free_snapshot snap;
@@ -137,11 +138,12 @@ static void pagetypeinfo_showblockcount(buddy_write_cb *cb, void *opaque, int ni
 	cb(opaque, "\n");
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &NODE_DATA(nid)->node_zones[z];
-		unsigned long count[MIGRATE_TYPES] = { 0 };
+		unsigned long count[MIGRATE_TYPES] = {0};
 
 		if (!populated_zone(zone))
 			continue;
-		for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone); pfn += pageblock_nr_pages)
+		for (unsigned long pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone);
+		     pfn += pageblock_nr_pages)
 			count[get_pfnblock_migratetype(zone, pfn)]++;
 		dump_printf(cb, opaque, "Node %d, zone %8s ", nid, zone->name);
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
@@ -154,7 +156,8 @@ static void pagetypeinfo_showblockcount(buddy_write_cb *cb, void *opaque, int ni
 /* /proc/pagetypeinfo: one block per node with memory, as the kernel prints it. */
 void dump_pagetypeinfo(buddy_write_cb *cb, void *opaque)
 {
-	for_each_node(nid) {
+	for_each_node(nid)
+	{
 		if (!node_has_memory(nid))
 			continue;
 		dump_printf(cb, opaque, "Page block order: %d\n", pageblock_order);
@@ -173,25 +176,69 @@ void dump_pagetypeinfo(buddy_write_cb *cb, void *opaque)
  * allocator: zoneinfo prints them, all 0, so its layout stays the kernel's.
  */
 static const char *const node_stat_names[] = {
-	"nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable",
-	"nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_isolated_anon", "nr_isolated_file",
-	"workingset_nodes", "workingset_refault_anon", "workingset_refault_file",
-	"workingset_activate_anon", "workingset_activate_file", "workingset_restore_anon",
-	"workingset_restore_file", "workingset_nodereclaim", "nr_anon_pages", "nr_mapped",
-	"nr_file_pages", "nr_dirty", "nr_writeback", "nr_shmem", "nr_shmem_hugepages",
-	"nr_shmem_pmdmapped", "nr_file_hugepages", "nr_file_pmdmapped", "nr_anon_transparent_hugepages",
-	"nr_vmscan_write", "nr_vmscan_immediate_reclaim", "nr_dirtied", "nr_written",
-	"nr_throttled_written", "nr_kernel_misc_reclaimable", "nr_foll_pin_acquired",
-	"nr_foll_pin_released", "nr_kernel_stack", "nr_page_table_pages", "nr_sec_page_table_pages",
-	"nr_iommu_pages", "nr_swapcached", "pgpromote_success", "pgpromote_candidate",
-	"pgpromote_candidate_nrl", "pgdemote_kswapd", "pgdemote_direct", "pgdemote_khugepaged",
-	"pgdemote_proactive", "nr_hugetlb", "nr_balloon_pages", "nr_kernel_file_pages",
+	"nr_inactive_anon",
+	"nr_active_anon",
+	"nr_inactive_file",
+	"nr_active_file",
+	"nr_unevictable",
+	"nr_slab_reclaimable",
+	"nr_slab_unreclaimable",
+	"nr_isolated_anon",
+	"nr_isolated_file",
+	"workingset_nodes",
+	"workingset_refault_anon",
+	"workingset_refault_file",
+	"workingset_activate_anon",
+	"workingset_activate_file",
+	"workingset_restore_anon",
+	"workingset_restore_file",
+	"workingset_nodereclaim",
+	"nr_anon_pages",
+	"nr_mapped",
+	"nr_file_pages",
+	"nr_dirty",
+	"nr_writeback",
+	"nr_shmem",
+	"nr_shmem_hugepages",
+	"nr_shmem_pmdmapped",
+	"nr_file_hugepages",
+	"nr_file_pmdmapped",
+	"nr_anon_transparent_hugepages",
+	"nr_vmscan_write",
+	"nr_vmscan_immediate_reclaim",
+	"nr_dirtied",
+	"nr_written",
+	"nr_throttled_written",
+	"nr_kernel_misc_reclaimable",
+	"nr_foll_pin_acquired",
+	"nr_foll_pin_released",
+	"nr_kernel_stack",
+	"nr_page_table_pages",
+	"nr_sec_page_table_pages",
+	"nr_iommu_pages",
+	"nr_swapcached",
+	"pgpromote_success",
+	"pgpromote_candidate",
+	"pgpromote_candidate_nrl",
+	"pgdemote_kswapd",
+	"pgdemote_direct",
+	"pgdemote_khugepaged",
+	"pgdemote_proactive",
+	"nr_hugetlb",
+	"nr_balloon_pages",
+	"nr_kernel_file_pages",
 };
 
 /* The per-zone LRU counters between nr_free_pages_blocks and nr_free_cma: always 0 here. */
 static const char *const zone_lru_stat_names[] = {
-	"nr_zone_inactive_anon", "nr_zone_active_anon", "nr_zone_inactive_file", "nr_zone_active_file",
-	"nr_zone_unevictable", "nr_zone_write_pending", "nr_mlock", "nr_zspages",
+	"nr_zone_inactive_anon",
+	"nr_zone_active_anon",
+	"nr_zone_inactive_file",
+	"nr_zone_active_file",
+	"nr_zone_unevictable",
+	"nr_zone_write_pending",
+	"nr_mlock",
+	"nr_zspages",
 };
 
 static bool is_zone_first_populated(pg_data_t *pgdat, struct zone *zone)
@@ -299,9 +346,8 @@ static void zoneinfo_show_print(buddy_write_cb *cb, void *opaque, pg_data_t *pgd
 /* /proc/zoneinfo: every zone of every node, populated or not. */
 void dump_zoneinfo(buddy_write_cb *cb, void *opaque)
 {
-	for_each_node(nid)
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			zoneinfo_show_print(cb, opaque, NODE_DATA(nid), &NODE_DATA(nid)->node_zones[z]);
+	for_each_node(nid) for (int z = 0; z < MAX_NR_ZONES; z++)
+		zoneinfo_show_print(cb, opaque, NODE_DATA(nid), &NODE_DATA(nid)->node_zones[z]);
 }
 
 /* ------------------------------------------------------------ extfrag */
@@ -316,7 +362,7 @@ struct contig_page_info {
 static void fill_contig_page_info(const struct free_snapshot *snap, unsigned int suitable_order,
 				  struct contig_page_info *info)
 {
-	*info = (struct contig_page_info){ 0 };
+	*info = (struct contig_page_info){0};
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		unsigned long blocks = snap->nr_free[o];
 
@@ -392,16 +438,43 @@ void dump_unusable_index(buddy_write_cb *cb, void *opaque)
 
 /* The events in /proc/vmstat's order; the buddy_* ones go last. */
 static const enum vm_event_item vmstat_event_order[] = {
-	PGALLOC_DMA, PGALLOC_DMA32, PGALLOC_NORMAL, PGALLOC_HIGH, PGALLOC_MOVABLE,
-	ALLOCSTALL_DMA, ALLOCSTALL_DMA32, ALLOCSTALL_NORMAL, ALLOCSTALL_HIGH, ALLOCSTALL_MOVABLE,
+	PGALLOC_DMA,
+	PGALLOC_DMA32,
+	PGALLOC_NORMAL,
+	PGALLOC_HIGH,
+	PGALLOC_MOVABLE,
+	ALLOCSTALL_DMA,
+	ALLOCSTALL_DMA32,
+	ALLOCSTALL_NORMAL,
+	ALLOCSTALL_HIGH,
+	ALLOCSTALL_MOVABLE,
 	PGFREE,
-	PGSTEAL_KSWAPD, PGSTEAL_DIRECT, PGSTEAL_KHUGEPAGED, PGSTEAL_PROACTIVE,
-	PGSCAN_KSWAPD, PGSCAN_DIRECT, PGSCAN_KHUGEPAGED, PGSCAN_PROACTIVE,
-	KSWAPD_LOW_WMARK_HIT_QUICKLY, KSWAPD_HIGH_WMARK_HIT_QUICKLY, PAGEOUTRUN,
-	PGMIGRATE_SUCCESS, PGMIGRATE_FAIL,
-	COMPACTMIGRATE_SCANNED, COMPACTFREE_SCANNED, COMPACTISOLATED, COMPACTSTALL, COMPACTFAIL,
-	COMPACTSUCCESS, KCOMPACTD_WAKE, KCOMPACTD_MIGRATE_SCANNED, KCOMPACTD_FREE_SCANNED,
-	PGALLOC_FAIL, EXTFRAG_EVENTS, PCP_REFILL, PCP_DRAIN,
+	PGSTEAL_KSWAPD,
+	PGSTEAL_DIRECT,
+	PGSTEAL_KHUGEPAGED,
+	PGSTEAL_PROACTIVE,
+	PGSCAN_KSWAPD,
+	PGSCAN_DIRECT,
+	PGSCAN_KHUGEPAGED,
+	PGSCAN_PROACTIVE,
+	KSWAPD_LOW_WMARK_HIT_QUICKLY,
+	KSWAPD_HIGH_WMARK_HIT_QUICKLY,
+	PAGEOUTRUN,
+	PGMIGRATE_SUCCESS,
+	PGMIGRATE_FAIL,
+	COMPACTMIGRATE_SCANNED,
+	COMPACTFREE_SCANNED,
+	COMPACTISOLATED,
+	COMPACTSTALL,
+	COMPACTFAIL,
+	COMPACTSUCCESS,
+	KCOMPACTD_WAKE,
+	KCOMPACTD_MIGRATE_SCANNED,
+	KCOMPACTD_FREE_SCANNED,
+	PGALLOC_FAIL,
+	EXTFRAG_EVENTS,
+	PCP_REFILL,
+	PCP_DRAIN,
 };
 
 _Static_assert(ARRAY_SIZE(vmstat_event_order) == NR_VM_EVENT_ITEMS, "every event is printed once");
@@ -417,9 +490,8 @@ void dump_vmstat(buddy_write_cb *cb, void *opaque)
 {
 	unsigned long blocks = 0;
 
-	for_each_node(nid)
-		for (int z = 0; z < MAX_NR_ZONES; z++)
-			blocks += zone_free_pages_blocks(&NODE_DATA(nid)->node_zones[z]);
+	for_each_node(nid) for (int z = 0; z < MAX_NR_ZONES; z++) blocks +=
+		zone_free_pages_blocks(&NODE_DATA(nid)->node_zones[z]);
 	dump_printf(cb, opaque, "nr_free_pages %lu\n", global_zone_page_state(NR_FREE_PAGES));
 	dump_printf(cb, opaque, "nr_free_pages_blocks %lu\n", blocks);
 	dump_printf(cb, opaque, "nr_free_cma %lu\n", global_zone_page_state(NR_FREE_CMA_PAGES));
@@ -437,12 +509,9 @@ struct view {
 };
 
 static const struct view views[] = {
-	{ "buddyinfo", dump_buddyinfo },
-	{ "pagetypeinfo", dump_pagetypeinfo },
-	{ "zoneinfo", dump_zoneinfo },
-	{ "vmstat", dump_vmstat },
-	{ "extfrag_index", dump_extfrag_index },
-	{ "unusable_index", dump_unusable_index },
+	{"buddyinfo", dump_buddyinfo},	       {"pagetypeinfo", dump_pagetypeinfo},
+	{"zoneinfo", dump_zoneinfo},	       {"vmstat", dump_vmstat},
+	{"extfrag_index", dump_extfrag_index}, {"unusable_index", dump_unusable_index},
 };
 
 int buddy_dump_to(buddy_write_cb *write_cb, void *cbopaque, const char *view)

@@ -51,14 +51,15 @@ static inline void account_free_blocks(struct zone *zone, unsigned int order, in
 }
 
 /* zone->lock held for all the list helpers below; they keep every free-page count. */
-void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
-			bool tail)
+void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype, bool tail)
 {
 	struct free_area *area = &zone->free_area[order];
 
 	lockdep_assert_zone_held(zone);
 	VM_BUG_ON_PAGE(order >= MAX_ORDER || migratetype < 0 || migratetype >= MIGRATE_TYPES, page);
-	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || PagePcp(page) || page_ref_count(page), page);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order || PagePcp(page) ||
+			       page_ref_count(page),
+		       page);
 	VM_BUG_ON_PAGE(page_on_list(page), page);
 	VM_BUG_ON_PAGE(bad_range(zone, page, order) || (page_to_pfn_fast(page) & ((1UL << order) - 1)), page);
 	if (tail)
@@ -127,7 +128,8 @@ void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int
 	unsigned long size = 1UL << high;
 
 	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(low > high || high >= MAX_ORDER || bad_range(zone, page, high) || PageBuddy(page), page);
+	VM_BUG_ON_PAGE(low > high || high >= MAX_ORDER || bad_range(zone, page, high) || PageBuddy(page),
+		       page);
 	while (high > low) {
 		high--;
 		size >>= 1;
@@ -185,8 +187,12 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 	bool to_tail = false;
 
 	lockdep_assert_zone_held(zone);
-	VM_BUG_ON_PAGE(page_to_pfn_fast(page) != pfn || (pfn & ((1UL << order) - 1)) || bad_range(zone, page, order), page);
-	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page) || page_ref_count(page) || migratetype >= MIGRATE_TYPES, page);
+	VM_BUG_ON_PAGE(page_to_pfn_fast(page) != pfn || (pfn & ((1UL << order) - 1)) ||
+			       bad_range(zone, page, order),
+		       page);
+	VM_BUG_ON_PAGE(PageBuddy(page) || PagePcp(page) || page_ref_count(page) ||
+			       migratetype >= MIGRATE_TYPES,
+		       page);
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);

@@ -157,7 +157,8 @@ void buddy_lazy_init(void)
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed) && !buddy.lazy_init_failed) {
 		int rc = do_init(NULL);
 		if (rc) {
-			fprintf(stderr, "libbuddy: initialisation failed (%s); allocations will fail\n", strerror(-rc));
+			fprintf(stderr, "libbuddy: initialisation failed (%s); allocations will fail\n",
+				strerror(-rc));
 			buddy.lazy_init_failed = true;
 		}
 	}

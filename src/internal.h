@@ -37,18 +37,18 @@
  */
 struct buddy_settings {
 	size_t arena_size;
-	size_t zone_size[MAX_NR_ZONES];	/* per node; NORMAL is derived */
+	size_t zone_size[MAX_NR_ZONES]; /* per node; NORMAL is derived */
 	int numa_fake;
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
 	bool distance_given;
-	int distance_nodes;		/* the matrix is distance_nodes square */
+	int distance_nodes; /* the matrix is distance_nodes square */
 	/* Requested (0: the formula) until buddy_init; then the value in use. */
 	int min_free_kbytes;
 	int watermark_scale_factor;
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
-	int mobility_grouping;		/* 1 on, -1 off, 0 auto */
-	int pcp_lock;			/* 0 auto (rseq when possible), 1 rseq, -1 atomic */
+	int mobility_grouping; /* 1 on, -1 off, 0 auto */
+	int pcp_lock;	       /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
 	char stats_print[256];
 };
@@ -63,7 +63,7 @@ HIDDEN int buddy_setting_check(const char *key, long long value);
 
 /* A rate limit's current window (report.c); all zero is "not started". */
 struct ratelimit_window {
-	long begin;		/* ms */
+	long begin; /* ms */
 	int printed;
 	int missed;
 	bool started;
@@ -77,7 +77,7 @@ HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodema
 				const char *why);
 HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
-HIDDEN void report_leaked_pages(void);	/* buddy_exit: one line when pages are still allocated */
+HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are still allocated */
 /*
  * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
@@ -87,32 +87,32 @@ HIDDEN const char *buddy_progname(void);
 
 /* ------------------------------------------------------- init.c / state */
 
-struct cma;	/* cma.c */
+struct cma; /* cma.c */
 
 struct buddy_state {
 	atomic_int initialized;
-	atomic_int warned_bad_mobility;	/* bad_mobility_mask said it once */
+	atomic_int warned_bad_mobility; /* bad_mobility_mask said it once */
 	struct buddy_settings settings;
-	char *arena_base;		/* virtual address of pfn 0 */
+	char *arena_base; /* virtual address of pfn 0 */
 	size_t arena_bytes;
-	unsigned long nr_pages;		/* pfns 0 .. nr_pages-1 */
-	struct page *mem_map;		/* one descriptor per pfn */
+	unsigned long nr_pages; /* pfns 0 .. nr_pages-1 */
+	struct page *mem_map;	/* one descriptor per pfn */
 	size_t mem_map_bytes;
 	int nr_node_ids;
 	unsigned long pages_per_node;
 	pg_data_t *node_data[MAX_NUMNODES];
 	int node_distance[MAX_NUMNODES][MAX_NUMNODES];
-	bool real_numa;			/* nodes are libnuma's, bound with mbind */
+	bool real_numa; /* nodes are libnuma's, bound with mbind */
 	int nr_cpu_ids;
-	struct buddy_cpu *cpus;		/* [nr_cpu_ids] */
+	struct buddy_cpu *cpus; /* [nr_cpu_ids] */
 	int page_group_by_mobility_disabled;
 	/*
 	 * pcp locks taken with rseq (see pcp_lock_this_cpu). Published last by
 	 * do_init, with release: the rseq fast path's only gate.
 	 */
 	int pcp_rseq_lock;
-	struct ratelimit_window nopage_rs;	/* warn_alloc's, per allocator like per boot */
-	struct cma *cma_areas;		/* [cma_area_count], one per node (cma.c) */
+	struct ratelimit_window nopage_rs; /* warn_alloc's, per allocator like per boot */
+	struct cma *cma_areas;		   /* [cma_area_count], one per node (cma.c) */
 	int cma_area_count;
 	/*
 	 * The lazy initialisation failed: allocations fail without retrying
@@ -211,18 +211,18 @@ static inline int gfp_migratetype(gfp_t gfp_flags)
 	return (int)((GFP_MIGRATETYPE_TABLE >> (2 * idx)) & 3);
 }
 
-#define ALLOC_WMARK_MIN		WMARK_MIN
-#define ALLOC_WMARK_LOW		WMARK_LOW
-#define ALLOC_WMARK_HIGH	WMARK_HIGH
-#define ALLOC_NO_WATERMARKS	0x04
-#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
-#define ALLOC_OOM		0x08
-#define ALLOC_HARDER		0x10
-#define ALLOC_HIGH		0x20
-#define ALLOC_CPUSET		0x40
-#define ALLOC_CMA		0x80
-#define ALLOC_NOFRAGMENT	0x100
-#define ALLOC_KSWAPD		0x800
+#define ALLOC_WMARK_MIN	    WMARK_MIN
+#define ALLOC_WMARK_LOW	    WMARK_LOW
+#define ALLOC_WMARK_HIGH    WMARK_HIGH
+#define ALLOC_NO_WATERMARKS 0x04
+#define ALLOC_WMARK_MASK    (ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_OOM	    0x08
+#define ALLOC_HARDER	    0x10
+#define ALLOC_HIGH	    0x20
+#define ALLOC_CPUSET	    0x40
+#define ALLOC_CMA	    0x80
+#define ALLOC_NOFRAGMENT    0x100
+#define ALLOC_KSWAPD	    0x800
 
 HIDDEN unsigned int gfp_to_alloc_flags(gfp_t gfp_mask);
 /* 6.1 gfp_to_alloc_flags_cma: movable requests may use CMA pageblocks. */
@@ -246,24 +246,22 @@ HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
 
 /* ------------------------------------------------------- free_area.c (zone->lock held) */
 
-HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
-			       int migratetype, bool tail);
+HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype,
+			       bool tail);
 HIDDEN void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order);
-HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order,
-				int migratetype);
+HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype);
 HIDDEN struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype);
 HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
 		   int migratetype);
 HIDDEN struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
-HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
-			    unsigned int order, int migratetype);
-HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn,
-			  unsigned int order, int migratetype);	/* takes zone->lock */
-HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
-				int *num_movable);
+HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+			    int migratetype);
+HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+			  int migratetype); /* takes zone->lock */
+HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable);
 HIDDEN void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn);
 HIDDEN void __remerge_pageblock(struct zone *zone, unsigned long pfn);
-HIDDEN void init_zone_free_area(struct zone *zone);	/* a new zone, not yet shared */
+HIDDEN void init_zone_free_area(struct zone *zone); /* a new zone, not yet shared */
 HIDDEN void deferred_grow_zone(struct zone *zone);
 HIDDEN void deferred_init_range(struct zone *zone, unsigned long start, unsigned long end);
 
@@ -271,8 +269,7 @@ HIDDEN void deferred_init_range(struct zone *zone, unsigned long start, unsigned
 
 HIDDEN struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 			      unsigned int alloc_flags);
-HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype,
-			       unsigned int alloc_flags);
+HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratetype, unsigned int alloc_flags);
 
 /* ------------------------------------------------------- highatomic.c */
 
@@ -298,10 +295,10 @@ HIDDEN void init_per_zone_wmark_min(void);
 HIDDEN void setup_per_zone_wmarks(void);
 HIDDEN void setup_per_zone_lowmem_reserve(void);
 HIDDEN unsigned long default_min_free_kbytes(void);
-HIDDEN bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-			      int highest_zoneidx, unsigned int alloc_flags);
-HIDDEN bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-				int highest_zoneidx, unsigned int alloc_flags, long free_pages);
+HIDDEN bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+			      unsigned int alloc_flags);
+HIDDEN bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+				unsigned int alloc_flags, long free_pages);
 
 /* ------------------------------------------------------- page_alloc.c */
 
@@ -316,13 +313,14 @@ struct alloc_context {
 /* ------------------------------------------------------- pcp_lock.c: taking the CPU lock */
 
 /*
- * Here, not in pcp.h, because they read the state. The CPU this thread runs on: the cpu_id field of the rseq area glibc
- * registers for every thread (one load), else sched_getcpu().
+ * Here, not in pcp.h, because they read the state. The CPU this thread runs on: the cpu_id field of the rseq
+ * area glibc registers for every thread (one load), else sched_getcpu().
  */
 static inline int pcp_cpu_id(void)
 {
 	if (likely(__rseq_size >= 8)) {
-		const struct rseq *rs = (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+		const struct rseq *rs =
+			(const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
 		unsigned int cpu = __atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
 		if (likely(cpu < (unsigned int)buddy.nr_cpu_ids))
 			return (int)cpu;
@@ -442,7 +440,7 @@ HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */
 
-HIDDEN int check_zone(struct zone *zone);	/* takes zone->lock */
+HIDDEN int check_zone(struct zone *zone); /* takes zone->lock */
 /*
  * zone->lock held. With all_cpus_locked (every CPU's lock held too, as
  * buddy_check does) the pcp lists and in-use pages are checked as well;

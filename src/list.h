@@ -53,8 +53,8 @@ static inline void list_move_tail(struct list_head *e, struct list_head *h)
 	e->prev->next = e->next;
 	list_add_tail(e, h);
 }
-#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_entry(ptr, type, member)	  container_of(ptr, type, member)
 #define list_first_entry(h, type, member) list_entry((h)->next, type, member)
-#define list_last_entry(h, type, member) list_entry((h)->prev, type, member)
+#define list_last_entry(h, type, member)  list_entry((h)->prev, type, member)
 
 #endif /* BUDDY_LIST_H */

@@ -20,28 +20,28 @@
  * how start-up avoids touching per-page metadata (deferred struct page init).
  */
 struct page {
-	unsigned long flags;		/* PG_* bits, zone and node in the top bits */
+	unsigned long flags; /* PG_* bits, zone and node in the top bits */
 	union {
-		struct list_head lru;	/* free list or pcp list linkage */
-		struct {		/* tail page of a compound page */
+		struct list_head lru; /* free list or pcp list linkage */
+		struct {	      /* tail page of a compound page */
 			struct page *compound_head;
 			unsigned long compound_order;
 		};
 	};
-	unsigned long private;		/* buddy order when PageBuddy */
-	unsigned long index;		/* free: migratetype of the list it is on; in use: the request's */
-	atomic_int _refcount;		/* 0 while free */
-	unsigned int alloc_order;	/* head page: order it was allocated with */
-	struct zone *zone;		/* in use: page_zone() without decoding flags */
-	unsigned long _unused;		/* pad to 64 bytes: pfn <-> page is a shift */
+	unsigned long private;	  /* buddy order when PageBuddy */
+	unsigned long index;	  /* free: migratetype of the list it is on; in use: the request's */
+	atomic_int _refcount;	  /* 0 while free */
+	unsigned int alloc_order; /* head page: order it was allocated with */
+	struct zone *zone;	  /* in use: page_zone() without decoding flags */
+	unsigned long _unused;	  /* pad to 64 bytes: pfn <-> page is a shift */
 };
 
 enum pageflags {
-	PG_buddy,	/* head of a free block on a buddy free list */
-	PG_pcp,		/* parked on a per-CPU list */
-	PG_head,	/* head of a compound page */
-	PG_tail,	/* tail of a compound page */
-	PG_reserved,	/* not managed by the allocator */
+	PG_buddy,    /* head of a free block on a buddy free list */
+	PG_pcp,	     /* parked on a per-CPU list */
+	PG_head,     /* head of a compound page */
+	PG_tail,     /* tail of a compound page */
+	PG_reserved, /* not managed by the allocator */
 	NR_PAGEFLAGS
 };
 
@@ -72,9 +72,9 @@ static inline void clear_page_flag(struct page *p, enum pageflags f)
 	set_page_flags(p, page_flags(p) & ~(1UL << f));
 }
 #define PageBuddy(p) page_flag(p, PG_buddy)
-#define PageHead(p) page_flag(p, PG_head)
-#define PageTail(p) page_flag(p, PG_tail)
-#define PagePcp(p) page_flag(p, PG_pcp)
+#define PageHead(p)  page_flag(p, PG_head)
+#define PageTail(p)  page_flag(p, PG_tail)
+#define PagePcp(p)   page_flag(p, PG_pcp)
 
 /*
  * For assertions: is the page linked into a list? list_del leaves NULL links

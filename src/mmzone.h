@@ -18,23 +18,19 @@
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 /* Zone counters kept exact under zone->lock (read racily for stats). */
-enum zone_stat_item {
-	NR_FREE_PAGES,
-	NR_FREE_CMA_PAGES,
-	NR_ZONE_STAT_ITEMS
-};
+enum zone_stat_item { NR_FREE_PAGES, NR_FREE_CMA_PAGES, NR_ZONE_STAT_ITEMS };
 
 /*
  * NUMA allocation events, per zone and per CPU as the kernel keeps them
  * (zone_statistics): in per_cpu_pages, written under the CPU's lock.
  */
 enum numa_stat_item {
-	NUMA_HIT,		/* allocated from the preferred node */
-	NUMA_MISS,		/* allocated here although another node was preferred */
-	NUMA_FOREIGN,		/* preferred this zone's node but got another */
-	NUMA_INTERLEAVE_HIT,	/* no interleave policy here: always 0 */
-	NUMA_LOCAL,		/* allocated on the calling CPU's node */
-	NUMA_OTHER,		/* allocated on another node than the CPU's */
+	NUMA_HIT,	     /* allocated from the preferred node */
+	NUMA_MISS,	     /* allocated here although another node was preferred */
+	NUMA_FOREIGN,	     /* preferred this zone's node but got another */
+	NUMA_INTERLEAVE_HIT, /* no interleave policy here: always 0 */
+	NUMA_LOCAL,	     /* allocated on the calling CPU's node */
+	NUMA_OTHER,	     /* allocated on another node than the CPU's */
 	NR_VM_NUMA_EVENT_ITEMS
 };
 
@@ -52,15 +48,15 @@ struct free_area {
 
 /* pcp lists: orders 0..PAGE_ALLOC_COSTLY_ORDER and pageblock_order (6.1). */
 #define NR_PCP_ORDERS (PAGE_ALLOC_COSTLY_ORDER + 2)
-#define NR_PCP_LISTS (MIGRATE_PCPTYPES * NR_PCP_ORDERS)
+#define NR_PCP_LISTS  (MIGRATE_PCPTYPES * NR_PCP_ORDERS)
 
 struct per_cpu_pages {
-	int count;		/* pages on all lists */
-	int high;		/* drain a batch past this */
-	int batch;		/* chunk size for refill and drain */
+	int count; /* pages on all lists */
+	int high;  /* drain a batch past this */
+	int batch; /* chunk size for refill and drain */
 	int free_factor;
 	struct list_head lists[NR_PCP_LISTS];
-	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS];	/* cpu->lock held */
+	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS]; /* cpu->lock held */
 } __cacheline_aligned;
 
 struct pglist_data;
@@ -70,8 +66,8 @@ struct zone {
 	unsigned long _watermark[NR_WMARK];
 	long lowmem_reserve[MAX_NR_ZONES];
 	struct pglist_data *zone_pgdat;
-	struct per_cpu_pages *per_cpu_pageset;	/* [nr_cpu_ids] */
-	unsigned long *pageblock_flags;		/* NR_PAGEBLOCK_BITS per block */
+	struct per_cpu_pages *per_cpu_pageset; /* [nr_cpu_ids] */
+	unsigned long *pageblock_flags;	       /* NR_PAGEBLOCK_BITS per block */
 	unsigned long zone_start_pfn;
 	unsigned long spanned_pages;
 	unsigned long present_pages;
@@ -85,12 +81,12 @@ struct zone {
 	pthread_mutex_t lock __cacheline_aligned;
 	struct free_area free_area[MAX_ORDER];
 	unsigned long nr_reserved_highatomic;
-	unsigned long nr_isolate_pageblock;	/* MIGRATE_ISOLATE blocks: pcp drains recheck */
-	unsigned long deferred_pfn;		/* first of one run of max-order blocks not yet on a list */
-	unsigned long nr_deferred;		/* blocks in that run; counted in free_area[MAX_ORDER-1] */
+	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE blocks: pcp drains recheck */
+	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */
+	unsigned long nr_deferred;	    /* blocks in that run; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
 #if BUDDY_DEBUG_VM
-	_Atomic uintptr_t lock_owner;		/* zone_lock()'s holder, 0 when free */
+	_Atomic uintptr_t lock_owner; /* zone_lock()'s holder, 0 when free */
 #endif
 } __cacheline_aligned;
 
@@ -196,7 +192,7 @@ typedef struct pglist_data {
 	/* First zoneref of each zonelist at or below each highest_zoneidx. */
 	struct zoneref *first_zoneref[MAX_ZONELISTS][MAX_NR_ZONES];
 	int node_id;
-	int nr_zones;			/* highest populated zone + 1 */
+	int nr_zones; /* highest populated zone + 1 */
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 } pg_data_t;
@@ -225,17 +221,16 @@ static inline void set_page_links(struct page *p, struct zone *z)
  * gfp_zone() as one 64-bit constant, 4 bits per combination of the four zone
  * modifiers (the kernel packs GFP_ZONE_TABLE the same way): see gfp.c.
  */
-#define GFP_ZONE_TABLE_BITS 4
-#define GFP_ZONE_ENTRY(combo, zone) ((uint64_t)(zone) << ((combo) * GFP_ZONE_TABLE_BITS))
-#define GFP_ZONE_TABLE                                                                          \
-	(GFP_ZONE_ENTRY(0x0, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x1, ZONE_DMA) |                     \
-	 GFP_ZONE_ENTRY(0x2, ZONE_HIGHMEM) | GFP_ZONE_ENTRY(0x3, ZONE_BAD) |                    \
-	 GFP_ZONE_ENTRY(0x4, ZONE_DMA32) | GFP_ZONE_ENTRY(0x5, ZONE_BAD) |                      \
-	 GFP_ZONE_ENTRY(0x6, ZONE_BAD) | GFP_ZONE_ENTRY(0x7, ZONE_BAD) |                        \
-	 GFP_ZONE_ENTRY(0x8, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x9, ZONE_DMA) |                     \
-	 GFP_ZONE_ENTRY(0xA, ZONE_MOVABLE) | GFP_ZONE_ENTRY(0xB, ZONE_BAD) |                    \
-	 GFP_ZONE_ENTRY(0xC, ZONE_DMA32) | GFP_ZONE_ENTRY(0xD, ZONE_BAD) |                      \
-	 GFP_ZONE_ENTRY(0xE, ZONE_BAD) | GFP_ZONE_ENTRY(0xF, ZONE_BAD))
+#define GFP_ZONE_TABLE_BITS	    4
+#define GFP_ZONE_ENTRY(combo, zone) ((uint64_t)(zone) << ((combo)*GFP_ZONE_TABLE_BITS))
+#define GFP_ZONE_TABLE                                                                                       \
+	(GFP_ZONE_ENTRY(0x0, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x1, ZONE_DMA) |                                  \
+	 GFP_ZONE_ENTRY(0x2, ZONE_HIGHMEM) | GFP_ZONE_ENTRY(0x3, ZONE_BAD) |                                 \
+	 GFP_ZONE_ENTRY(0x4, ZONE_DMA32) | GFP_ZONE_ENTRY(0x5, ZONE_BAD) | GFP_ZONE_ENTRY(0x6, ZONE_BAD) |   \
+	 GFP_ZONE_ENTRY(0x7, ZONE_BAD) | GFP_ZONE_ENTRY(0x8, ZONE_NORMAL) | GFP_ZONE_ENTRY(0x9, ZONE_DMA) |  \
+	 GFP_ZONE_ENTRY(0xA, ZONE_MOVABLE) | GFP_ZONE_ENTRY(0xB, ZONE_BAD) |                                 \
+	 GFP_ZONE_ENTRY(0xC, ZONE_DMA32) | GFP_ZONE_ENTRY(0xD, ZONE_BAD) | GFP_ZONE_ENTRY(0xE, ZONE_BAD) |   \
+	 GFP_ZONE_ENTRY(0xF, ZONE_BAD))
 
 /*
  * The two mobility bits index a four-entry table packed two bits an entry:
@@ -247,8 +242,8 @@ static inline void set_page_links(struct page *p, struct zone *z)
  * block holding a page that could have moved costs nothing. The full path
  * reports the mask once (bad_mobility_mask).
  */
-#define GFP_MIGRATETYPE_TABLE                                                                         \
-	((MIGRATE_UNMOVABLE << 0) | (MIGRATE_MOVABLE << 2) | (MIGRATE_RECLAIMABLE << 4) |              \
+#define GFP_MIGRATETYPE_TABLE                                                                                \
+	((MIGRATE_UNMOVABLE << 0) | (MIGRATE_MOVABLE << 2) | (MIGRATE_RECLAIMABLE << 4) |                    \
 	 (MIGRATE_UNMOVABLE << 6))
 _Static_assert(MIGRATE_RECLAIMABLE < 4 && MIGRATE_MOVABLE < 4, "two bits per migratetype table entry");
 
@@ -266,10 +261,10 @@ static inline enum zone_type gfp_zone_fast(gfp_t flags)
 /* ------------------------------------------------------- pageblock bits */
 
 #define PB_migratetype_bits 3
-#define PB_migrate_skip 3	/* compaction's skip bit: kept in the layout, unused until compaction */
-#define NR_PAGEBLOCK_BITS 4
+#define PB_migrate_skip	    3 /* compaction's skip bit: kept in the layout, unused until compaction */
+#define NR_PAGEBLOCK_BITS   4
 
-#define BLOCKS_PER_WORD (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)
+#define BLOCKS_PER_WORD	 (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)
 #define MIGRATETYPE_MASK ((1UL << PB_migratetype_bits) - 1)
 
 /* Inline: the free path reads it for every page. */
@@ -277,7 +272,8 @@ static inline int get_pfnblock_migratetype(const struct zone *zone, unsigned lon
 {
 	unsigned long block = (pfn - zone->zone_start_pfn) >> pageblock_order;
 	unsigned int shift = (unsigned int)(block % BLOCKS_PER_WORD) * NR_PAGEBLOCK_BITS;
-	unsigned long word = __atomic_load_n(&zone->pageblock_flags[block / BLOCKS_PER_WORD], __ATOMIC_RELAXED);
+	unsigned long word =
+		__atomic_load_n(&zone->pageblock_flags[block / BLOCKS_PER_WORD], __ATOMIC_RELAXED);
 
 	return (int)((word >> shift) & MIGRATETYPE_MASK);
 }

@@ -21,16 +21,16 @@ static void fake_distances(const struct buddy_settings *s, int n)
 {
 	for (int a = 0; a < n; a++)
 		for (int b = 0; b < n; b++)
-			buddy.node_distance[a][b] = s->distance_given ? s->distance[a][b]
-								      : (a == b ? 10 : 20);
+			buddy.node_distance[a][b] =
+				s->distance_given ? s->distance[a][b] : (a == b ? 10 : 20);
 }
 
 int numa_discover(struct buddy_settings *s, int *nr_nodes, bool *real)
 {
 	if (s->numa_fake > 0) {
 		if (s->distance_given && s->distance_nodes != s->numa_fake) {
-			fprintf(stderr, "libbuddy: numa_distance must be a %dx%d matrix\n",
-				s->numa_fake, s->numa_fake);
+			fprintf(stderr, "libbuddy: numa_distance must be a %dx%d matrix\n", s->numa_fake,
+				s->numa_fake);
 			return -EINVAL;
 		}
 		*nr_nodes = s->numa_fake;

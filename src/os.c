@@ -76,7 +76,8 @@ int os_membarrier_register_rseq(void)
 
 int os_membarrier_rseq_fence(int cpu)
 {
-	return syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU, cpu) != 0
+	return syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, MEMBARRIER_CMD_FLAG_CPU,
+		       cpu) != 0
 		       ? -1
 		       : 0;
 }

@@ -32,10 +32,10 @@ HIDDEN int os_membarrier_register_rseq(void);
 /* Restart any rseq critical section running on cpu (PRIVATE_EXPEDITED_RSEQ); 0 on success. */
 HIDDEN int os_membarrier_rseq_fence(int cpu);
 
-HIDDEN int os_current_cpu(void);	/* sched_getcpu(): -1 when unknown */
+HIDDEN int os_current_cpu(void); /* sched_getcpu(): -1 when unknown */
 HIDDEN void os_yield(void);
-HIDDEN int os_nr_cpus(void);		/* every CPU the system may bring online */
-HIDDEN int os_thread_id(void);		/* gettid() */
-HIDDEN long os_clock_ms(void);		/* CLOCK_MONOTONIC, in ms */
+HIDDEN int os_nr_cpus(void);   /* every CPU the system may bring online */
+HIDDEN int os_thread_id(void); /* gettid() */
+HIDDEN long os_clock_ms(void); /* CLOCK_MONOTONIC, in ms */
 
 #endif /* BUDDY_OS_H */

@@ -32,12 +32,12 @@ static void prep_compound_page(struct page *page, unsigned int order)
 }
 
 /* The descriptor of a page handed out: the caller's, with one reference. */
-static __always_inline void set_new_page_state(struct page *page, struct zone *zone,
-								    unsigned int order, int migratetype)
+static __always_inline void set_new_page_state(struct page *page, struct zone *zone, unsigned int order,
+					       int migratetype)
 {
 	VM_BUG_ON_PAGE(page_ref_count(page) || PageBuddy(page) || PageTail(page) || page_on_list(page), page);
 	set_page_links(page, zone);
-	WRITE_ONCE(page->alloc_order, order);	/* read by pageblock scans and buddy_check */
+	WRITE_ONCE(page->alloc_order, order); /* read by pageblock scans and buddy_check */
 	WRITE_ONCE(page->index, (unsigned long)migratetype);
 	/* last, with release (a plain store on x86): a reader that sees the reference sees the order */
 	atomic_store_explicit(&page->_refcount, 1, memory_order_release);
@@ -73,8 +73,8 @@ static __always_inline bool new_page_is_plain(gfp_t gfp, unsigned int order)
  * caller's. The one copy of this step; the fast path does the plain part
  * inline and reaches the rest through prep_new_page_traced, a tail call.
  */
-static __always_inline void prep_new_page(struct page *page, struct zone *zone, unsigned int order,
-					  gfp_t gfp, int migratetype)
+static __always_inline void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp,
+					  int migratetype)
 {
 	set_new_page_state(page, zone, order, migratetype);
 	if (new_page_is_plain(gfp, order))
@@ -89,8 +89,8 @@ static __always_inline void prep_new_page(struct page *page, struct zone *zone, 
 }
 
 /* Orders above the pcp orders, or when the pcp list had nothing. */
-static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
-							    unsigned int alloc_flags, int migratetype)
+static __noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
+					     int migratetype)
 {
 	struct page *page = NULL;
 
@@ -124,7 +124,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 }
 
 static struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest,
-					   const nodemask_t *nodes)
+					    const nodemask_t *nodes)
 {
 	struct zoneref *z = zl->_zonerefs;
 
@@ -181,7 +181,8 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
 		}
 		struct page *page;
 	try_this_zone:
-		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
+		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags,
+			       ac->migratetype);
 		if (page) {
 			if (unlikely(new_page_is_bad(page, zone)))
 				goto try_this_zone;
@@ -202,7 +203,7 @@ static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, u
  * give back highatomic reserves, and retry once more.
  */
 static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
-									  struct alloc_context *ac)
+							     struct alloc_context *ac)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
 	unsigned int reserve_flags;
@@ -253,7 +254,7 @@ static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *n
 
 /* prepare_alloc_pages said no: the failure report names why, as every refusal does. */
 static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int order, int nid,
-							       const nodemask_t *nodemask)
+						 const nodemask_t *nodemask)
 {
 	char why[64];
 
@@ -270,8 +271,8 @@ static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int or
  * so that the fast path reaches it by a tail call and saves no registers.
  */
 static __noinline __returns_nonnull struct page *prep_new_page_traced(struct page *page, struct zone *zone,
-								   unsigned int order, gfp_t gfp_mask,
-								   int migratetype)
+								      unsigned int order, gfp_t gfp_mask,
+								      int migratetype)
 {
 	prep_new_page(page, zone, order, gfp_mask, migratetype);
 	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
@@ -287,9 +288,7 @@ static __noinline __returns_nonnull struct page *prep_new_page_traced(struct pag
  * With rseq_only and order 0 it calls nothing but tail calls, so the entry
  * points built on it save no registers.
  */
-static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
-									       unsigned int order,
-									       bool rseq_only)
+static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigned int order, bool rseq_only)
 {
 	enum zone_type high = gfp_zone_fast(gfp_mask);
 	unsigned int alloc_flags;
@@ -301,23 +300,25 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 	struct page *page;
 
 	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
-		return NULL;	/* served by the full path, which reports it */
+		return NULL; /* served by the full path, which reports it */
 	cpu = rseq_only ? pcp_trylock_this_cpu_rseq() : pcp_trylock_this_cpu();
 	if (unlikely(!cpu))
 		return NULL;
 	/* only now: the lock says initialisation is complete, settings included */
 	migratetype = gfp_migratetype(gfp_mask);
 	alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW);
-	zone = cpu->local_zone[high];	/* NULL for ZONE_BAD or a remote first zone */
+	zone = cpu->local_zone[high]; /* NULL for ZONE_BAD or a remote first zone */
 	if (unlikely(!zone))
 		goto fail;
 	/*
 	 * Order 0 takes only the quick test (a zone near its mark gets the
 	 * exact one on the full path); other orders the whole check, a call.
 	 */
-	if (order == 0 ? unlikely(!zone_watermark_order0_quick(zone, zone_page_state(zone, NR_FREE_PAGES),
-								wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
-		       : !zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
+	if (order == 0
+		    ? unlikely(!zone_watermark_order0_quick(zone, zone_page_state(zone, NR_FREE_PAGES),
+							    wmark_pages(zone, WMARK_LOW), (int)high,
+							    alloc_flags))
+		    : !zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
 		goto fail;
 	pcp = &zone->per_cpu_pageset[cpu->id];
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
@@ -325,9 +326,9 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask,
 		goto fail;
 	page = pcp_list_pick(list, gfp_mask);
 	if (unlikely(page_ref_count(page) != 0))
-		goto fail;	/* not free after all: the full path reports and skips it */
+		goto fail; /* not free after all: the full path reports and skips it */
 	__pcp_take(pcp, page, order);
-	__zone_statistics(cpu, pcp, zone, zone, order, true);	/* the preferred zone, on this CPU's node */
+	__zone_statistics(cpu, pcp, zone, zone, order, true); /* the preferred zone, on this CPU's node */
 	pcp_unlock_cpu(cpu);
 
 	if (unlikely(!new_page_is_plain(gfp_mask, order)))
@@ -347,14 +348,14 @@ fail:
  * (empty list, watermark near, lock busy) goes straight to the full path
  * rather than repeating the same attempt.
  */
-static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order,
-							       int preferred_nid, nodemask_t *nodemask)
+static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+						nodemask_t *nodemask)
 {
 	struct alloc_context ac;
 	struct page *page;
 
-	if (pcp_allowed_order(order) && (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) && preferred_nid == NUMA_NO_NODE &&
-	    !nodemask) {
+	if (pcp_allowed_order(order) && (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) &&
+	    preferred_nid == NUMA_NO_NODE && !nodemask) {
 		page = alloc_pages_pcp_fast(gfp_mask, order, false);
 		if (likely(page))
 			return page;
@@ -363,7 +364,7 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire))) {
 		buddy_lazy_init();
 		if (!buddy_initialized())
-			return NULL;	/* buddy_lazy_init said why on stderr */
+			return NULL; /* buddy_lazy_init said why on stderr */
 	}
 	if (unlikely(order >= MAX_ORDER)) {
 		refuse_alloc(gfp_mask, order, nodemask, "order too large");
@@ -395,9 +396,8 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
  * into each, so the common ones pass the node and nodemask as constants and
  * keep no arguments alive across the fast path.
  */
-static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order,
-									     int preferred_nid,
-									     nodemask_t *nodemask)
+static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+						      nodemask_t *nodemask)
 {
 	if (likely(order == 0 && preferred_nid == NUMA_NO_NODE && !nodemask)) {
 		struct page *page = alloc_pages_pcp_fast(gfp_mask, 0, true);
@@ -472,7 +472,9 @@ static bool free_page_problem(struct page *page, unsigned int order, char *why, 
 	else if (page_ref_count(page) <= 0 && (PageBuddy(page) || PagePcp(page)))
 		snprintf(why, len, "double free: page is already free");
 	else if (page_ref_count(page) <= 0)
-		snprintf(why, len, "page not allocated (refcount 0): double free, or not the first page of an allocation");
+		snprintf(why, len,
+			 "page not allocated (refcount 0): double free, or not the first page of an "
+			 "allocation");
 	else if (order != page->alloc_order)
 		snprintf(why, len, "freed with order %u, allocated with order %u", order, page->alloc_order);
 	else
@@ -536,8 +538,7 @@ bad:
  * what free_pages_checked and free_unref_page would, calling nothing but
  * tail calls; anything else goes to free_pages_checked, from the start.
  */
-static __always_inline void free_pages_entry(struct page *page, unsigned int order,
-								   bool cold)
+static __always_inline void free_pages_entry(struct page *page, unsigned int order, bool cold)
 {
 	struct buddy_cpu *cpu;
 	struct zone *zone;
@@ -559,7 +560,7 @@ static __always_inline void free_pages_entry(struct page *page, unsigned int ord
 		goto full;
 
 	if (unlikely(!page_ref_freeze(page, 1))) {
-		pcp_unlock_cpu(cpu);	/* freed meanwhile by another thread: the full path reports it */
+		pcp_unlock_cpu(cpu); /* freed meanwhile by another thread: the full path reports it */
 		goto full;
 	}
 	free_pages_prepare(page, pfn, order);

@@ -103,7 +103,7 @@ static int set_migratetype_isolate(struct zone *zone, unsigned long pfn, int mig
 	unsigned long bad;
 
 	if (mt == MIGRATE_ISOLATE) {
-		*busy_pfn = bs;		/* someone else holds it */
+		*busy_pfn = bs; /* someone else holds it */
 		return -EBUSY;
 	}
 	bad = first_unmovable_page(zone, bs, be, migratetype);
@@ -113,7 +113,8 @@ static int set_migratetype_isolate(struct zone *zone, unsigned long pfn, int mig
 	}
 	if (mt == MIGRATE_HIGHATOMIC) {
 		unsigned long nr = zone->nr_reserved_highatomic;
-		WRITE_ONCE(zone->nr_reserved_highatomic, nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
+		WRITE_ONCE(zone->nr_reserved_highatomic,
+			   nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
 	}
 	__split_free_block_over_pageblock(zone, bs);
 	set_pfnblock_migratetype(zone, bs, MIGRATE_ISOLATE);
@@ -404,8 +405,9 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 		return NULL;
 	if (nid < 0 || nid >= buddy.nr_node_ids)
 		nid = numa_node_id();
-	struct zonelist *zl = &NODE_DATA(nid)->node_zonelists[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK
-										    : ZONELIST_FALLBACK];
+	struct zonelist *zl =
+		&NODE_DATA(nid)
+			 ->node_zonelists[(gfp & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK];
 	buddy_drain_all_pages();
 	for (struct zoneref *z = zl->_zonerefs; z->zone; z++) {
 		struct zone *zone = z->zone;
@@ -423,7 +425,8 @@ struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, node
 
 			if (busy == pfn + nr_pages) {
 				zone_unlock(zone);
-				int rc = alloc_contig_range_busy(pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp, &busy);
+				int rc = alloc_contig_range_busy(pfn, pfn + nr_pages, MIGRATE_MOVABLE, gfp,
+								 &busy);
 				if (!rc)
 					return pfn_to_page_fast(pfn);
 				zone_lock(zone);

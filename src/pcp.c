@@ -47,7 +47,7 @@ static int zone_batchsize(const struct zone *zone)
 	if (batch < 1)
 		batch = 1;
 	batch = rounddown_pow_of_two(batch + batch / 2) - 1;
-	return batch ? (int)batch : 1;	/* 6.1 zone_set_pageset_high_and_batch: max(1, batch) */
+	return batch ? (int)batch : 1; /* 6.1 zone_set_pageset_high_and_batch: max(1, batch) */
 }
 
 static int cpus_of_node(int nid)
@@ -63,8 +63,8 @@ static int cpus_of_node(int nid)
 static int zone_highsize(const struct zone *zone, int batch)
 {
 	int fraction = buddy.settings.percpu_pagelist_high_fraction;
-	unsigned long total = fraction ? zone->managed_pages / (unsigned long)fraction
-				       : wmark_pages(zone, WMARK_LOW);
+	unsigned long total =
+		fraction ? zone->managed_pages / (unsigned long)fraction : wmark_pages(zone, WMARK_LOW);
 	int nr_cpus = cpus_of_node(zone->node);
 	long high = (long)(total / (unsigned long)nr_cpus);
 
@@ -131,7 +131,7 @@ void free_zone_pageset(struct zone *zone)
  * one zone->lock hold. Returns how many it got.
  */
 static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct list_head *list,
-			int migratetype, unsigned int alloc_flags)
+				   int migratetype, unsigned int alloc_flags)
 {
 	int i;
 
@@ -231,7 +231,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	struct page *page;
 
 	if (unlikely(list_empty(list))) {
-		int got = rmqueue_bulk(zone, order, pcp_refill_blocks(pcp, order), list, migratetype, alloc_flags);
+		int got = rmqueue_bulk(zone, order, pcp_refill_blocks(pcp, order), list, migratetype,
+				       alloc_flags);
 		if (!got) {
 			pcp_unlock_cpu(cpu);
 			return NULL;

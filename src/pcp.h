@@ -31,14 +31,15 @@ static inline bool pcp_allowed_order(unsigned int order)
 static inline int order_to_pindex(int migratetype, unsigned int order)
 {
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		order = PAGE_ALLOC_COSTLY_ORDER + 1;	/* pageblock_order */
+		order = PAGE_ALLOC_COSTLY_ORDER + 1; /* pageblock_order */
 	return (int)order * MIGRATE_PCPTYPES + migratetype;
 }
 
 /* The block an allocation takes from a non-empty pcp list: the hot end, or the cold one. */
 static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 {
-	return (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru) : list_first_entry(list, struct page, lru);
+	return (gfp & __GFP_COLD) ? list_last_entry(list, struct page, lru)
+				  : list_first_entry(list, struct page, lru);
 }
 
 /* Take that block off its list. cpu->lock held. */
@@ -49,7 +50,7 @@ static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsi
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
 	if (unlikely(pcp->free_factor))
-		pcp->free_factor >>= 1;	/* allocations undo the drain escalation (6.1) */
+		pcp->free_factor >>= 1; /* allocations undo the drain escalation (6.1) */
 }
 
 /*
@@ -89,7 +90,7 @@ static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, 
  */
 HIDDEN int pcp_nr_cpu_ids(void);
 HIDDEN int pcp_cpu_id_slow(void);
-HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu);	/* any CPU's lock; spins, then yields */
+HIDDEN void pcp_lock_cpu(struct buddy_cpu *cpu); /* any CPU's lock; spins, then yields */
 HIDDEN int pcp_choose_locking(void);
 HIDDEN struct buddy_cpu *pcp_lock_this_cpu_slow(void);
 
@@ -118,15 +119,16 @@ HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp
  * free_unref_page and the free fast path; past high it is a tail call.
  * cpu->lock held; released.
  */
-static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct zone *zone, struct page *page,
-						   unsigned int order, int migratetype, bool cold)
+static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct zone *zone,
+						   struct page *page, unsigned int order, int migratetype,
+						   bool cold)
 {
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
 
 	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
-		free_pcppages_over_high(zone, pcp, cpu, pindex);	/* unlocks */
+		free_pcppages_over_high(zone, pcp, cpu, pindex); /* unlocks */
 		return;
 	}
 	pcp_unlock_cpu(cpu);

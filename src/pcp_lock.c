@@ -74,17 +74,17 @@ void pcp_lock_cpu(struct buddy_cpu *cpu)
 	for (;;) {
 		int expected = 0;
 
-		while (!atomic_compare_exchange_weak_explicit(&cpu->lock, &expected, token, memory_order_acquire,
-							      memory_order_relaxed)) {
+		while (!atomic_compare_exchange_weak_explicit(&cpu->lock, &expected, token,
+							      memory_order_acquire, memory_order_relaxed)) {
 			expected = 0;
 			wait_unlocked(cpu, &spins);
 		}
 #ifdef BUDDY_RSEQ_LOCK
 		if (buddy.pcp_rseq_lock) {
 			if (os_membarrier_rseq_fence(cpu->id))
-				abort();	/* registered at start-up: cannot fail */
+				abort(); /* registered at start-up: cannot fail */
 			if (atomic_load_explicit(&cpu->lock, memory_order_acquire) != token)
-				continue;	/* a local locker committed over us: it owns it */
+				continue; /* a local locker committed over us: it owns it */
 		}
 #endif
 		return;

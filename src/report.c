@@ -22,7 +22,8 @@ void bad_page(struct page *page, unsigned long pfn, const char *reason)
 		"BUG: Bad page state in process %s  pfn:%05lx\n"
 		"page:%p refcount:%d order:%u flags:%#lx\n"
 		"page dumped because: %s\n",
-		buddy_progname(), pfn, (void *)page, page_ref_count(page), page->alloc_order, page_flags(page), reason);
+		buddy_progname(), pfn, (void *)page, page_ref_count(page), page->alloc_order,
+		page_flags(page), reason);
 }
 
 void bad_address(const void *addr, const char *reason)
@@ -61,13 +62,13 @@ void bad_mobility_mask(gfp_t gfp_mask)
  * (buddy_exit, buddy_init) starts a fresh window, as a boot does.
  */
 #define DEFAULT_RATELIMIT_INTERVAL_MS 5000
-#define DEFAULT_RATELIMIT_BURST 10
+#define DEFAULT_RATELIMIT_BURST	      10
 
 struct ratelimit_state {
-	pthread_mutex_t lock;	/* also guards buddy.nopage_rs */
-	long interval_ms;	/* 0: no limit */
+	pthread_mutex_t lock; /* also guards buddy.nopage_rs */
+	long interval_ms;     /* 0: no limit */
 	int burst;
-	long (*clock)(void);	/* ms */
+	long (*clock)(void); /* ms */
 };
 
 static struct ratelimit_state nopage_rs = {
@@ -83,7 +84,7 @@ void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void
 	nopage_rs.clock = clock_ms ? clock_ms : os_clock_ms;
 	nopage_rs.interval_ms = interval_ms;
 	nopage_rs.burst = burst;
-	buddy.nopage_rs = (struct ratelimit_window){ 0 };
+	buddy.nopage_rs = (struct ratelimit_window){0};
 	pthread_mutex_unlock(&nopage_rs.lock);
 }
 
@@ -126,8 +127,8 @@ static bool warn_alloc_ratelimit(void)
 
 /* The letters show_free_areas prints for the migratetypes with free blocks. */
 static const char migratetype_letters[MIGRATE_TYPES] = {
-	[MIGRATE_UNMOVABLE] = 'U', [MIGRATE_MOVABLE] = 'M', [MIGRATE_RECLAIMABLE] = 'E',
-	[MIGRATE_HIGHATOMIC] = 'H', [MIGRATE_CMA] = 'C', [MIGRATE_ISOLATE] = 'I',
+	[MIGRATE_UNMOVABLE] = 'U',  [MIGRATE_MOVABLE] = 'M', [MIGRATE_RECLAIMABLE] = 'E',
+	[MIGRATE_HIGHATOMIC] = 'H', [MIGRATE_CMA] = 'C',     [MIGRATE_ISOLATE] = 'I',
 };
 
 static unsigned long zone_pcp_pages(struct zone *zone, int only_cpu)
@@ -165,7 +166,7 @@ static void show_zone_summary(buddy_write_cb *cb, void *opaque, struct zone *zon
 static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone)
 {
 	unsigned long nr[MAX_ORDER], total = 0;
-	unsigned char types[MAX_ORDER] = { 0 };
+	unsigned char types[MAX_ORDER] = {0};
 
 	zone_lock(zone);
 	for (int o = 0; o < MAX_ORDER; o++) {
@@ -175,7 +176,7 @@ static void show_zone_orders(buddy_write_cb *cb, void *opaque, struct zone *zone
 			if (zone->free_area[o].nr_free_mt[t])
 				types[o] |= (unsigned char)(1U << t);
 	}
-	zone_unlock_nocheck(zone);	/* read only: nothing to check */
+	zone_unlock_nocheck(zone); /* read only: nothing to check */
 
 	dump_printf(cb, opaque, "Node %d %s: ", zone->node, zone->name);
 	for (int o = 0; o < MAX_ORDER; o++) {
@@ -227,8 +228,8 @@ void report_leaked_pages(void)
 			if (populated_zone(&NODE_DATA(nid)->node_zones[z]))
 				leaked += zone_allocated_pages(&NODE_DATA(nid)->node_zones[z]);
 	if (leaked)
-		fprintf(stderr, "%s: buddy_exit: %lu pages (%lukB) still allocated: leaked\n", buddy_progname(),
-			leaked, K(leaked));
+		fprintf(stderr, "%s: buddy_exit: %lu pages (%lukB) still allocated: leaked\n",
+			buddy_progname(), leaked, K(leaked));
 }
 
 /*
@@ -291,8 +292,8 @@ void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *n
 	format_gfp_flags(names, sizeof(names), gfp_mask);
 	if (nodemask)
 		format_nodemask(nodes, sizeof(nodes), nodemask);
-	fprintf(stderr, "%s: page allocation failure: order:%u, mode:0x%x(%s), nodemask=%s\n", buddy_progname(),
-		order, gfp_mask, names, nodemask ? nodes : "(null)");
+	fprintf(stderr, "%s: page allocation failure: order:%u, mode:0x%x(%s), nodemask=%s\n",
+		buddy_progname(), order, gfp_mask, names, nodemask ? nodes : "(null)");
 	if (why) {
 		fprintf(stderr, "libbuddy: %s\n", why);
 		return;

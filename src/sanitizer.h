@@ -29,13 +29,13 @@
 #ifdef BUDDY_ASAN
 void __asan_poison_memory_region(void const volatile *addr, size_t size);
 void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
-#define poison_pages(addr, size) __asan_poison_memory_region((addr), (size))
+#define poison_pages(addr, size)   __asan_poison_memory_region((addr), (size))
 #define unpoison_pages(addr, size) __asan_unpoison_memory_region((addr), (size))
-#define PAGE_POISONING 1
+#define PAGE_POISONING		   1
 #else
-#define poison_pages(addr, size) ((void)(addr), (void)(size))
+#define poison_pages(addr, size)   ((void)(addr), (void)(size))
 #define unpoison_pages(addr, size) ((void)(addr), (void)(size))
-#define PAGE_POISONING 0
+#define PAGE_POISONING		   0
 #endif
 
 #endif /* BUDDY_SANITIZER_H */

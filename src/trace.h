@@ -27,21 +27,21 @@
 #endif
 
 #ifdef BUDDY_HAVE_SDT
-#define buddy_probe2(name, a, b) DTRACE_PROBE2(buddy, name, a, b)
-#define buddy_probe3(name, a, b, c) DTRACE_PROBE3(buddy, name, a, b, c)
-#define buddy_probe4(name, a, b, c, d) DTRACE_PROBE4(buddy, name, a, b, c, d)
+#define buddy_probe2(name, a, b)	     DTRACE_PROBE2(buddy, name, a, b)
+#define buddy_probe3(name, a, b, c)	     DTRACE_PROBE3(buddy, name, a, b, c)
+#define buddy_probe4(name, a, b, c, d)	     DTRACE_PROBE4(buddy, name, a, b, c, d)
 #define buddy_probe6(name, a, b, c, d, e, f) DTRACE_PROBE6(buddy, name, a, b, c, d, e, f)
 #else
-#define buddy_probe2(name, a, b) ((void)(a), (void)(b))
-#define buddy_probe3(name, a, b, c) ((void)(a), (void)(b), (void)(c))
+#define buddy_probe2(name, a, b)       ((void)(a), (void)(b))
+#define buddy_probe3(name, a, b, c)    ((void)(a), (void)(b), (void)(c))
 #define buddy_probe4(name, a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
-#define buddy_probe6(name, a, b, c, d, e, f) \
+#define buddy_probe6(name, a, b, c, d, e, f)                                                                 \
 	((void)(a), (void)(b), (void)(c), (void)(d), (void)(e), (void)(f))
 #endif
 
 /* The result of an allocation request; page is NULL when it failed. */
 static __always_inline void trace_mm_page_alloc(const struct page *page, unsigned int order, gfp_t gfp_flags,
-				       int migratetype)
+						int migratetype)
 {
 	unsigned long pfn = page ? page_to_pfn_fast(page) : -1UL;
 	buddy_probe4(mm_page_alloc, pfn, order, gfp_flags, migratetype);

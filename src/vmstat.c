@@ -55,12 +55,9 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 };
 
 const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS] = {
-	[NUMA_HIT] = "numa_hit",
-	[NUMA_MISS] = "numa_miss",
-	[NUMA_FOREIGN] = "numa_foreign",
-	[NUMA_INTERLEAVE_HIT] = "numa_interleave",
-	[NUMA_LOCAL] = "numa_local",
-	[NUMA_OTHER] = "numa_other",
+	[NUMA_HIT] = "numa_hit",	 [NUMA_MISS] = "numa_miss",
+	[NUMA_FOREIGN] = "numa_foreign", [NUMA_INTERLEAVE_HIT] = "numa_interleave",
+	[NUMA_LOCAL] = "numa_local",	 [NUMA_OTHER] = "numa_other",
 };
 
 void count_vm_events(enum vm_event_item item, unsigned long n)
@@ -101,17 +98,16 @@ unsigned long zone_numa_event_state(struct zone *zone, enum numa_stat_item item)
 	return sum;
 }
 
-#define for_each_zone(zone)                                                                   \
-	for (int nid_ = 0; nid_ < buddy.nr_node_ids; nid_++)                                  \
-		for (struct zone *zone = NODE_DATA(nid_)->node_zones;                        \
+#define for_each_zone(zone)                                                                                  \
+	for (int nid_ = 0; nid_ < buddy.nr_node_ids; nid_++)                                                 \
+		for (struct zone *zone = NODE_DATA(nid_)->node_zones;                                        \
 		     zone < NODE_DATA(nid_)->node_zones + MAX_NR_ZONES; zone++)
 
 unsigned long global_numa_event_state(enum numa_stat_item item)
 {
 	unsigned long sum = 0;
 
-	for_each_zone(zone)
-		sum += zone_numa_event_state(zone, item);
+	for_each_zone(zone) sum += zone_numa_event_state(zone, item);
 	return sum;
 }
 
@@ -119,8 +115,7 @@ unsigned long global_zone_page_state(enum zone_stat_item item)
 {
 	long sum = 0;
 
-	for_each_zone(zone)
-		sum += zone_page_state(zone, item);
+	for_each_zone(zone) sum += zone_page_state(zone, item);
 	return sum < 0 ? 0 : (unsigned long)sum;
 }
 
@@ -135,7 +130,8 @@ unsigned long zone_free_pages_blocks(struct zone *zone)
 
 	for (unsigned int o = pageblock_order; o < MAX_ORDER; o++) {
 		const struct free_area *area = &zone->free_area[o];
-		unsigned long blocks = READ_ONCE(area->nr_free) - READ_ONCE(area->nr_free_mt[MIGRATE_ISOLATE]);
+		unsigned long blocks =
+			READ_ONCE(area->nr_free) - READ_ONCE(area->nr_free_mt[MIGRATE_ISOLATE]);
 		pages += blocks << o;
 	}
 	return pages;

@@ -27,11 +27,11 @@ enum vm_event_item {
 	PGALLOC_HIGH,
 	PGALLOC_MOVABLE,
 	PGFREE,
-	PCP_REFILL,		/* rmqueue_bulk calls (buddy_pcp_refill) */
-	PCP_DRAIN,		/* free_pcppages_bulk calls past high (buddy_pcp_drain) */
-	PGALLOC_FAIL,		/* failed allocations (buddy_pgalloc_fail: no kernel counter) */
-	EXTFRAG_EVENTS,		/* fallbacks that split a foreign pageblock (buddy_extfrag);
-				   counted lock-free with count_vm_events_nolock() */
+	PCP_REFILL,	/* rmqueue_bulk calls (buddy_pcp_refill) */
+	PCP_DRAIN,	/* free_pcppages_bulk calls past high (buddy_pcp_drain) */
+	PGALLOC_FAIL,	/* failed allocations (buddy_pgalloc_fail: no kernel counter) */
+	EXTFRAG_EVENTS, /* fallbacks that split a foreign pageblock (buddy_extfrag);
+			   counted lock-free with count_vm_events_nolock() */
 	ALLOCSTALL_DMA,
 	ALLOCSTALL_DMA32,
 	ALLOCSTALL_NORMAL,
@@ -70,7 +70,7 @@ enum vm_event_item {
 struct buddy_cpu {
 	atomic_int lock;
 	int node;
-	int id;				/* index in buddy.cpus and per_cpu_pageset */
+	int id; /* index in buddy.cpus and per_cpu_pageset */
 	/*
 	 * For each highest zone type, the zone a local allocation starts from
 	 * (the first zone of this CPU's node's zonelist), or NULL when that zone
@@ -100,7 +100,7 @@ static inline void __count_vm_events(struct buddy_cpu *cpu, enum vm_event_item i
 	unsigned long v = atomic_load_explicit(&cpu->vm_events[i], memory_order_relaxed);
 	atomic_store_explicit(&cpu->vm_events[i], v + n, memory_order_relaxed);
 }
-HIDDEN void count_vm_events(enum vm_event_item item, unsigned long n);	/* takes the CPU lock */
+HIDDEN void count_vm_events(enum vm_event_item item, unsigned long n); /* takes the CPU lock */
 /*
  * For items counted where this CPU's lock may already be held (under
  * zone->lock inside rmqueue_bulk): an atomic add, no lock. An item must be

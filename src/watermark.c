@@ -24,16 +24,16 @@ static unsigned long int_sqrt(unsigned long x)
 
 	if (x < 2)
 		return x;
-	while (y < r) {		/* Newton's iteration, monotone from above */
+	while (y < r) { /* Newton's iteration, monotone from above */
 		r = y;
 		y = (r + x / r) / 2;
 	}
 	return r;
 }
 
-#define for_each_zone(zone)                                                   \
-	for (int nid_ = 0; nid_ < buddy.nr_node_ids; nid_++)                  \
-		for (struct zone *zone = NODE_DATA(nid_)->node_zones;          \
+#define for_each_zone(zone)                                                                                  \
+	for (int nid_ = 0; nid_ < buddy.nr_node_ids; nid_++)                                                 \
+		for (struct zone *zone = NODE_DATA(nid_)->node_zones;                                        \
 		     zone < NODE_DATA(nid_)->node_zones + MAX_NR_ZONES; zone++)
 
 /*
@@ -48,9 +48,7 @@ unsigned long default_min_free_kbytes(void)
 {
 	unsigned long lowmem_pages = 0;
 
-	for_each_zone(zone)
-		if (zone->idx <= ZONE_NORMAL)
-			lowmem_pages += zone->managed_pages;
+	for_each_zone(zone) if (zone->idx <= ZONE_NORMAL) lowmem_pages += zone->managed_pages;
 
 	unsigned long kb = int_sqrt(lowmem_pages * (PAGE_SIZE >> 10) * 16);
 	if (kb < 128)
@@ -66,11 +64,11 @@ void setup_per_zone_wmarks(void)
 	unsigned long pages_min = (unsigned long)buddy.settings.min_free_kbytes >> (PAGE_SHIFT - 10);
 	unsigned long lowmem_pages = 0;
 
-	for_each_zone(zone)
-		if (!is_highmem_idx(zone->idx) && zone->idx != ZONE_MOVABLE)
-			lowmem_pages += zone->managed_pages;
+	for_each_zone(zone) if (!is_highmem_idx(zone->idx) && zone->idx != ZONE_MOVABLE) lowmem_pages +=
+		zone->managed_pages;
 
-	for_each_zone(zone) {
+	for_each_zone(zone)
+	{
 		unsigned long managed = zone->managed_pages;
 		unsigned long tmp = lowmem_pages ? pages_min * managed / lowmem_pages : 0;
 
@@ -106,7 +104,8 @@ void setup_per_zone_lowmem_reserve(void)
 			WRITE_ONCE(zone->lowmem_reserve[i], 0);
 			for (int j = i + 1; j < MAX_NR_ZONES; j++) {
 				upper += pgdat->node_zones[j].managed_pages;
-				WRITE_ONCE(zone->lowmem_reserve[j], clear ? 0 : (long)(upper / (unsigned long)ratio[i]));
+				WRITE_ONCE(zone->lowmem_reserve[j],
+					   clear ? 0 : (long)(upper / (unsigned long)ratio[i]));
 			}
 		}
 	}
@@ -117,8 +116,8 @@ void setup_per_zone_lowmem_reserve(void)
  * allocations that could have used a higher zone, and a free block of at
  * least the requested order that these alloc_flags may take?
  */
-bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-			 int highest_zoneidx, unsigned int alloc_flags, long free_pages)
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+			 unsigned int alloc_flags, long free_pages)
 {
 	long min = (long)mark;
 
@@ -153,8 +152,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	return false;
 }
 
-bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
-		       int highest_zoneidx, unsigned int alloc_flags)
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
+		       unsigned int alloc_flags)
 {
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags,
 				   zone_page_state(z, NR_FREE_PAGES));
@@ -182,9 +181,7 @@ static void end_tunable_write(void)
 {
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
-	for_each_zone(zone)
-		if (zone->spanned_pages)
-			zone_pcp_update(zone);
+	for_each_zone(zone) if (zone->spanned_pages) zone_pcp_update(zone);
 	pthread_mutex_unlock(&tunables_lock);
 }
 

@@ -98,7 +98,8 @@ void build_all_zonelists(void)
 		struct buddy_cpu *cpu = &buddy.cpus[c];
 
 		for (int high = 0; high < MAX_NR_ZONES; high++) {
-			struct zone *zone = NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
+			struct zone *zone =
+				NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
 			cpu->local_zone[high] = zone && zone->node == cpu->node ? zone : NULL;
 		}
 	}

@@ -22,20 +22,20 @@ extern "C" {
  * docs/configuration.md lists each key with its default and range.
  */
 struct buddy_config {
-	size_t arena_size;		/* whole reservation, split evenly across nodes */
-	size_t dma;			/* per node; 0 = default, BUDDY_ZONE_EMPTY = none */
+	size_t arena_size; /* whole reservation, split evenly across nodes */
+	size_t dma;	   /* per node; 0 = default, BUDDY_ZONE_EMPTY = none */
 	size_t dma32;
 	size_t highmem;
 	size_t movable;
-	int numa_fake;			/* >0: split the arena into this many fake nodes */
-	const char *numa_distance;	/* fake NUMA distance matrix, "10 20;20 10" */
-	int min_free_kbytes;		/* 0 = kernel formula */
-	int watermark_scale_factor;	/* 0 = 10 */
+	int numa_fake;			   /* >0: split the arena into this many fake nodes */
+	const char *numa_distance;	   /* fake NUMA distance matrix, "10 20;20 10" */
+	int min_free_kbytes;		   /* 0 = kernel formula */
+	int watermark_scale_factor;	   /* 0 = 10 */
 	int percpu_pagelist_high_fraction; /* 0 = derived from the low watermark */
-	int mobility_grouping;		/* 0 = auto, 1 = on, -1 = off */
-	size_t cma;			/* per node */
-	const char *stats_print;	/* views dumped to stderr at exit */
-	const char *conf;		/* extra key:value pairs, parsed after the fields */
+	int mobility_grouping;		   /* 0 = auto, 1 = on, -1 = off */
+	size_t cma;			   /* per node */
+	const char *stats_print;	   /* views dumped to stderr at exit */
+	const char *conf;		   /* extra key:value pairs, parsed after the fields */
 };
 
 /* Ask for a zone to be present but empty (0 means "default size"). */
@@ -75,14 +75,14 @@ BUDDY_API int buddy_check(void);
 BUDDY_API int buddy_dump(FILE *out, const char *view);
 
 /* The same, through a callback (like jemalloc's malloc_stats_print). */
-typedef void (buddy_write_cb)(void *cbopaque, const char *text);
+typedef void(buddy_write_cb)(void *cbopaque, const char *text);
 BUDDY_API int buddy_dump_to(buddy_write_cb *write_cb, void *cbopaque, const char *view);
 
 /* Return pages parked on per-CPU lists to the buddy lists. */
 BUDDY_API void buddy_drain_local_pages(void);
 BUDDY_API void buddy_drain_all_pages(void);
 #define drain_local_pages(zone) buddy_drain_local_pages()
-#define drain_all_pages(zone) buddy_drain_all_pages()
+#define drain_all_pages(zone)	buddy_drain_all_pages()
 
 /*
  * Run-time tunables, like writing the vm.* sysctls: each recomputes every
@@ -90,9 +90,9 @@ BUDDY_API void buddy_drain_all_pages(void);
  * range of its BUDDY_CONF key. 0; -EINVAL, changing nothing, for a value out
  * of range; or -ENODEV when the allocator cannot be initialised.
  */
-BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	/* 0 .. 2^30; 0: the kernel formula */
-BUDDY_API int buddy_set_watermark_scale_factor(int factor);	/* 1 .. 3000 */
-BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]);	/* each >= 0 */
+BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	    /* 0 .. 2^30; 0: the kernel formula */
+BUDDY_API int buddy_set_watermark_scale_factor(int factor); /* 1 .. 3000 */
+BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]); /* each >= 0 */
 
 /*
  * The contiguous memory allocator (BUDDY_CONF cma:SIZE reserves SIZE per node

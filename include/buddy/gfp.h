@@ -22,93 +22,94 @@ extern "C" {
 typedef unsigned int gfp_t;
 
 /* Plain bit values; use the __GFP_* names below. */
-#define ___GFP_DMA		0x01u
-#define ___GFP_HIGHMEM		0x02u
-#define ___GFP_DMA32		0x04u
-#define ___GFP_MOVABLE		0x08u
-#define ___GFP_RECLAIMABLE	0x10u
-#define ___GFP_HIGH		0x20u
-#define ___GFP_IO		0x40u
-#define ___GFP_FS		0x80u
-#define ___GFP_COLD		0x100u
-#define ___GFP_NOWARN		0x200u
-#define ___GFP_REPEAT		0x400u
-#define ___GFP_NOFAIL		0x800u
-#define ___GFP_NORETRY		0x1000u
-#define ___GFP_MEMALLOC		0x2000u
-#define ___GFP_COMP		0x4000u
-#define ___GFP_ZERO		0x8000u
-#define ___GFP_NOMEMALLOC	0x10000u
-#define ___GFP_HARDWALL		0x20000u
-#define ___GFP_THISNODE		0x40000u
-#define ___GFP_ATOMIC		0x80000u
-#define ___GFP_ACCOUNT		0x100000u
-#define ___GFP_NOTRACK		0x200000u
-#define ___GFP_DIRECT_RECLAIM	0x400000u
-#define ___GFP_OTHER_NODE	0x800000u
-#define ___GFP_WRITE		0x1000000u
-#define ___GFP_KSWAPD_RECLAIM	0x2000000u
+#define ___GFP_DMA	      0x01u
+#define ___GFP_HIGHMEM	      0x02u
+#define ___GFP_DMA32	      0x04u
+#define ___GFP_MOVABLE	      0x08u
+#define ___GFP_RECLAIMABLE    0x10u
+#define ___GFP_HIGH	      0x20u
+#define ___GFP_IO	      0x40u
+#define ___GFP_FS	      0x80u
+#define ___GFP_COLD	      0x100u
+#define ___GFP_NOWARN	      0x200u
+#define ___GFP_REPEAT	      0x400u
+#define ___GFP_NOFAIL	      0x800u
+#define ___GFP_NORETRY	      0x1000u
+#define ___GFP_MEMALLOC	      0x2000u
+#define ___GFP_COMP	      0x4000u
+#define ___GFP_ZERO	      0x8000u
+#define ___GFP_NOMEMALLOC     0x10000u
+#define ___GFP_HARDWALL	      0x20000u
+#define ___GFP_THISNODE	      0x40000u
+#define ___GFP_ATOMIC	      0x80000u
+#define ___GFP_ACCOUNT	      0x100000u
+#define ___GFP_NOTRACK	      0x200000u
+#define ___GFP_DIRECT_RECLAIM 0x400000u
+#define ___GFP_OTHER_NODE     0x800000u
+#define ___GFP_WRITE	      0x1000000u
+#define ___GFP_KSWAPD_RECLAIM 0x2000000u
 
 /* Zone modifiers: the low four bits index gfp_zone()'s table. */
-#define __GFP_DMA		((gfp_t)___GFP_DMA)
-#define __GFP_HIGHMEM		((gfp_t)___GFP_HIGHMEM)
-#define __GFP_DMA32		((gfp_t)___GFP_DMA32)
-#define __GFP_MOVABLE		((gfp_t)___GFP_MOVABLE)
-#define GFP_ZONEMASK		(__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
+#define __GFP_DMA     ((gfp_t)___GFP_DMA)
+#define __GFP_HIGHMEM ((gfp_t)___GFP_HIGHMEM)
+#define __GFP_DMA32   ((gfp_t)___GFP_DMA32)
+#define __GFP_MOVABLE ((gfp_t)___GFP_MOVABLE)
+#define GFP_ZONEMASK  (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
 
 /* Page mobility and placement. */
-#define __GFP_RECLAIMABLE	((gfp_t)___GFP_RECLAIMABLE)
-#define __GFP_WRITE		((gfp_t)___GFP_WRITE)
-#define __GFP_HARDWALL		((gfp_t)___GFP_HARDWALL)
-#define __GFP_THISNODE		((gfp_t)___GFP_THISNODE)
-#define __GFP_ACCOUNT		((gfp_t)___GFP_ACCOUNT)
+#define __GFP_RECLAIMABLE ((gfp_t)___GFP_RECLAIMABLE)
+#define __GFP_WRITE	  ((gfp_t)___GFP_WRITE)
+#define __GFP_HARDWALL	  ((gfp_t)___GFP_HARDWALL)
+#define __GFP_THISNODE	  ((gfp_t)___GFP_THISNODE)
+#define __GFP_ACCOUNT	  ((gfp_t)___GFP_ACCOUNT)
 
 /* Watermark modifiers. */
-#define __GFP_ATOMIC		((gfp_t)___GFP_ATOMIC)
-#define __GFP_HIGH		((gfp_t)___GFP_HIGH)
-#define __GFP_MEMALLOC		((gfp_t)___GFP_MEMALLOC)
-#define __GFP_NOMEMALLOC	((gfp_t)___GFP_NOMEMALLOC)
+#define __GFP_ATOMIC	 ((gfp_t)___GFP_ATOMIC)
+#define __GFP_HIGH	 ((gfp_t)___GFP_HIGH)
+#define __GFP_MEMALLOC	 ((gfp_t)___GFP_MEMALLOC)
+#define __GFP_NOMEMALLOC ((gfp_t)___GFP_NOMEMALLOC)
 
 /* Reclaim modifiers. */
-#define __GFP_IO		((gfp_t)___GFP_IO)
-#define __GFP_FS		((gfp_t)___GFP_FS)
-#define __GFP_DIRECT_RECLAIM	((gfp_t)___GFP_DIRECT_RECLAIM)
-#define __GFP_KSWAPD_RECLAIM	((gfp_t)___GFP_KSWAPD_RECLAIM)
-#define __GFP_RECLAIM		((gfp_t)(___GFP_DIRECT_RECLAIM | ___GFP_KSWAPD_RECLAIM))
-#define __GFP_REPEAT		((gfp_t)___GFP_REPEAT)
-#define __GFP_NOFAIL		((gfp_t)___GFP_NOFAIL)
-#define __GFP_NORETRY		((gfp_t)___GFP_NORETRY)
+#define __GFP_IO	     ((gfp_t)___GFP_IO)
+#define __GFP_FS	     ((gfp_t)___GFP_FS)
+#define __GFP_DIRECT_RECLAIM ((gfp_t)___GFP_DIRECT_RECLAIM)
+#define __GFP_KSWAPD_RECLAIM ((gfp_t)___GFP_KSWAPD_RECLAIM)
+#define __GFP_RECLAIM	     ((gfp_t)(___GFP_DIRECT_RECLAIM | ___GFP_KSWAPD_RECLAIM))
+#define __GFP_REPEAT	     ((gfp_t)___GFP_REPEAT)
+#define __GFP_NOFAIL	     ((gfp_t)___GFP_NOFAIL)
+#define __GFP_NORETRY	     ((gfp_t)___GFP_NORETRY)
 
 /* Action modifiers. */
-#define __GFP_COLD		((gfp_t)___GFP_COLD)
-#define __GFP_NOWARN		((gfp_t)___GFP_NOWARN)
-#define __GFP_COMP		((gfp_t)___GFP_COMP)
-#define __GFP_ZERO		((gfp_t)___GFP_ZERO)
-#define __GFP_NOTRACK		((gfp_t)___GFP_NOTRACK)
+#define __GFP_COLD		     ((gfp_t)___GFP_COLD)
+#define __GFP_NOWARN		     ((gfp_t)___GFP_NOWARN)
+#define __GFP_COMP		     ((gfp_t)___GFP_COMP)
+#define __GFP_ZERO		     ((gfp_t)___GFP_ZERO)
+#define __GFP_NOTRACK		     ((gfp_t)___GFP_NOTRACK)
 #define __GFP_NOTRACK_FALSE_POSITIVE (__GFP_NOTRACK)
-#define __GFP_OTHER_NODE	((gfp_t)___GFP_OTHER_NODE)
+#define __GFP_OTHER_NODE	     ((gfp_t)___GFP_OTHER_NODE)
 
-#define __GFP_BITS_SHIFT	26
-#define __GFP_BITS_MASK		((gfp_t)((1u << __GFP_BITS_SHIFT) - 1))
+#define __GFP_BITS_SHIFT 26
+#define __GFP_BITS_MASK	 ((gfp_t)((1u << __GFP_BITS_SHIFT) - 1))
 
 /* The usual combinations. */
-#define GFP_ATOMIC		(__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
-#define GFP_KERNEL		(__GFP_RECLAIM | __GFP_IO | __GFP_FS)
-#define GFP_KERNEL_ACCOUNT	(GFP_KERNEL | __GFP_ACCOUNT)
-#define GFP_NOWAIT		(__GFP_KSWAPD_RECLAIM)
-#define GFP_NOIO		(__GFP_RECLAIM)
-#define GFP_NOFS		(__GFP_RECLAIM | __GFP_IO)
-#define GFP_TEMPORARY		(__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_RECLAIMABLE)
-#define GFP_USER		(__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
-#define GFP_DMA			__GFP_DMA
-#define GFP_DMA32		__GFP_DMA32
-#define GFP_HIGHUSER		(GFP_USER | __GFP_HIGHMEM)
-#define GFP_HIGHUSER_MOVABLE	(GFP_HIGHUSER | __GFP_MOVABLE)
-#define GFP_TRANSHUGE		((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC | \
-				  __GFP_NORETRY | __GFP_NOWARN) & ~__GFP_RECLAIM)
+#define GFP_ATOMIC	     (__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
+#define GFP_KERNEL	     (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
+#define GFP_KERNEL_ACCOUNT   (GFP_KERNEL | __GFP_ACCOUNT)
+#define GFP_NOWAIT	     (__GFP_KSWAPD_RECLAIM)
+#define GFP_NOIO	     (__GFP_RECLAIM)
+#define GFP_NOFS	     (__GFP_RECLAIM | __GFP_IO)
+#define GFP_TEMPORARY	     (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_RECLAIMABLE)
+#define GFP_USER	     (__GFP_RECLAIM | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
+#define GFP_DMA		     __GFP_DMA
+#define GFP_DMA32	     __GFP_DMA32
+#define GFP_HIGHUSER	     (GFP_USER | __GFP_HIGHMEM)
+#define GFP_HIGHUSER_MOVABLE (GFP_HIGHUSER | __GFP_MOVABLE)
+#define GFP_TRANSHUGE                                                                                        \
+	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NORETRY | __GFP_NOWARN) &             \
+	 ~__GFP_RECLAIM)
 
-#define GFP_MOVABLE_MASK	(__GFP_RECLAIMABLE | __GFP_MOVABLE)
-#define GFP_MOVABLE_SHIFT	3
+#define GFP_MOVABLE_MASK  (__GFP_RECLAIMABLE | __GFP_MOVABLE)
+#define GFP_MOVABLE_SHIFT 3
 
 /* Geometry. */
 #define PAGE_SHIFT		12
@@ -118,20 +119,13 @@ typedef unsigned int gfp_t;
 #define MAX_ORDER_NR_PAGES	(1UL << (MAX_ORDER - 1))
 #define pageblock_order		9
 #define pageblock_nr_pages	(1UL << pageblock_order)
-#define PAGE_ALLOC_COSTLY_ORDER	3
+#define PAGE_ALLOC_COSTLY_ORDER 3
 
-#define NUMA_NO_NODE		(-1)
-#define MAX_NUMNODES		64
+#define NUMA_NO_NODE (-1)
+#define MAX_NUMNODES 64
 
 /* Zones, in the kernel's order. */
-enum zone_type {
-	ZONE_DMA,
-	ZONE_DMA32,
-	ZONE_NORMAL,
-	ZONE_HIGHMEM,
-	ZONE_MOVABLE,
-	MAX_NR_ZONES
-};
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_HIGHMEM, ZONE_MOVABLE, MAX_NR_ZONES };
 
 /* Migratetypes (6.1 numbering with CMA and isolation always present). */
 enum migratetype {
@@ -168,15 +162,15 @@ static inline int node_isset(int nid, const nodemask_t *m)
 struct page;
 
 /* Allocation. */
-BUDDY_API struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order,
-					      int preferred_nid, nodemask_t *nodemask);
+BUDDY_API struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+					      nodemask_t *nodemask);
 BUDDY_API struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order);
 BUDDY_API struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 #define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
 
 BUDDY_API unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
 BUDDY_API unsigned long get_zeroed_page(gfp_t gfp_mask);
-#define __get_free_page(gfp_mask) __get_free_pages((gfp_mask), 0)
+#define __get_free_page(gfp_mask)	 __get_free_pages((gfp_mask), 0)
 #define __get_dma_pages(gfp_mask, order) __get_free_pages((gfp_mask) | GFP_DMA, (order))
 
 BUDDY_API void *alloc_pages_exact(size_t size, gfp_t gfp_mask);
@@ -188,7 +182,7 @@ BUDDY_API void free_pages(unsigned long addr, unsigned int order);
 /* 4.x: free one order-0 page to the hot (head) or cold (tail) end of the pcp list. */
 BUDDY_API void free_hot_cold_page(struct page *page, bool cold);
 #define __free_page(page) __free_pages((page), 0)
-#define free_page(addr) free_pages((addr), 0)
+#define free_page(addr)	  free_pages((addr), 0)
 
 /*
  * Every function here that takes a struct page (and the freeing ones above)
