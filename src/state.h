@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The process-wide state: the parsed settings (config.c), the report rate
+ * limit's window (report.c), struct buddy_state and the one global `buddy`
+ * (init.c), and the pfn helpers that read the arena's geometry from it.
+ * Below pcp_lock.h and internal.h, above pcp.h.
+ */
+#ifndef BUDDY_STATE_H
+#define BUDDY_STATE_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include <buddy/buddy.h>
+#include <buddy/gfp.h>
+
+#include "pcp.h"
+
+/* ------------------------------------------------------- config.c */
+
+/*
+ * Every setting, each kept once: config.c's option table gives each one's
+ * key, default and range. Parsed into a local copy at buddy_init, then
+ * buddy.settings; the run-time setters (watermark.c) write the tunables there.
+ */
+struct buddy_settings {
+	size_t arena_size;
+	size_t zone_size[MAX_NR_ZONES]; /* per node; NORMAL is derived */
+	int numa_fake;
+	int distance[MAX_NUMNODES][MAX_NUMNODES];
+	bool distance_given;
+	int distance_nodes; /* the matrix is distance_nodes square */
+	/* Requested (0: the formula) until buddy_init; then the value in use. */
+	int min_free_kbytes;
+	int watermark_scale_factor;
+	int lowmem_reserve_ratio[MAX_NR_ZONES];
+	int percpu_pagelist_high_fraction;
+	int mobility_grouping; /* 1 on, -1 off, 0 auto */
+	int pcp_lock;	       /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
+	size_t cma;
+	char stats_print[256];
+};
+
+HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
+HIDDEN int buddy_parse_conf_string(const char *s, struct buddy_settings *out);
+HIDDEN void buddy_default_settings(struct buddy_settings *out);
+/* 0, or -EINVAL when value is outside the range of key (as in BUDDY_CONF). */
+HIDDEN int buddy_setting_check(const char *key, long long value);
+
+/* ------------------------------------------------------- report.c */
+
+/* A rate limit's current window (report.c); all zero is "not started". */
+struct ratelimit_window {
+	long begin; /* ms */
+	int printed;
+	int missed;
+	bool started;
+};
+
+HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
+HIDDEN void bad_address(const void *addr, const char *reason);
+HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
+HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
+HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
+				const char *why);
+HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
+HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
+HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are still allocated */
+/*
+ * Tests: the rate limit's window (ms, 0 = unlimited), burst and clock (NULL:
+ * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
+ */
+HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
+HIDDEN const char *buddy_progname(void);
+
+/* ------------------------------------------------------- init.c / state */
+
+struct cma; /* cma.c */
+
+struct buddy_state {
+	atomic_int initialized;
+	atomic_int warned_bad_mobility; /* bad_mobility_mask said it once */
+	struct buddy_settings settings;
+	char *arena_base; /* virtual address of pfn 0 */
+	size_t arena_bytes;
+	unsigned long nr_pages; /* pfns 0 .. nr_pages-1 */
+	struct page *mem_map;	/* one descriptor per pfn */
+	size_t mem_map_bytes;
+	int nr_node_ids;
+	unsigned long pages_per_node;
+	pg_data_t *node_data[MAX_NUMNODES];
+	int node_distance[MAX_NUMNODES][MAX_NUMNODES];
+	bool real_numa; /* nodes are libnuma's, bound with mbind */
+	int nr_cpu_ids;
+	struct buddy_cpu *cpus; /* [nr_cpu_ids] */
+	int page_group_by_mobility_disabled;
+	/*
+	 * pcp locks taken with rseq (see pcp_lock_this_cpu). Published last by
+	 * do_init, with release: the rseq fast path's only gate.
+	 */
+	int pcp_rseq_lock;
+	struct ratelimit_window nopage_rs; /* warn_alloc's, per allocator like per boot */
+	struct cma *cma_areas;		   /* [cma_area_count], one per node (cma.c) */
+	int cma_area_count;
+	/*
+	 * The lazy initialisation failed: allocations fail without retrying
+	 * until buddy_init or buddy_exit (init_lock held).
+	 */
+	bool lazy_init_failed;
+};
+
+extern HIDDEN struct buddy_state buddy;
+
+#define NODE_DATA(nid) (buddy.node_data[nid])
+
+/* Lazily initialise on the first allocation. */
+HIDDEN void buddy_lazy_init(void);
+static inline void buddy_ensure_init(void)
+{
+	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
+		buddy_lazy_init();
+}
+
+/* ------------------------------------------------------- arena.c */
+
+HIDDEN int arena_reserve(void);
+HIDDEN void arena_release(void);
+
+static inline unsigned long page_to_pfn_fast(const struct page *p)
+{
+	return (unsigned long)(p - buddy.mem_map);
+}
+static inline struct page *pfn_to_page_fast(unsigned long pfn)
+{
+	return buddy.mem_map + pfn;
+}
+static inline void *pfn_to_virt(unsigned long pfn)
+{
+	return buddy.arena_base + (pfn << PAGE_SHIFT);
+}
+static inline bool pfn_valid(unsigned long pfn)
+{
+	return pfn < buddy.nr_pages;
+}
+/*
+ * A struct page pointer a caller gave us: one of mem_map's descriptors,
+ * inside the array and on a descriptor boundary? False for NULL, foreign
+ * pointers and every pointer after buddy_exit() (mem_map gone), so each
+ * gfp.h function taking a page tests it before the first dereference.
+ */
+static inline bool valid_page_pointer(const struct page *page)
+{
+	uintptr_t offset = (uintptr_t)page - (uintptr_t)buddy.mem_map;
+
+	return offset < buddy.mem_map_bytes && offset % sizeof(struct page) == 0;
+}
+static inline int pfn_to_nid(unsigned long pfn)
+{
+	return (int)(pfn / buddy.pages_per_node);
+}
+/* The zone spanning pfn; NULL outside the zones. */
+static inline struct zone *pfn_to_zone(unsigned long pfn)
+{
+	if (!pfn_valid(pfn))
+		return NULL;
+	pg_data_t *pgdat = NODE_DATA(pfn_to_nid(pfn));
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (zone_spans_pfn(&pgdat->node_zones[z], pfn))
+			return &pgdat->node_zones[z];
+	return NULL;
+}
+/* For assertions (the kernel's bad_range): the block is not wholly inside zone. */
+static inline bool bad_range(const struct zone *zone, const struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn_fast(page);
+
+	return !zone_spans_pfn(zone, pfn) || pfn + (1UL << order) > zone_end_pfn(zone);
+}
+
+#endif /* BUDDY_STATE_H */
