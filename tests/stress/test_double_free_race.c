@@ -24,6 +24,7 @@
 #include <buddy/gfp.h>
 
 #include "compiler.h"	/* cpu_relax */
+#include "test_util.h"
 
 /*
  * Two threads, one per CPU, both spinning: the main thread allocates the
@@ -119,16 +120,6 @@ static void run_race(const char *conf, int rounds)
 	buddy_exit();
 }
 
-/* A hang (a corrupted list walked forever) fails the test in a minute, not at ctest's timeout. */
-static void watchdog(int sig)
-{
-	static const char msg[] = "test_double_free_race: no progress in 60 s: hang\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
 static int rounds(void)
 {
 	const char *env = getenv("BUDDY_STRESS_ROUNDS");
@@ -149,8 +140,8 @@ static void test_double_free_race_atomic_lock(void **state)
 
 int main(void)
 {
-	signal(SIGALRM, watchdog);
-	alarm(60);
+	/* a hang (a corrupted list walked forever) fails in a minute */
+	test_watchdog_start(60, "test_double_free_race");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_double_free_race_default_lock),
 		cmocka_unit_test(test_double_free_race_atomic_lock),

@@ -202,31 +202,6 @@ static void test_split_page_misuse(void **state)
 }
 
 /*
- * A call that used to spin forever ends the suite with a message - on stdout,
- * as stderr may be captured - rather than a 300 s ctest timeout.
- */
-static void watchdog_fired(int sig)
-{
-	static const char msg[] = "watchdog: a call did not return within 20 s\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void watchdog_start(void)
-{
-	signal(SIGALRM, watchdog_fired);
-	alarm(20);
-}
-
-static void watchdog_stop(void)
-{
-	alarm(0);
-	signal(SIGALRM, SIG_DFL);
-}
-
-/*
  * alloc_pages_exact(0) is refused as the kernel refuses it (get_order(0) is
  * 52) instead of returning a page it had already freed again; sizes past the
  * largest block fail at once, reported unless __GFP_NOWARN, and counted.
@@ -248,7 +223,7 @@ static void test_alloc_pages_exact_bad_sizes(void **state)
 	assert_int_equal(page_count(virt_to_page((void *)next)), 1);
 	free_page(next);
 
-	watchdog_start();
+	test_watchdog_start(20, "a call");
 	EXPECT_REPORT("page allocation failure: order:52", virt = alloc_pages_exact(SIZE_MAX, GFP_KERNEL));
 	assert_null(virt);
 	EXPECT_REPORT("page allocation failure: order:11",
@@ -258,7 +233,7 @@ static void test_alloc_pages_exact_bad_sizes(void **state)
 	assert_null(virt);
 	EXPECT_SILENCE(virt = alloc_pages_exact(0, GFP_KERNEL | __GFP_NOWARN));
 	assert_null(virt);
-	watchdog_stop();
+	test_watchdog_stop();
 	assert_int_equal(sum_vm_event(PGALLOC_FAIL), fails + 5);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), before);
 

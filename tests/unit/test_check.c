@@ -216,27 +216,12 @@ static void test_catches_bad_deferred_run(void **state)
 	finish(page);
 }
 
-/*
- * A checker that spins on a cycle ends the suite with a message - on stdout,
- * as stderr is captured - rather than a 300 s ctest timeout.
- */
-static void watchdog_fired(int sig)
-{
-	static const char msg[] = "watchdog: buddy_check did not return within 20 s\n";
-	(void)sig;
-	if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-
 /* buddy_check() on a corrupted structure, bounded in time. */
 static void expect_caught_in_time(const char *want)
 {
-	signal(SIGALRM, watchdog_fired);
-	alarm(20);
+	test_watchdog_start(20, "buddy_check");
 	expect_caught(want);
-	alarm(0);
-	signal(SIGALRM, SIG_DFL);
+	test_watchdog_stop();
 }
 
 /* A pcp list whose second entry points back at its first: reported as circular, not walked forever. */

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -228,4 +229,27 @@ void page_stack_free_all(struct page_stack *s)
 	free(s->pages);
 	s->pages = NULL;
 	s->nr = s->cap = 0;
+}
+
+static char watchdog_msg[160];
+
+static void watchdog_fired(int sig)
+{
+	(void)sig;
+	if (write(STDOUT_FILENO, watchdog_msg, strlen(watchdog_msg)) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+void test_watchdog_start(unsigned int seconds, const char *what)
+{
+	snprintf(watchdog_msg, sizeof(watchdog_msg), "watchdog: %s did not return within %u s\n", what, seconds);
+	signal(SIGALRM, watchdog_fired);
+	alarm(seconds);
+}
+
+void test_watchdog_stop(void)
+{
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
 }

@@ -21,6 +21,14 @@ void test_check_and_exit(void);
 /* cmocka setup/teardown: make sure no allocator is left from a failed test. */
 int test_teardown_exit(void **state);
 
+/*
+ * A call that could spin forever (a corrupted list, a lost lock) ends the
+ * test with "watchdog: <what> did not return within N s" on stdout - stderr
+ * may be captured - and exit 1, rather than at ctest's timeout.
+ */
+void test_watchdog_start(unsigned int seconds, const char *what);
+void test_watchdog_stop(void);
+
 /* Assert buddy_check() == 0 without draining. */
 void assert_consistent(void);
 
