@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compaction.h"
 #include "internal.h"
+#include "vmscan.h"
 
 struct buddy_state buddy;
 
@@ -23,6 +25,55 @@ static void at_exit(void)
 	dump_stats_at_exit();
 }
 
+/* ------------------------------------------------ the nodes' background threads */
+
+/* Set up each node's kswapd and kcompactd; none starts before its first wake-up. */
+static void init_node_threads(void)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%d", nid);
+		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%d", nid);
+		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
+		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
+			     KCOMPACTD_TIMEOUT_MS);
+	}
+}
+
+/* buddy_exit: join every thread before the memory they work on goes away. */
+static void stop_node_threads(void)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		pg_data_t *pgdat = NODE_DATA(nid);
+		if (!pgdat)
+			continue;
+		kthread_stop(&pgdat->kswapd);
+		kthread_stop(&pgdat->kcompactd);
+		kthread_destroy(&pgdat->kswapd);
+		kthread_destroy(&pgdat->kcompactd);
+	}
+}
+
+/*
+ * Before every other allocator lock: the threads' work takes the zone and
+ * CPU locks without holding its kthread lock.
+ */
+static void node_threads_fork_lock(void)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		kthread_fork_lock(&NODE_DATA(nid)->kswapd);
+		kthread_fork_lock(&NODE_DATA(nid)->kcompactd);
+	}
+}
+
+static void node_threads_fork_unlock(bool child)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
+		kthread_fork_unlock(&NODE_DATA(nid)->kcompactd, child);
+		kthread_fork_unlock(&NODE_DATA(nid)->kswapd, child);
+	}
+}
+
 /* pthread_atfork handlers: see the fork section of internal.h for the lock order. */
 static void fork_prepare(void)
 {
@@ -30,6 +81,7 @@ static void fork_prepare(void)
 	tunables_fork_lock();
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
+	node_threads_fork_lock();
 	cma_fork_lock();
 	pcp_fork_lock();
 	arena_fork_lock();
@@ -43,6 +95,7 @@ static void fork_release(bool child)
 		arena_fork_unlock(child);
 		pcp_fork_unlock(child);
 		cma_fork_unlock(child);
+		node_threads_fork_unlock(child);
 	}
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
@@ -119,6 +172,7 @@ static int do_init(const struct buddy_config *config)
 	buddy.page_group_by_mobility_disabled = mobility_disabled(&s);
 	build_all_zonelists();
 	init_per_zone_wmark_min();
+	init_node_threads();
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			setup_zone_pageset(&NODE_DATA(nid)->node_zones[z]);
@@ -169,6 +223,7 @@ void buddy_exit(void)
 {
 	pthread_mutex_lock(&init_lock);
 	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
+		stop_node_threads();
 		report_leaked_pages();
 		teardown();
 	}

@@ -144,6 +144,13 @@ struct alloc_context {
 	enum zone_type highest_zoneidx;
 };
 
+/*
+ * Walk the zonelist from ac's preferred zone and take a prepared page from
+ * the first zone whose watermark (alloc_flags) allows it; NULL if none.
+ */
+HIDDEN struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					   const struct alloc_context *ac);
+
 /* ------------------------------------------------------- gfp_names.c */
 
 /*
@@ -157,7 +164,8 @@ HIDDEN int format_gfp_flags(char *buf, size_t len, gfp_t gfp_mask);
 
 /*
  * fork() safety, as jemalloc and glibc's malloc do it: the prepare handler
- * takes every libbuddy lock in the global lock order (init, tunables, CMA,
+ * takes every libbuddy lock in the global lock order (init, tunables, the
+ * nodes' kthread locks, CMA,
  * per-CPU, zones, report), so no lock is held mid-update when the process is
  * copied; the parent's handler releases them; the child's re-initialises
  * them, since their owner does not exist there. Each module does its own.

@@ -14,6 +14,7 @@
 #include <buddy/gfp.h>
 
 #include "mm_types.h"
+#include "kthread.h"
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
@@ -195,6 +196,11 @@ typedef struct pglist_data {
 	int nr_zones; /* highest populated zone + 1 */
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
+	/* The node's background threads (kthread.h), started on their first wake-up. */
+	char kswapd_name[16];
+	char kcompactd_name[16];
+	struct buddy_kthread kswapd;	/* vmscan.c: kswapd_work */
+	struct buddy_kthread kcompactd; /* compaction.c: kcompactd_work */
 } pg_data_t;
 
 /*

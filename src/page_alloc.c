@@ -160,12 +160,9 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 }
 
-/*
- * Walk the zonelist from the preferred zone and take a page from the first
- * zone whose watermark allows it.
- */
-static struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
-					   const struct alloc_context *ac)
+/* The zonelist walk: see internal.h. */
+struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+				    const struct alloc_context *ac)
 {
 	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
 		struct zone *zone = z->zone;

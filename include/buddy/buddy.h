@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <buddy/gfp.h>
+#include <buddy/sched_mm.h>
 
 #ifdef __cplusplus
 extern "C" {
