@@ -236,6 +236,11 @@ int buddy_initialized(void)
 	return atomic_load_explicit(&buddy.initialized, memory_order_acquire);
 }
 
+const char *buddy_version(void)
+{
+	return BUDDY_VERSION_STRING;
+}
+
 int buddy_nr_nodes(void)
 {
 	return buddy_initialized() ? buddy.nr_node_ids : 0;

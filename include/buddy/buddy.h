@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <buddy/gfp.h>
 #include <buddy/sched_mm.h>
+#include <buddy/version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +60,8 @@ BUDDY_API void buddy_exit(void);
 
 /* 1 when the allocator is initialised. */
 BUDDY_API int buddy_initialized(void);
+/* The library's version, "MAJOR.MINOR.PATCH"; BUDDY_VERSION_STRING is the headers'. */
+BUDDY_API const char *buddy_version(void);
 
 /*
  * Full invariant check: free lists, counters, page states and pageblock
