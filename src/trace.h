@@ -21,6 +21,14 @@
 
 #if !defined(BUDDY_NO_SDT) && defined(__has_include)
 #if __has_include(<sys/sdt.h>)
+/*
+ * Every argument in a register: sdt.h's default constraint also allows an
+ * immediate ("4@$0" where the compiler proved the order is 0), which the
+ * perf probe of Debian 12 (6.1) cannot parse - it then fails the whole probe
+ * group with "File exists". The price is a register load of the constant at
+ * such a site, none where the value is already in a register.
+ */
+#define STAP_SDT_ARG_CONSTRAINT r
 #include <sys/sdt.h>
 #define BUDDY_HAVE_SDT 1
 #endif
