@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DBUDDY_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j"$(nproc)" >/dev/null
-BUDDY_CONF="${BUDDY_CONF:-stats_print:zoneinfo}" build/release/examples/demo
+BUDDY_CONF="${BUDDY_CONF:-stats_print:summary}" build/release/examples/demo

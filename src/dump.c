@@ -503,15 +503,53 @@ void dump_vmstat(buddy_write_cb *cb, void *opaque)
 			    sum_vm_event(vmstat_event_order[i]));
 }
 
+/* A write callback in front of another: vmstat lines whose value is 0 are dropped. */
+struct nonzero_filter {
+	buddy_write_cb *cb;
+	void *opaque;
+};
+
+static void write_nonzero_line(void *opaque, const char *text)
+{
+	struct nonzero_filter *f = opaque;
+	size_t len = strlen(text);
+
+	if (len >= 3 && !strcmp(text + len - 3, " 0\n"))
+		return;
+	f->cb(f->opaque, text);
+}
+
+/*
+ * Not a kernel file: what a newcomer wants at exit, in the kernel's formats -
+ * buddyinfo, pagetypeinfo, and the vmstat lines that are not 0 (a full
+ * zoneinfo is 200+ lines, most of them counters of things libbuddy has not).
+ */
+static void dump_summary(buddy_write_cb *cb, void *opaque)
+{
+	struct nonzero_filter filter = {cb, opaque};
+
+	dump_printf(cb, opaque, "== buddyinfo\n");
+	dump_buddyinfo(cb, opaque);
+	dump_printf(cb, opaque, "== pagetypeinfo\n");
+	dump_pagetypeinfo(cb, opaque);
+	dump_printf(cb, opaque, "== vmstat (counters that are not 0)\n");
+	dump_vmstat(write_nonzero_line, &filter);
+}
+
 struct view {
 	const char *name;
 	dump_fn fn;
+	bool in_all; /* dumped by stats_print:all (summary repeats the others) */
 };
 
 static const struct view views[] = {
-	{"buddyinfo", dump_buddyinfo},	       {"pagetypeinfo", dump_pagetypeinfo},
-	{"zoneinfo", dump_zoneinfo},	       {"vmstat", dump_vmstat},
-	{"extfrag_index", dump_extfrag_index}, {"unusable_index", dump_unusable_index},
+	{"buddyinfo", dump_buddyinfo, true},
+	{"pagetypeinfo", dump_pagetypeinfo, true},
+	{"zoneinfo", dump_zoneinfo, true},
+	{"vmstat", dump_vmstat, true},
+	{"extfrag_index", dump_extfrag_index, true},
+	{"unusable_index", dump_unusable_index, true},
+	{"summary", dump_summary, false},
 };
 
 int buddy_dump_to(buddy_write_cb *write_cb, void *cbopaque, const char *view)
@@ -563,7 +601,8 @@ void dump_stats_at_exit(void)
 	for (char *v = strtok_r(list, "/+ ", &save); v; v = strtok_r(NULL, "/+ ", &save)) {
 		if (!strcmp(v, "true") || !strcmp(v, "all")) {
 			for (size_t i = 0; i < ARRAY_SIZE(views); i++)
-				buddy_dump(stderr, views[i].name);
+				if (views[i].in_all)
+					buddy_dump(stderr, views[i].name);
 			continue;
 		}
 		if (buddy_dump(stderr, v) == -EINVAL)

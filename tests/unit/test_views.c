@@ -718,6 +718,42 @@ static void test_stats_print_at_exit(void **state)
 	test_check_and_exit();
 }
 
+/* summary: buddyinfo and pagetypeinfo whole, then only the vmstat lines that are not 0. */
+static void test_summary_view_keeps_counters_that_moved(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct page *p = alloc_pages(GFP_KERNEL, 2);
+	assert_non_null(p);
+	char *buddyinfo = view_text("buddyinfo");
+	char *summary = view_text("summary");
+	char *vmstat = strstr(summary, "== vmstat (counters that are not 0)\n");
+	assert_true(!strncmp(summary, "== buddyinfo\n", 13));
+	assert_non_null(strstr(summary, buddyinfo));
+	assert_non_null(strstr(summary, "== pagetypeinfo\nPage block order: 9\n"));
+	assert_non_null(vmstat);
+	assert_non_null(strstr(vmstat, "\npgalloc_normal "));	   /* moved */
+	assert_null(strstr(vmstat, "\ncompact_stall "));	   /* 0 here */
+	for (char *line = strchr(vmstat, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+		char *end = strchr(line, '\n');
+		assert_non_null(end);
+		assert_false(end - line >= 2 && !strncmp(end - 2, " 0", 2));
+	}
+	free(summary);
+	free(buddyinfo);
+	__free_pages(p, 2);
+	test_check_and_exit();
+
+	/* not part of "all", which would print everything twice */
+	test_init(CONF ",stats_print:all");
+	stderr_capture_begin();
+	dump_stats_at_exit();
+	char *out = stderr_capture_end();
+	assert_null(strstr(out, "== buddyinfo"));
+	free(out);
+	test_check_and_exit();
+}
+
 /* The real thing: a child process configured by BUDDY_CONF exits without buddy_exit(). */
 static void test_stats_print_in_child_process(void **state)
 {
@@ -760,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_dump_to_and_unknown_view),
 		cmocka_unit_test(test_dump_reports_write_failure),
 		cmocka_unit_test(test_pagetypeinfo_shows_cma_only_when_configured),
+		cmocka_unit_test(test_summary_view_keeps_counters_that_moved),
 		cmocka_unit_test(test_stats_print_at_exit),
 		cmocka_unit_test(test_stats_print_in_child_process),
 	};
