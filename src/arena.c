@@ -25,14 +25,71 @@ static size_t round_up_sz(size_t v, size_t a)
 	return (v + a - 1) / a * a;
 }
 
-/* One node's slice of a reservation: its own mapping, bound to the node. */
-static int map_node_slice(char *addr, size_t len, int nid)
+/*
+ * Memory for one node's slice of the arena, as the hugepages and arena_file
+ * keys ask: a file's range (at the slice's offset in the arena), the
+ * hugetlb pool, or anonymous memory - with MADV_HUGEPAGE for thp.
+ */
+static int commit_arena_slice(char *addr, size_t len)
 {
-	int rc = os_commit(addr, len);
+	int rc;
+
+	if (buddy.arena_fd >= 0)
+		return os_commit_file(addr, len, buddy.arena_fd, (size_t)(addr - buddy.arena_base));
+	if (buddy.arena_backing == ARENA_PAGES_HUGETLB) {
+		rc = os_commit_hugetlb(addr, len);
+		if (!rc)
+			return 0;
+		fprintf(stderr,
+			"libbuddy: hugepages:hugetlb: no %zu MiB of 2 MiB huge pages in the pool (%s; "
+			"see vm.nr_hugepages): using 4 KiB pages\n",
+			len >> 20, strerror(-rc));
+		buddy.arena_backing = ARENA_PAGES_4K;
+	}
+	rc = os_commit(addr, len);
+	if (!rc && buddy.arena_backing == ARENA_PAGES_THP && os_advise_hugepages(addr, len))
+		buddy.arena_backing = ARENA_PAGES_4K; /* no THP in this kernel: nothing lost */
+	return rc;
+}
+
+/* One node's slice of a reservation: its own mapping, bound to the node. */
+static int map_node_slice(char *addr, size_t len, int nid, bool arena)
+{
+	int rc = arena ? commit_arena_slice(addr, len) : os_commit(addr, len);
 
 	if (rc)
 		return rc;
 	numa_bind_range(addr, len, nid);
+	return 0;
+}
+
+/* The file behind the arena, if the settings name one: arena_fd, or arena_file opened here. */
+static int open_arena_file(void)
+{
+	const struct buddy_settings *s = &buddy.settings;
+	int fd;
+
+	buddy.arena_fd = -1;
+	buddy.arena_backing = s->hugepages;
+	if (s->arena_fd > 0) {
+		int rc = os_file_grow(s->arena_fd, buddy.arena_bytes);
+		if (rc) {
+			fprintf(stderr, "libbuddy: arena_fd %d: cannot size it to %zu bytes: %s\n",
+				s->arena_fd, buddy.arena_bytes, strerror(-rc));
+			return rc;
+		}
+		buddy.arena_fd = s->arena_fd;
+	} else if (s->arena_file[0]) {
+		fd = os_open_sized_file(s->arena_file, buddy.arena_bytes);
+		if (fd < 0) {
+			fprintf(stderr, "libbuddy: arena_file %s: %s\n", s->arena_file, strerror(-fd));
+			return fd;
+		}
+		buddy.arena_fd = fd;
+		buddy.arena_fd_owned = true;
+	}
+	if (buddy.arena_fd >= 0)
+		buddy.arena_backing = ARENA_PAGES_4K; /* the file's own pages: hugetlbfs gives huge ones */
 	return 0;
 }
 
@@ -147,6 +204,9 @@ int arena_reserve(void)
 	buddy.arena_bytes = node_bytes * (size_t)nodes;
 	buddy.mem_map_bytes = buddy.nr_pages * sizeof(struct page);
 
+	rc = open_arena_file();
+	if (rc)
+		return rc;
 	buddy.arena_base = os_reserve(buddy.arena_bytes, MAX_BLOCK_BYTES);
 	buddy.mem_map = (struct page *)os_reserve(buddy.mem_map_bytes, PAGE_SIZE);
 	if (!buddy.arena_base || !buddy.mem_map) {
@@ -156,10 +216,10 @@ int arena_reserve(void)
 	}
 	size_t meta_slice = buddy.pages_per_node * sizeof(struct page);
 	for (int nid = 0; nid < nodes; nid++) {
-		rc = map_node_slice(buddy.arena_base + (size_t)nid * node_bytes, node_bytes, nid);
+		rc = map_node_slice(buddy.arena_base + (size_t)nid * node_bytes, node_bytes, nid, true);
 		if (!rc)
-			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice,
-					    nid);
+			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice, nid,
+					    false);
 		if (!rc)
 			rc = init_node(nid, (unsigned long)nid * buddy.pages_per_node, buddy.pages_per_node);
 		if (rc) {
@@ -188,6 +248,10 @@ void arena_release(void)
 	os_release(buddy.mem_map, buddy.mem_map_bytes);
 	buddy.arena_base = NULL;
 	buddy.mem_map = NULL;
+	if (buddy.arena_fd_owned)
+		os_close(buddy.arena_fd);
+	buddy.arena_fd = -1;
+	buddy.arena_fd_owned = false;
 }
 
 void arena_fork_lock(void)

@@ -66,10 +66,19 @@ struct option_desc {
  */
 #define OPT_SIZE_MAX (1LL << 46)
 _Static_assert(OPT_SIZE_MAX < (long long)(SIZE_MAX / 2), "size rounding cannot overflow");
+_Static_assert(BUDDY_HUGEPAGES_THP == ARENA_PAGES_THP && BUDDY_HUGEPAGES_HUGETLB == ARENA_PAGES_HUGETLB &&
+		       BUDDY_HUGEPAGES_OFF == ARENA_PAGES_4K,
+	       "buddy.h spells the hugepages values as config.c stores them");
 
 static option_parse_fn parse_distance, parse_ratios, parse_string;
 
 static const struct option_word on_off_auto[] = {{"on", 1}, {"off", -1}, {"auto", 0}, {NULL, 0}};
+static const struct option_word hugepages_words[] = {
+	{"off", ARENA_PAGES_4K},
+	{"thp", ARENA_PAGES_THP},
+	{"hugetlb", ARENA_PAGES_HUGETLB},
+	{NULL, 0},
+};
 static const struct option_word pcp_lock_words[] = {
 	{"rseq", 1},
 	{"atomic", -1},
@@ -170,6 +179,30 @@ static const struct option_desc options[] = {
 	 .max = OPT_SIZE_MAX,
 	 FIELD(cma, FIELD_SIZE),
 	 .meaning = "CMA area per node"},
+	{.key = "hugepages",
+	 .type = OPT_WORD,
+	 SETTING(hugepages),
+	 .words = hugepages_words,
+	 .min = ARENA_PAGES_4K,
+	 .max = ARENA_PAGES_HUGETLB,
+	 FIELD(hugepages, FIELD_INT),
+	 .meaning = "arena pages: off (4 KiB), thp (MADV_HUGEPAGE) or hugetlb (MAP_HUGETLB)"},
+	{.key = "arena_file",
+	 .type = OPT_TEXT,
+	 SETTING(arena_file),
+	 .parse = parse_string,
+	 .min = 0,
+	 .max = member_size(struct buddy_settings, arena_file) - 1,
+	 FIELD(arena_file, FIELD_TEXT),
+	 .meaning = "map this file (created and grown to the arena size) instead of anonymous memory"},
+	{.key = "arena_fd",
+	 .type = OPT_INT,
+	 SETTING(arena_fd),
+	 .min = 1,
+	 .max = INT_MAX,
+	 .zero_ok = true,
+	 FIELD(arena_fd, FIELD_INT),
+	 .meaning = "map this open file (memfd, hugetlbfs) instead of anonymous memory (0: none)"},
 	/* The range is the string's length: refused, never cut short. */
 	{.key = "stats_print",
 	 .type = OPT_TEXT,

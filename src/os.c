@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <linux/membarrier.h>
 #include <numaif.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 
@@ -43,6 +45,61 @@ int os_commit(void *addr, size_t len)
 	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
 	return p == MAP_FAILED ? -errno : 0;
+}
+
+#ifndef MAP_HUGE_2MB
+#define MAP_HUGE_2MB (21 << 26) /* MAP_HUGE_SHIFT 26, log2(2 MiB) */
+#endif
+
+/* No MAP_NORESERVE: the pool's pages are reserved now, or the call fails, never a SIGBUS later. */
+int os_commit_hugetlb(void *addr, size_t len)
+{
+	void *p = mmap(addr, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB | MAP_FIXED, -1, 0);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int os_commit_file(void *addr, size_t len, int fd, size_t offset)
+{
+	void *p = mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
+int os_advise_hugepages(void *addr, size_t len)
+{
+	return madvise(addr, len, MADV_HUGEPAGE) ? -errno : 0;
+}
+
+int os_file_grow(int fd, size_t size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if ((size_t)st.st_size >= size)
+		return 0;
+	return ftruncate(fd, (off_t)size) ? -errno : 0;
+}
+
+int os_open_sized_file(const char *path, size_t size)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = os_file_grow(fd, size);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+void os_close(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 void os_release(void *addr, size_t len)

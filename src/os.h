@@ -17,6 +17,20 @@
 HIDDEN char *os_reserve(size_t len, size_t align);
 /* Map [addr, addr + len) of a reservation read-write, zero-filled, lazily; 0 or -errno. */
 HIDDEN int os_commit(void *addr, size_t len);
+/*
+ * The same from the huge page pool (MAP_HUGETLB, 2 MiB pages): addr and len
+ * 2 MiB-aligned; -ENOMEM when the pool (vm.nr_hugepages) lacks the pages.
+ */
+HIDDEN int os_commit_hugetlb(void *addr, size_t len);
+/* Map [addr, addr + len) of a reservation to fd at offset, shared, read-write; 0 or -errno. */
+HIDDEN int os_commit_file(void *addr, size_t len, int fd, size_t offset);
+/* Ask for transparent huge pages on a range (MADV_HUGEPAGE); 0 or -errno. */
+HIDDEN int os_advise_hugepages(void *addr, size_t len);
+/* Open (creating, mode 0600) the file at path and make it at least size bytes; fd or -errno. */
+HIDDEN int os_open_sized_file(const char *path, size_t size);
+/* Make an open file at least size bytes; 0 or -errno. */
+HIDDEN int os_file_grow(int fd, size_t size);
+HIDDEN void os_close(int fd);
 /* Give a reservation or mapping back; a no-op for NULL. */
 HIDDEN void os_release(void *addr, size_t len);
 /*

@@ -39,6 +39,9 @@ struct buddy_settings {
 	int pcp_lock;	       /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
 	char stats_print[256];
+	int hugepages;	      /* arena backing: ARENA_PAGES_4K, _THP or _HUGETLB */
+	char arena_file[256]; /* map this file instead of anonymous memory ("" = none) */
+	int arena_fd;	      /* or this open file (0 = none) */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
@@ -77,12 +80,18 @@ HIDDEN const char *buddy_progname(void);
 
 struct cma; /* cma.c */
 
+/* The hugepages key's values. */
+enum { ARENA_PAGES_4K, ARENA_PAGES_THP, ARENA_PAGES_HUGETLB };
+
 struct buddy_state {
 	atomic_int initialized;
 	atomic_int warned_bad_mobility; /* bad_mobility_mask said it once */
 	struct buddy_settings settings;
 	char *arena_base; /* virtual address of pfn 0 */
 	size_t arena_bytes;
+	int arena_fd;		/* the file behind the arena, -1 for anonymous memory */
+	bool arena_fd_owned;	/* opened from arena_file: closed by arena_release */
+	int arena_backing;	/* what the arena got: ARENA_PAGES_* (hugetlb may fall back) */
 	unsigned long nr_pages; /* pfns 0 .. nr_pages-1 */
 	struct page *mem_map;	/* one descriptor per pfn */
 	size_t mem_map_bytes;

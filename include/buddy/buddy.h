@@ -37,8 +37,16 @@ struct buddy_config {
 	int mobility_grouping;		   /* 0 = auto, 1 = on, -1 = off */
 	size_t cma;			   /* per node */
 	const char *stats_print;	   /* views dumped to stderr at exit */
+	int hugepages;			   /* BUDDY_HUGEPAGES_*: 0 = 4 KiB pages */
+	const char *arena_file;		   /* map this file instead of anonymous memory */
+	int arena_fd;			   /* or this open file (> 0; the caller keeps it) */
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
 };
+
+/* The arena's pages (the hugepages key): 4 KiB, transparent huge pages, or the hugetlb pool. */
+#define BUDDY_HUGEPAGES_OFF	0
+#define BUDDY_HUGEPAGES_THP	1
+#define BUDDY_HUGEPAGES_HUGETLB 2
 
 /* Ask for a zone to be present but empty (0 means "default size"). */
 #define BUDDY_ZONE_EMPTY ((size_t)-1)
