@@ -550,6 +550,7 @@ static const struct view views[] = {
 	{"extfrag_index", dump_extfrag_index, true},
 	{"unusable_index", dump_unusable_index, true},
 	{"summary", dump_summary, false},
+	{"json", dump_json, false},
 };
 
 int buddy_dump_to(buddy_write_cb *write_cb, void *cbopaque, const char *view)

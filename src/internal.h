@@ -199,6 +199,7 @@ HIDDEN void dump_zoneinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_extfrag_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_unusable_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
+HIDDEN void dump_json(buddy_write_cb *cb, void *opaque); /* dump_json.c: the text views read back */
 HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */

@@ -197,8 +197,8 @@ typedef struct pglist_data {
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	/* The node's background threads (kthread.h), started on their first wake-up. */
-	char kswapd_name[16];
-	char kcompactd_name[16];
+	char kswapd_name[24];
+	char kcompactd_name[24];
 	struct buddy_kthread kswapd;	/* vmscan.c: kswapd_work */
 	struct buddy_kthread kcompactd; /* compaction.c: kcompactd_work */
 } pg_data_t;

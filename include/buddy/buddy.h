@@ -81,7 +81,8 @@ BUDDY_API int buddy_check(void);
 /*
  * Print a kernel-format view: "buddyinfo", "pagetypeinfo", "zoneinfo",
  * "vmstat", "extfrag_index", "unusable_index"; or "summary" (not a kernel
- * file: buddyinfo, pagetypeinfo and the vmstat lines that are not 0). Returns 0, -EINVAL for an
+ * file: buddyinfo, pagetypeinfo and the vmstat lines that are not 0), or
+ * "json" (every number of the kernel views in one JSON object). Returns 0, -EINVAL for an
  * unknown view, or -EIO when writing to the stream failed (it is flushed:
  * ferror or fflush reports the failure).
  */
