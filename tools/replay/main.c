@@ -179,6 +179,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case O_CSV:
 			o->bench_csv = true;
+			o->ropt.no_notes = true;
+			o->max_errors = 0;
 			break;
 		case O_QUIET:
 			o->quiet = true;
@@ -268,7 +270,7 @@ static int read_lines(struct reader *rd, struct replay *r)
 			rd->ic.skipped++;
 			break;
 		case PARSE_UNKNOWN_EVENT:
-			if (++rd->ic.unknown_events <= 3)
+			if (++rd->ic.unknown_events <= 3 && !rd->o->ropt.no_notes)
 				fprintf(stderr,
 					"buddy-replay: line %lu: skipping an event it does not replay: "
 					"%.120s\n",

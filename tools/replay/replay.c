@@ -194,10 +194,12 @@ static struct pfn_entry *find_container(struct replay *r, unsigned long pfn)
 
 static void report_double_free(struct replay *r, const struct trace_event *ev)
 {
-	if (++r->double_frees <= 5)
+	/* On 6.x nearly all are pages alloc_pages_bulk() handed out: its fast path is not traced. */
+	if (++r->double_frees <= 5 && !r->opt.no_notes)
 		fprintf(stderr,
-			"buddy-replay: double free in the trace: pfn %#lx order %u on cpu %u at %.6f (a "
-			"kernel bug, or lost events)\n",
+			"buddy-replay: double free in the trace: pfn %#lx order %u on cpu %u at %.6f (an "
+			"untraced "
+			"alloc_pages_bulk allocation in between, lost events, or a kernel bug)\n",
 			ev->pfn, ev->order, ev->cpu, (double)ev->ts_ns * 1e-9);
 }
 

@@ -55,6 +55,7 @@ struct replay_opts {
 	bool pin_cpus;				 /* follow the traced CPU (sched_setaffinity) */
 	int single_cpu;				 /* the CPU of single mode */
 	bool keep_zero;				 /* keep __GFP_ZERO (memset) */
+	bool no_notes;				 /* no per-event notes on stderr (--bench-csv) */
 	unsigned long snapshot_every;		 /* events; 0 = off */
 	double snapshot_interval;		 /* trace seconds; 0 = off */
 	struct zone_span kernel_zones[NR_ZONES]; /* end == 0: zone absent */

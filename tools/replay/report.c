@@ -257,7 +257,7 @@ int report_json(const char *path, const struct replay *r, const struct input_cou
 /* bench/run's raw.csv rows: allocator,workload,order,threads,metric,value,unit */
 void report_bench_csv(FILE *out, const struct replay *r)
 {
-	fprintf(out, "%s,replay,-,1,ns-per-event,%.3f,ns\n", r->allocator, ns_per_event(r));
-	fprintf(out, "%s,replay,-,1,events-per-second,%.3f,M/s\n", r->allocator,
+	fprintf(out, "%s,replay,-,1,ns-per-event,%.3f,ns/op\n", r->allocator, ns_per_event(r));
+	fprintf(out, "%s,replay,-,1,events-per-second,%.3f,Mops/s\n", r->allocator,
 		r->seconds > 0 ? (double)r->events / r->seconds / 1e6 : 0.0);
 }
