@@ -22,7 +22,7 @@
 #define BATCH 4096
 
 struct options {
-	const char *path, *json, *conf, *allocator, *zoneinfo;
+	const char *path, *json, *conf, *allocator, *zoneinfo, *dump;
 	bool like_machine, strict, quiet, bench_csv;
 	double scale;
 	unsigned long reorder_window, max_errors;
@@ -48,6 +48,8 @@ static void usage(FILE *out)
 		"  --reorder-window N       events held to restore timestamp order (default 4096)\n"
 		"  --strict                 stop with exit status 3 at the first malformed line\n"
 		"  --max-errors N           malformed lines printed (default 5)\n"
+		"  --dump VIEW              print a libbuddy view at the end (zoneinfo, buddyinfo, "
+		"pagetypeinfo, vmstat...)\n"
 		"  --bench-csv              print bench/run CSV rows instead of the summary\n"
 		"  --quiet                  no summary\n");
 }
@@ -100,6 +102,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		O_STRICT,
 		O_MAX_ERR,
 		O_CSV,
+		O_DUMP,
 		O_QUIET,
 		O_HELP
 	};
@@ -119,6 +122,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"strict", 0, 0, O_STRICT},
 		{"max-errors", 1, 0, O_MAX_ERR},
 		{"bench-csv", 0, 0, O_CSV},
+		{"dump", 1, 0, O_DUMP},
 		{"quiet", 0, 0, O_QUIET},
 		{"help", 0, 0, O_HELP},
 		{0, 0, 0, 0},
@@ -181,6 +185,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->bench_csv = true;
 			o->ropt.no_notes = true;
 			o->max_errors = 0;
+			break;
+		case O_DUMP:
+			o->dump = optarg;
 			break;
 		case O_QUIET:
 			o->quiet = true;
@@ -365,6 +372,8 @@ int main(int argc, char **argv)
 			report_bench_csv(stdout, &r);
 		else if (!o.quiet)
 			report_summary(stdout, &r, &rd.ic);
+		if (o.dump && replay_backend_dump(o.dump))
+			rc = rc ? rc : 1;
 		if (o.json && report_json(o.json, &r, &rd.ic))
 			rc = 1;
 		if (r.check_problems)

@@ -342,6 +342,11 @@ int replay_backend_init(const char *conf)
 	return rb_init(conf);
 }
 
+int replay_backend_dump(const char *view)
+{
+	return rb_dump(view);
+}
+
 void replay_backend_exit(void)
 {
 	rb_exit();

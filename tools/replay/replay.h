@@ -97,6 +97,8 @@ extern const char *const replay_allocator_name;
 /* Set the allocator up (conf: BUDDY_CONF keys, libbuddy only) and tear it down. */
 int replay_backend_init(const char *conf);
 void replay_backend_exit(void);
+/* Print one of libbuddy's views ("zoneinfo", "buddyinfo", "vmstat" ...); -1 for the peers. */
+int replay_backend_dump(const char *view);
 
 int replay_start(struct replay *r, const struct replay_opts *opt);
 /* Replay a batch of events in order; the time spent is added to r->seconds. */

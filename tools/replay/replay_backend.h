@@ -64,6 +64,11 @@ static inline void rb_exit(void)
 {
 	buddy_exit();
 }
+/* A libbuddy view (buddy_dump) on stdout; the peers have none. */
+static inline int rb_dump(const char *view)
+{
+	return buddy_dump(stdout, view);
+}
 /* Everything freed: drain the pcp lists and run the full invariant check. */
 static inline int rb_check(void)
 {
@@ -114,6 +119,11 @@ static inline void rb_exit(void)
 static inline int rb_check(void)
 {
 	return 0;
+}
+static inline int rb_dump(const char *view)
+{
+	fprintf(stderr, "buddy-replay: %s has no %s view\n", BK_NAME, view);
+	return -1;
 }
 #endif
 
