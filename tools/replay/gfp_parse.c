@@ -6,6 +6,7 @@
  * GFP_ATOMIC lost __GFP_ATOMIC in 6.3 but still means "high priority, may
  * not sleep"; __GFP_RETRY_MAYFAIL is 4.7's __GFP_REPEAT renamed (4.13).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "gfp_parse.h"
@@ -146,4 +147,32 @@ void gfp_parse_names(const char *text, size_t len, struct gfp_parse_result *out)
 			start = i + 1;
 		}
 	}
+}
+
+/* Names that only alias another entry's bits are not printed back. */
+static int printable(const struct gfp_name_map *m)
+{
+	return m->mask && !m->dropped && strcmp(m->name, "__GFP_RETRY_MAYFAIL") &&
+	       strcmp(m->name, "__GFP_DMA") && strcmp(m->name, "__GFP_DMA32");
+}
+
+char *gfp_format_names(gfp_t mask, char *buf, size_t len)
+{
+	size_t pos = 0;
+	gfp_t left = mask;
+
+	if (len)
+		buf[0] = 0;
+	for (size_t i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]) && left && pos < len; i++) {
+		const struct gfp_name_map *m = &gfp_names[i];
+		if (!printable(m) || (left & m->mask) != m->mask)
+			continue;
+		left &= ~m->mask;
+		pos += (size_t)snprintf(buf + pos, len - pos, "%s%s", pos ? "|" : "", m->name);
+	}
+	if (left && pos < len)
+		snprintf(buf + pos, len - pos, "%s%#x", pos ? "|" : "", left);
+	else if (!mask && len)
+		snprintf(buf, len, "0");
+	return buf;
 }

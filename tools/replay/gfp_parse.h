@@ -28,4 +28,10 @@ void gfp_parse_names(const char *text, size_t len, struct gfp_parse_result *out)
 /* The 4.7 mask for one name, or -1 when the name is unknown; *dropped is set for names with no 4.7 bit. */
 long gfp_name_to_mask(const char *name, size_t len, int *dropped);
 
+/*
+ * A 4.7 mask as names, combined names first ("GFP_HIGHUSER_MOVABLE|__GFP_COMP"),
+ * leftover bits in hex. Returns buf.
+ */
+char *gfp_format_names(gfp_t mask, char *buf, size_t len);
+
 #endif /* REPLAY_GFP_PARSE_H */

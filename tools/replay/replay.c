@@ -379,7 +379,9 @@ static void read_replayed_counters(struct replay *r)
 	r->replayed.pcp_refill_batches = r->replayed.pcp_refills;
 	r->replayed.pcpu_drains = end.pcp_drain - counters_at_start.pcp_drain;
 	r->replayed.pcpu_drain_batches = r->replayed.pcpu_drains;
+	/* libbuddy's buddy_extfrag counts only the fragmenting fallbacks (fallback.c). */
 	r->replayed.extfrag_events = end.extfrag - counters_at_start.extfrag;
+	r->replayed.extfrag_fragmenting = r->replayed.extfrag_events;
 }
 
 void replay_finish(struct replay *r)

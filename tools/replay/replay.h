@@ -25,6 +25,7 @@ struct side_counts {
 	unsigned long pcpu_drains;	  /* kernel: pages drained; libbuddy: free_pcppages_bulk calls */
 	unsigned long pcpu_drain_batches;
 	unsigned long extfrag_events;
+	unsigned long extfrag_fragmenting; /* fallbacks from a block below pageblock_order */
 	unsigned long allocs_by_order[MAX_ORDER];
 	unsigned long allocs_by_mt[NR_MT];
 	unsigned long pages_by_zone[NR_ZONES]; /* pages allocated per zone */

@@ -48,6 +48,8 @@ void replay_count_kernel(struct replay *r, const struct trace_event *ev)
 		break;
 	case EV_EXTFRAG:
 		k->extfrag_events++;
+		if (ev->fallback_order < pageblock_order)
+			k->extfrag_fragmenting++;
 		break;
 	default:
 		break;

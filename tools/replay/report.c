@@ -76,9 +76,11 @@ void report_summary(FILE *out, const struct replay *r, const struct input_counts
 		"  failed allocs %lu (kernel's own failures %lu), live at the end %lu pages, peak %lu "
 		"pages\n",
 		r->failed_allocs, r->kernel_failed_allocs, r->live_pages, r->peak_live_pages);
-	for (int i = 0; i < r->nr_failed_kinds; i++)
-		fprintf(out, "    failed: %lu x order %u gfp %#x\n", r->failed[i].count, r->failed[i].order,
-			r->failed[i].gfp);
+	for (int i = 0; i < r->nr_failed_kinds; i++) {
+		char names[256];
+		fprintf(out, "    failed: %lu x order %u %s\n", r->failed[i].count, r->failed[i].order,
+			gfp_format_names(r->failed[i].gfp, names, sizeof(names)));
+	}
 	if (in->unknown_gfp_names) {
 		fprintf(out, "  unknown gfp names %lu:", in->unknown_gfp_names);
 		for (int i = 0; i < in->nr_gfp_names; i++)
@@ -121,11 +123,11 @@ static void json_side(FILE *f, const char *key, const struct side_counts *s)
 
 	fprintf(f,
 		"  \"%s\": {\"pcp_refills\": %lu, \"pcp_refill_batches\": %lu, \"pcpu_drains\": %lu, "
-		"\"pcpu_drain_batches\": %lu, \"extfrag_events\": %lu,\n    "
+		"\"pcpu_drain_batches\": %lu, \"extfrag_events\": %lu, \"extfrag_fragmenting\": %lu,\n    "
 		"\"refill_batches_per_1000_allocs\": %.3f, "
 		"\"drain_batches_per_1000_allocs\": %.3f,\n    \"allocs_by_order\": ",
 		key, s->pcp_refills, s->pcp_refill_batches, s->pcpu_drains, s->pcpu_drain_batches,
-		s->extfrag_events, per_thousand(s->pcp_refill_batches, allocs),
+		s->extfrag_events, s->extfrag_fragmenting, per_thousand(s->pcp_refill_batches, allocs),
 		per_thousand(s->pcpu_drain_batches, allocs));
 	json_array(f, s->allocs_by_order, MAX_ORDER);
 	fprintf(f, ",\n    \"allocs_by_migratetype\": ");
@@ -201,9 +203,12 @@ static void json_counts(FILE *f, const struct replay *r)
 		"  \"failed_allocs\": %lu, \"kernel_failed_allocs\": %lu, \"alloc_of_live_pfn\": %lu,\n  "
 		"\"failed_summary\": [",
 		r->failed_allocs, r->kernel_failed_allocs, r->alloc_of_live_pfn);
-	for (int i = 0; i < r->nr_failed_kinds; i++)
-		fprintf(f, "%s{\"order\": %u, \"gfp\": \"%#x\", \"count\": %lu}", i ? ", " : "",
-			r->failed[i].order, r->failed[i].gfp, r->failed[i].count);
+	for (int i = 0; i < r->nr_failed_kinds; i++) {
+		char names[256];
+		fprintf(f, "%s{\"order\": %u, \"gfp\": \"%#x\", \"gfp_names\": \"%s\", \"count\": %lu}",
+			i ? ", " : "", r->failed[i].order, r->failed[i].gfp,
+			gfp_format_names(r->failed[i].gfp, names, sizeof(names)), r->failed[i].count);
+	}
 	fprintf(f,
 		"],\n  \"live_pages_at_end\": %lu, \"peak_live_pages\": %lu, \"peak_live_blocks\": %zu, "
 		"\"peak_rss_kib\": %ld,\n",

@@ -69,6 +69,20 @@ static void test_gfp_unknown_and_numeric(void **state)
 	assert_int_equal(r.unknown, 0);
 }
 
+/* Masks print back as names, combined names first. */
+static void test_gfp_format(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	assert_string_equal(gfp_format_names(GFP_HIGHUSER_MOVABLE | __GFP_COMP, buf, sizeof(buf)),
+			    "GFP_HIGHUSER_MOVABLE|__GFP_COMP");
+	assert_string_equal(gfp_format_names(GFP_KERNEL | __GFP_ACCOUNT, buf, sizeof(buf)),
+			    "GFP_KERNEL_ACCOUNT");
+	assert_string_equal(gfp_format_names(0, buf, sizeof(buf)), "0");
+	assert_string_equal(gfp_format_names(__GFP_IO | (1u << 27), buf, sizeof(buf)), "__GFP_IO|0x8000000");
+}
+
 static enum parse_status parse(const char *line, struct trace_event *ev, const char **why)
 {
 	char unknown[48];
@@ -316,6 +330,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gfp_names_6x),
 		cmocka_unit_test(test_gfp_unknown_and_numeric),
+		cmocka_unit_test(test_gfp_format),
 		cmocka_unit_test(test_perf_script_lines),
 		cmocka_unit_test(test_trace_pipe_lines),
 		cmocka_unit_test(test_bad_lines),
