@@ -15,70 +15,76 @@ struct gfp_name_map {
 	const char *name;
 	gfp_t mask;
 	int dropped; /* a 6.x name with no 4.7 equivalent: counted, contributes nothing */
+	size_t len;  /* strlen(name), filled in by the N() initialiser */
 };
+
+#define N(name, mask, dropped)                                                                               \
+	{                                                                                                    \
+		name, mask, dropped, sizeof(name) - 1                                                        \
+	}
 
 /* 6.x's GFP_TRANSHUGE_LIGHT (4.10): THP without reclaim. */
 #define GFP_TRANSHUGE_LIGHT_47                                                                               \
 	((GFP_HIGHUSER_MOVABLE | __GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN) & ~__GFP_RECLAIM)
 
 static const struct gfp_name_map gfp_names[] = {
-	{"GFP_TRANSHUGE", GFP_TRANSHUGE_LIGHT_47 | __GFP_DIRECT_RECLAIM, 0},
-	{"GFP_TRANSHUGE_LIGHT", GFP_TRANSHUGE_LIGHT_47, 0},
-	{"GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE, 0},
-	{"GFP_HIGHUSER", GFP_HIGHUSER, 0},
-	{"GFP_USER", GFP_USER, 0},
-	{"GFP_TEMPORARY", GFP_TEMPORARY, 0},
-	{"GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT, 0},
-	{"GFP_KERNEL", GFP_KERNEL, 0},
-	{"GFP_NOFS", GFP_NOFS, 0},
-	{"GFP_ATOMIC", GFP_ATOMIC, 0},
-	{"GFP_NOIO", GFP_NOIO, 0},
-	{"GFP_NOWAIT", GFP_NOWAIT, 0},
-	{"GFP_DMA", GFP_DMA, 0},
-	{"GFP_DMA32", GFP_DMA32, 0},
-	{"__GFP_DMA", __GFP_DMA, 0},
-	{"__GFP_DMA32", __GFP_DMA32, 0},
-	{"__GFP_HIGHMEM", __GFP_HIGHMEM, 0},
-	{"__GFP_HIGH", __GFP_HIGH, 0},
-	{"__GFP_ATOMIC", __GFP_ATOMIC, 0},
-	{"__GFP_IO", __GFP_IO, 0},
-	{"__GFP_FS", __GFP_FS, 0},
-	{"__GFP_COLD", __GFP_COLD, 0},
-	{"__GFP_NOWARN", __GFP_NOWARN, 0},
-	{"__GFP_REPEAT", __GFP_REPEAT, 0},
-	{"__GFP_RETRY_MAYFAIL", __GFP_REPEAT, 0},
-	{"__GFP_NOFAIL", __GFP_NOFAIL, 0},
-	{"__GFP_NORETRY", __GFP_NORETRY, 0},
-	{"__GFP_COMP", __GFP_COMP, 0},
-	{"__GFP_ZERO", __GFP_ZERO, 0},
-	{"__GFP_NOMEMALLOC", __GFP_NOMEMALLOC, 0},
-	{"__GFP_MEMALLOC", __GFP_MEMALLOC, 0},
-	{"__GFP_HARDWALL", __GFP_HARDWALL, 0},
-	{"__GFP_THISNODE", __GFP_THISNODE, 0},
-	{"__GFP_RECLAIMABLE", __GFP_RECLAIMABLE, 0},
-	{"__GFP_MOVABLE", __GFP_MOVABLE, 0},
-	{"__GFP_ACCOUNT", __GFP_ACCOUNT, 0},
-	{"__GFP_NOTRACK", __GFP_NOTRACK, 0},
-	{"__GFP_WRITE", __GFP_WRITE, 0},
-	{"__GFP_RECLAIM", __GFP_RECLAIM, 0},
-	{"__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM, 0},
-	{"__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM, 0},
-	{"__GFP_OTHER_NODE", __GFP_OTHER_NODE, 0},
+	N("GFP_TRANSHUGE", GFP_TRANSHUGE_LIGHT_47 | __GFP_DIRECT_RECLAIM, 0),
+	N("GFP_TRANSHUGE_LIGHT", GFP_TRANSHUGE_LIGHT_47, 0),
+	N("GFP_HIGHUSER_MOVABLE", GFP_HIGHUSER_MOVABLE, 0),
+	N("GFP_HIGHUSER", GFP_HIGHUSER, 0),
+	N("GFP_USER", GFP_USER, 0),
+	N("GFP_TEMPORARY", GFP_TEMPORARY, 0),
+	N("GFP_KERNEL_ACCOUNT", GFP_KERNEL_ACCOUNT, 0),
+	N("GFP_KERNEL", GFP_KERNEL, 0),
+	N("GFP_NOFS", GFP_NOFS, 0),
+	N("GFP_ATOMIC", GFP_ATOMIC, 0),
+	N("GFP_NOIO", GFP_NOIO, 0),
+	N("GFP_NOWAIT", GFP_NOWAIT, 0),
+	N("GFP_DMA", GFP_DMA, 0),
+	N("GFP_DMA32", GFP_DMA32, 0),
+	N("__GFP_DMA", __GFP_DMA, 0),
+	N("__GFP_DMA32", __GFP_DMA32, 0),
+	N("__GFP_HIGHMEM", __GFP_HIGHMEM, 0),
+	N("__GFP_HIGH", __GFP_HIGH, 0),
+	N("__GFP_ATOMIC", __GFP_ATOMIC, 0),
+	N("__GFP_IO", __GFP_IO, 0),
+	N("__GFP_FS", __GFP_FS, 0),
+	N("__GFP_COLD", __GFP_COLD, 0),
+	N("__GFP_NOWARN", __GFP_NOWARN, 0),
+	N("__GFP_REPEAT", __GFP_REPEAT, 0),
+	N("__GFP_RETRY_MAYFAIL", __GFP_REPEAT, 0),
+	N("__GFP_NOFAIL", __GFP_NOFAIL, 0),
+	N("__GFP_NORETRY", __GFP_NORETRY, 0),
+	N("__GFP_COMP", __GFP_COMP, 0),
+	N("__GFP_ZERO", __GFP_ZERO, 0),
+	N("__GFP_NOMEMALLOC", __GFP_NOMEMALLOC, 0),
+	N("__GFP_MEMALLOC", __GFP_MEMALLOC, 0),
+	N("__GFP_HARDWALL", __GFP_HARDWALL, 0),
+	N("__GFP_THISNODE", __GFP_THISNODE, 0),
+	N("__GFP_RECLAIMABLE", __GFP_RECLAIMABLE, 0),
+	N("__GFP_MOVABLE", __GFP_MOVABLE, 0),
+	N("__GFP_ACCOUNT", __GFP_ACCOUNT, 0),
+	N("__GFP_NOTRACK", __GFP_NOTRACK, 0),
+	N("__GFP_WRITE", __GFP_WRITE, 0),
+	N("__GFP_RECLAIM", __GFP_RECLAIM, 0),
+	N("__GFP_DIRECT_RECLAIM", __GFP_DIRECT_RECLAIM, 0),
+	N("__GFP_KSWAPD_RECLAIM", __GFP_KSWAPD_RECLAIM, 0),
+	N("__GFP_OTHER_NODE", __GFP_OTHER_NODE, 0),
 	/* Later additions without a 4.7 bit: debugging and KASAN/memcg hints. */
-	{"__GFP_NOLOCKDEP", 0, 1},
-	{"__GFP_ZEROTAGS", 0, 1},
-	{"__GFP_SKIP_ZERO", 0, 1},
-	{"__GFP_SKIP_KASAN", 0, 1},
-	{"__GFP_SKIP_KASAN_POISON", 0, 1},
-	{"__GFP_SKIP_KASAN_UNPOISON", 0, 1},
-	{"__GFP_NO_OBJ_EXT", 0, 1},
-	{"__GFP_UNMAPPED", 0, 1},
+	N("__GFP_NOLOCKDEP", 0, 1),
+	N("__GFP_ZEROTAGS", 0, 1),
+	N("__GFP_SKIP_ZERO", 0, 1),
+	N("__GFP_SKIP_KASAN", 0, 1),
+	N("__GFP_SKIP_KASAN_POISON", 0, 1),
+	N("__GFP_SKIP_KASAN_UNPOISON", 0, 1),
+	N("__GFP_NO_OBJ_EXT", 0, 1),
+	N("__GFP_UNMAPPED", 0, 1),
 };
 
 long gfp_name_to_mask(const char *name, size_t len, int *dropped)
 {
 	for (size_t i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++) {
-		if (strlen(gfp_names[i].name) == len && memcmp(gfp_names[i].name, name, len) == 0) {
+		if (gfp_names[i].len == len && memcmp(gfp_names[i].name, name, len) == 0) {
 			*dropped = gfp_names[i].dropped;
 			return (long)gfp_names[i].mask;
 		}

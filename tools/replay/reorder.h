@@ -2,8 +2,10 @@
 /*
  * Puts events back in timestamp order. perf script can print each CPU's
  * buffer in turn, so a free on CPU 1 may come before the allocation on CPU 0
- * it undoes. A min-heap on (timestamp, line number) holds the last `window`
- * events; the oldest leaves when it is full. An event older than one already
+ * it undoes. The last `window` events are held back; the oldest leaves when
+ * the window is full. Events in order (the usual case) wait in a FIFO, the
+ * few that arrive out of order in a min-heap on (timestamp, line number); the
+ * oldest is the older of the two fronts. An event older than one already
  * released ("late") cannot be put back: it is counted and replayed as it comes.
  */
 #ifndef REPLAY_REORDER_H
@@ -14,8 +16,9 @@
 #include "trace_parse.h"
 
 struct reorder {
-	struct trace_event *heap;
-	size_t count, window;
+	struct trace_event *heap; /* out-of-order arrivals */
+	struct trace_event *fifo; /* in-order arrivals, a ring */
+	size_t heap_count, fifo_head, fifo_count, window;
 	uint64_t released_ts;	 /* newest timestamp already released */
 	uint64_t max_ts;	 /* newest timestamp pushed */
 	unsigned long reordered; /* pushed with a timestamp older than one before it */

@@ -134,8 +134,13 @@ static int parse_timestamp(const char *s, const char *end, uint64_t *ns)
 
 static int lookup_kind(const char *name, size_t len)
 {
+	static size_t lens[NR_TRACE_KINDS];
+
+	if (!lens[0])
+		for (int k = 0; k < NR_TRACE_KINDS; k++)
+			lens[k] = strlen(kind_names[k]);
 	for (int k = 0; k < NR_TRACE_KINDS; k++)
-		if (strlen(kind_names[k]) == len && memcmp(kind_names[k], name, len) == 0)
+		if (lens[k] == len && memcmp(kind_names[k], name, len) == 0)
 			return k;
 	return -1;
 }
@@ -161,10 +166,8 @@ static const unsigned int required_fields[NR_TRACE_KINDS] = {
 	[EV_EXTFRAG] = F_PFN | F_ORDER | F_MT | F_FALLBACK_ORDER | F_FALLBACK_MT | F_OWNERSHIP,
 };
 
-static int key_is(const char *key, size_t klen, const char *want)
-{
-	return strlen(want) == klen && memcmp(key, want, klen) == 0;
-}
+/* A field name against a string literal: the length is a constant. */
+#define key_is(key, klen, lit) ((klen) == sizeof(lit) - 1 && memcmp((key), (lit), sizeof(lit) - 1) == 0)
 
 struct field_ctx {
 	struct trace_event *ev;
