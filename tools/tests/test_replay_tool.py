@@ -139,6 +139,15 @@ if shutil.which("zstd"):
     j, _ = run(["--conf", "arena_size:64M,dma:0,dma32:0"], path=os.path.join(TMP, "trace.txt.zst"))
     check("zstd events", j and j["events"], 19)
 
+# --allocator: the same sequence through a malloc peer (buddy-replay-glibc is always built).
+if os.access(os.path.join(os.path.dirname(TOOL), "buddy-replay-glibc"), os.X_OK):
+    j, _ = run(["--allocator", "glibc"], CRAFTED)
+    check("glibc allocator", j and j["allocator"], "glibc")
+    check("glibc allocs", j and j["allocs"], 4)
+    check("glibc frees", j and j["frees"], 7)
+    check("glibc libbuddy object", j and j["libbuddy"], None)
+run(["--allocator", "no-such-allocator"], CRAFTED, expect_rc=1)
+
 # The committed trace (a build of this project on Linux 6.18, 2 CPUs): fixed counts, single-CPU replay.
 j, _ = run([], path=os.path.join(DATA, "build-6.18.perf.txt.xz"))
 check_keys(j)
