@@ -139,6 +139,16 @@ if shutil.which("zstd"):
     j, _ = run(["--conf", "arena_size:64M,dma:0,dma32:0"], path=os.path.join(TMP, "trace.txt.zst"))
     check("zstd events", j and j["events"], 19)
 
+# --like-this-machine from a 6.18 zoneinfo: managed pages per zone, rounded up to pageblocks.
+golden = os.path.join(DATA, "..", "..", "tests", "golden", "linux-6.18-proc", "zoneinfo")
+j, _ = run(["--like-this-machine", "--zoneinfo", golden], CRAFTED)
+check("like-this-machine conf", j and j["conf"],
+      "arena_size:4157440K,dma:16384K,dma32:3092480K,movable:0K")
+check("like-this-machine kernel zones", j and j["kernel"]["pages_by_zone"]["DMA32"], 1 + 8 + 2 + 4)
+j, _ = run(["--like-this-machine", "--scale", "0.5", "--zoneinfo", golden], CRAFTED)
+check("like-this-machine scaled", j and j["conf"],
+      "arena_size:2080768K,dma:8192K,dma32:1546240K,movable:0K")
+
 # --allocator: the same sequence through a malloc peer (buddy-replay-glibc is always built).
 if os.access(os.path.join(os.path.dirname(TOOL), "buddy-replay-glibc"), os.X_OK):
     j, _ = run(["--allocator", "glibc"], CRAFTED)
