@@ -109,6 +109,13 @@ check("crafted check", j["check_problems"], 0)
 if "double free in the trace" not in err or "malformed (missing field)" not in err:
     failures.append("crafted: stderr lacks the double-free or malformed reports:\n" + err)
 
+# --cpu-mode pin follows the traced CPU (CPU c on allowed CPU c mod n): the same counts.
+j, _ = run(["--cpu-mode", "pin", "--conf", "arena_size:64M,dma:0,dma32:0"], CRAFTED)
+check("pin events", j and j["events"], 19)
+check("pin frees", j and j["frees"], 7)
+if not j or j["cpu_switches"] < 1:
+    failures.append(f"pin: cpu_switches {j and j['cpu_switches']}")
+
 # --strict: the first malformed line stops the replay with status 3.
 run(["--strict", "--conf", "arena_size:64M,dma:0,dma32:0"], CRAFTED, expect_rc=3)
 
