@@ -12,7 +12,7 @@ plot() {
   local name=$1 wk=$2 metric=$3 title=$4 ylabel=$5 log=$6 dat=$tmp/$1.dat
   awk -F, -v wk="$wk" -v metric="$metric" -v allocs="$allocs" '
     NR > 1 && $2 == wk && $5 == metric {
-      lbl = "o" $3 ($4 != "1" && $4 != "-" ? " " $4 "T" : "")
+      lbl = ($3 == "-" ? "trace" : "o" $3) ($4 != "1" && $4 != "-" ? " " $4 "T" : "")
       if (!(lbl in seen)) { seen[lbl] = 1; L[++nl] = lbl }
       v[$1, lbl] = $6; have[$1] = 1
     }
@@ -65,4 +65,5 @@ plot touch touch bandwidth "touch: allocate, write every byte, free (higher is b
 plot zeroed zeroed bandwidth "zeroed allocation vs memset (higher is better)" "GB/s zeroed" 1
 plot footprint footprint overhead-per-page "footprint: resident bytes beyond the data, per 4 KiB page (lower is better)" "bytes per page" 0
 plot frag-rss frag rss-cost-of-order9 "frag: RSS added by the 2 MiB blocks after churn (lower is better)" "MiB" 0
+plot replay replay ns-per-event "replay: a kernel build trace (6.18, 250,000 events), ns per event (lower is better)" "ns per event" 0
 plot frag-success frag order9-success "frag: 2 MiB blocks obtained after churn (higher is better)" "% of requests" 0
