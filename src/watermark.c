@@ -236,6 +236,18 @@ int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES])
 	return 0;
 }
 
+/* Like writing vm.percpu_pagelist_high_fraction (0, or 8 .. 2^30): every pcp high and batch again. */
+int buddy_set_percpu_pagelist_high_fraction(int fraction)
+{
+	if (buddy_setting_check("percpu_pagelist_high_fraction", fraction))
+		return -EINVAL;
+	if (begin_tunable_write())
+		return -ENODEV;
+	buddy.settings.percpu_pagelist_high_fraction = fraction;
+	end_tunable_write();
+	return 0;
+}
+
 /* The initial computation, at buddy_init. */
 void init_per_zone_wmark_min(void)
 {

@@ -107,6 +107,23 @@ BUDDY_API void buddy_drain_all_pages(void);
 BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	    /* 0 .. 2^30; 0: the kernel formula */
 BUDDY_API int buddy_set_watermark_scale_factor(int factor); /* 1 .. 3000 */
 BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]); /* each >= 0 */
+BUDDY_API int buddy_set_percpu_pagelist_high_fraction(int fraction);	     /* 0, or 8 .. 2^30 */
+
+/*
+ * Every run-time setting and statistic by name, like sysctl(2) and
+ * jemalloc's mallctl(): the kernel's sysctl names ("vm.min_free_kbytes",
+ * "vm.watermark_scale_factor", "vm.lowmem_reserve_ratio" as int[5],
+ * "vm.percpu_pagelist_high_fraction", ...) read and written, and read-only
+ * statistics ("vmstat.<any vmstat line>" as unsigned long, "version" as
+ * const char *, "arena.bytes", "arena.nodes"). To read, pass oldp and
+ * *oldlenp (its size: set to the value's size on return; oldp NULL asks the
+ * size only); to write, newp and newlen (exactly the value's size). Returns
+ * 0; -ENOENT for an unknown name; -EINVAL for a wrong length or a value out
+ * of range (nothing changed); -EPERM for a write to a read-only name;
+ * -ENODEV when the allocator cannot be initialised. docs/configuration.md
+ * lists the names.
+ */
+BUDDY_API int buddy_ctl(const char *name, void *oldp, size_t *oldlenp, const void *newp, size_t newlen);
 
 /*
  * The contiguous memory allocator (BUDDY_CONF cma:SIZE reserves SIZE per node
