@@ -10,7 +10,7 @@
 # Exits non-zero if any run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh clang spin clang-format groff-base linux-perf bpftrace
+scripts/deps.sh clang spin clang-format groff-base linux-perf bpftrace jc python3
 jobs=$(nproc)
 mkdir -p build && rm -f build/*.ctest.log
 status=0

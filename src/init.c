@@ -81,6 +81,7 @@ static void fork_prepare(void)
 	tunables_fork_lock();
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
+	stats_dir_fork_lock();
 	node_threads_fork_lock();
 	cma_fork_lock();
 	pcp_fork_lock();
@@ -96,6 +97,7 @@ static void fork_release(bool child)
 		pcp_fork_unlock(child);
 		cma_fork_unlock(child);
 		node_threads_fork_unlock(child);
+		stats_dir_fork_unlock(child);
 	}
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
@@ -187,6 +189,7 @@ static int do_init(const struct buddy_config *config)
 	 */
 	__atomic_store_n(&buddy.pcp_rseq_lock, rseq_lock, __ATOMIC_RELEASE);
 	atomic_store_explicit(&buddy.initialized, 1, memory_order_release);
+	stats_dir_start(); /* it reads the views: after initialisation is complete */
 	return 0;
 }
 
@@ -223,6 +226,7 @@ void buddy_exit(void)
 {
 	pthread_mutex_lock(&init_lock);
 	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
+		stats_dir_stop();
 		stop_node_threads();
 		report_leaked_pages();
 		teardown();

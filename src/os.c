@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdint.h>
@@ -100,6 +101,16 @@ void os_close(int fd)
 {
 	if (fd >= 0)
 		close(fd);
+}
+
+int os_make_dir(const char *path)
+{
+	return mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+int os_rename(const char *from, const char *to)
+{
+	return rename(from, to) ? -errno : 0;
 }
 
 void os_release(void *addr, size_t len)

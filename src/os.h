@@ -31,6 +31,10 @@ HIDDEN int os_open_sized_file(const char *path, size_t size);
 /* Make an open file at least size bytes; 0 or -errno. */
 HIDDEN int os_file_grow(int fd, size_t size);
 HIDDEN void os_close(int fd);
+/* mkdir(path, 0755); 0 if made or already there, else -errno. */
+HIDDEN int os_make_dir(const char *path);
+/* rename(from, to), atomic within a file system; 0 or -errno. */
+HIDDEN int os_rename(const char *from, const char *to);
 /* Give a reservation or mapping back; a no-op for NULL. */
 HIDDEN void os_release(void *addr, size_t len);
 /*

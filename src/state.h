@@ -42,6 +42,8 @@ struct buddy_settings {
 	int hugepages;	      /* arena backing: ARENA_PAGES_4K, _THP or _HUGETLB */
 	char arena_file[256]; /* map this file instead of anonymous memory ("" = none) */
 	int arena_fd;	      /* or this open file (0 = none) */
+	char stats_dir[256];  /* keep the views as files here ("" = none): stats_dir.c */
+	int stats_interval_ms;
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
@@ -116,6 +118,7 @@ struct buddy_state {
 	 * until buddy_init or buddy_exit (init_lock held).
 	 */
 	bool lazy_init_failed;
+	struct buddy_kthread stats_writer; /* stats_dir.c, when stats_dir is set */
 };
 
 extern HIDDEN struct buddy_state buddy;
@@ -129,6 +132,13 @@ static inline void buddy_ensure_init(void)
 	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
 		buddy_lazy_init();
 }
+
+/* ------------------------------------------------------- stats_dir.c */
+
+HIDDEN void stats_dir_start(void); /* after initialisation: nothing without stats_dir */
+HIDDEN void stats_dir_stop(void);  /* buddy_exit: a last snapshot, then the thread joined */
+HIDDEN void stats_dir_fork_lock(void);
+HIDDEN void stats_dir_fork_unlock(bool child);
 
 /* ------------------------------------------------------- arena.c */
 

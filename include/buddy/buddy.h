@@ -40,6 +40,8 @@ struct buddy_config {
 	int hugepages;			   /* BUDDY_HUGEPAGES_*: 0 = 4 KiB pages */
 	const char *arena_file;		   /* map this file instead of anonymous memory */
 	int arena_fd;			   /* or this open file (> 0; the caller keeps it) */
+	const char *stats_dir;		   /* keep the views as files in this directory */
+	int stats_interval_ms;		   /* and rewrite them this often (0 = 1000) */
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
 };
 
