@@ -60,6 +60,12 @@ HIDDEN struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int or
 						 const struct alloc_context *ac, enum compact_priority prio,
 						 enum compact_result *compact_result);
 /*
+ * page_alloc.c: prepare a block compaction captured for the request (the
+ * kernel's prep_new_page on capc->page), as get_page_from_freelist would.
+ */
+HIDDEN struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp_mask,
+				       unsigned int alloc_flags, const struct alloc_context *ac);
+/*
  * 6.1 should_compact_retry: whether the slow path should try compaction
  * again, possibly at a stronger *compact_priority.
  */

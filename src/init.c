@@ -11,6 +11,7 @@
 
 #include "compaction.h"
 #include "internal.h"
+#include "migrate.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -77,6 +78,8 @@ static void node_threads_fork_unlock(bool child)
 /* pthread_atfork handlers: see the fork section of internal.h for the lock order. */
 static void fork_prepare(void)
 {
+	/* first: isolated pages go back to their owners before anything is copied */
+	migrate_fork_lock();
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
@@ -99,6 +102,7 @@ static void fork_release(bool child)
 	}
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
+	migrate_fork_unlock(child);
 }
 
 static void fork_parent(void)

@@ -10,7 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "compaction.h"
+#include "sched_mm.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ allocation */
@@ -193,6 +194,27 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 }
 
 /*
+ * A block direct compaction captured (compaction.c): free and off every
+ * list, now prepared for the request as get_page_from_freelist would have.
+ */
+struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp_mask,
+				unsigned int alloc_flags, const struct alloc_context *ac)
+{
+	struct zone *zone = pfn_to_zone(page_to_pfn_fast(page));
+	struct buddy_cpu *cpu;
+
+	set_page_links(page, zone);
+	page->private = 0;
+	prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
+	if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
+		reserve_highatomic_pageblock(page, zone, order);
+	cpu = pcp_lock_this_cpu();
+	zone_statistics(cpu, ac->preferred_zoneref->zone, zone, order);
+	pcp_unlock_cpu(cpu);
+	return page;
+}
+
+/*
  * Until reclaim and compaction exist, the slow path is: retry at the min
  * mark with the mask's own privileges; then, if the mask may ignore the
  * watermarks (__GFP_MEMALLOC without __GFP_NOMEMALLOC), retry without them,
@@ -209,6 +231,21 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 	if (page)
 		return page;
+	/*
+	 * Issue 11's stand-in for the 6.1 loop's direct compaction, so that it
+	 * can be tested before the slow-path rewrite lands (which replaces this
+	 * block): an order > 0 request that may reclaim tries compaction at
+	 * each priority in turn, ASYNC, then SYNC_LIGHT, then SYNC_FULL.
+	 */
+	if (order && (gfp_mask & __GFP_DIRECT_RECLAIM) && !current_is_memalloc()) {
+		enum compact_result compact_result;
+		for (int prio = INIT_COMPACT_PRIORITY; prio >= MIN_COMPACT_PRIORITY; prio--) {
+			page = __alloc_pages_direct_compact(gfp_mask, order, alloc_flags, ac,
+							    (enum compact_priority)prio, &compact_result);
+			if (page)
+				return page;
+		}
+	}
 	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
 	if (reserve_flags) {
 		alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, reserve_flags);
