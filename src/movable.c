@@ -33,10 +33,10 @@ static const char *set_movable_problem(struct page *page, const struct movable_o
 {
 	if (!movable_ops_complete(ops))
 		return "__SetPageMovable: movable_operations without all three callbacks";
-	if (page_ref_count(page) <= 0)
-		return "__SetPageMovable on a free page";
 	if (PageTail(page))
 		return "__SetPageMovable on a tail page of a compound page";
+	if (page_ref_count(page) <= 0)
+		return "__SetPageMovable on a free page";
 	if (__PageMovable(page))
 		return "__SetPageMovable on a page that is already movable";
 	if (READ_ONCE(page->index) != MIGRATE_MOVABLE && !buddy.page_group_by_mobility_disabled)
