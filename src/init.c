@@ -33,8 +33,11 @@ static void init_node_threads(void)
 {
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
 		pg_data_t *pgdat = NODE_DATA(nid);
-		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%d", nid);
-		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%d", nid);
+		/* nid < MAX_NUMNODES; the modulo tells gcc's -Wformat-truncation so (16 bytes, as pthread
+		 * names) */
+		unsigned int id = (unsigned int)nid % 1000u;
+		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%u", id);
+		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%u", id);
 		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
 		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
 			     KCOMPACTD_TIMEOUT_MS);
