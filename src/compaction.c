@@ -105,7 +105,7 @@ static bool compaction_deferred(struct zone *zone, int order)
 }
 
 /* Compaction succeeded for order (and an allocation too when alloc_success). */
-static void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
+void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
 {
 	if (alloc_success) {
 		WRITE_ONCE(zone->compact_considered, 0);
@@ -465,7 +465,10 @@ static unsigned long release_freepages(struct compact_control *cc)
 			list_del(&page->lru);
 			if (pfn > high_pfn)
 				high_pfn = pfn;
-			__free_pages(page, o);
+			/* never handed out: straight back to the buddy lists */
+			set_page_count(page, 0);
+			poison_pages(pfn_to_virt(pfn), PAGE_SIZE << o);
+			free_one_page(cc->zone, page, pfn, o, get_pfnblock_migratetype(cc->zone, pfn));
 		}
 	cc->nr_freepages = 0;
 	return high_pfn;
@@ -837,9 +840,9 @@ static enum compact_result max_result(enum compact_result a, enum compact_result
 }
 
 /* 6.1 try_to_compact_pages: the zonelist's zones in turn, until one gives a page. */
-static enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
-						const struct alloc_context *ac, enum compact_priority prio,
-						struct page **capture)
+enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					 const struct alloc_context *ac, enum compact_priority prio,
+					 struct page **capture)
 {
 	enum compact_result rc = COMPACT_SKIPPED;
 
@@ -870,43 +873,12 @@ static enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int ord
 	return rc;
 }
 
-struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
-					  const struct alloc_context *ac, enum compact_priority prio,
-					  enum compact_result *compact_result)
-{
-	struct page *page = NULL;
-	unsigned int noreclaim;
-
-	*compact_result = COMPACT_SKIPPED;
-	if (!order)
-		return NULL;
-	noreclaim = memalloc_noreclaim_save(); /* owners' callbacks must not recurse into compaction */
-	*compact_result = try_to_compact_pages(gfp_mask, order, alloc_flags, ac, prio, &page);
-	memalloc_noreclaim_restore(noreclaim);
-	if (*compact_result == COMPACT_SKIPPED)
-		return NULL;
-	count_vm_events(COMPACTSTALL, 1);
-	if (page)
-		page = prep_captured_page(page, order, gfp_mask, alloc_flags, ac);
-	if (!page)
-		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
-	if (page) {
-		struct zone *zone = page_zone(page);
-		WRITE_ONCE(zone->compact_blockskip_flush, false);
-		compaction_defer_reset(zone, (int)order, true);
-		count_vm_events(COMPACTSUCCESS, 1);
-		return page;
-	}
-	count_vm_events(COMPACTFAIL, 1);
-	return NULL;
-}
-
 /*
  * 6.1 compaction_zonelist_suitable, without zone_reclaimable_pages (the
  * reclaimable estimate is vmscan's, which calls into this file): would
  * compaction have room to work in some zone?
  */
-static bool compaction_zonelist_suitable(struct alloc_context *ac, int order, unsigned int alloc_flags)
+bool compaction_zonelist_suitable(struct alloc_context *ac, int order, unsigned int alloc_flags)
 {
 	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
 		struct zone *zone = z->zone;
@@ -917,36 +889,6 @@ static bool compaction_zonelist_suitable(struct alloc_context *ac, int order, un
 		if (__compaction_suitable(zone, order, alloc_flags, (int)ac->highest_zoneidx,
 					  zone_page_state(zone, NR_FREE_PAGES)) == COMPACT_CONTINUE)
 			return true;
-	}
-	return false;
-}
-
-bool should_compact_retry(struct alloc_context *ac, int order, unsigned int alloc_flags,
-			  enum compact_result compact_result, enum compact_priority *compact_priority,
-			  int *compaction_retries)
-{
-	int max_retries = MAX_COMPACT_RETRIES;
-	enum compact_priority min_priority;
-
-	if (!order)
-		return false;
-	if (compaction_made_progress(compact_result))
-		(*compaction_retries)++;
-	if (!compaction_failed(compact_result)) {
-		if (compaction_withdrawn(compact_result))
-			return compaction_zonelist_suitable(ac, order, alloc_flags);
-		/* costly orders succeed less often: fewer rounds for them */
-		if (order > PAGE_ALLOC_COSTLY_ORDER)
-			max_retries /= 4;
-		if (*compaction_retries <= max_retries)
-			return true;
-	}
-	/* failed, or out of retries: escalate the priority, within limits */
-	min_priority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY;
-	if (*compact_priority > min_priority) {
-		(*compact_priority)--;
-		*compaction_retries = 0;
-		return true;
 	}
 	return false;
 }

@@ -197,8 +197,8 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
  * A block direct compaction captured (compaction.c): free and off every
  * list, now prepared for the request as get_page_from_freelist would have.
  */
-struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp_mask,
-				unsigned int alloc_flags, const struct alloc_context *ac)
+static struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp_mask,
+				       unsigned int alloc_flags, const struct alloc_context *ac)
 {
 	struct zone *zone = pfn_to_zone(page_to_pfn_fast(page));
 	struct buddy_cpu *cpu;
@@ -212,6 +212,69 @@ struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp
 	zone_statistics(cpu, ac->preferred_zoneref->zone, zone, order);
 	pcp_unlock_cpu(cpu);
 	return page;
+}
+
+/* ------------------------------------------------------------ direct compaction (6.1 places it here) */
+
+struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					  const struct alloc_context *ac, enum compact_priority prio,
+					  enum compact_result *compact_result)
+{
+	struct page *page = NULL;
+	unsigned int noreclaim;
+
+	*compact_result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	noreclaim = memalloc_noreclaim_save(); /* owners' callbacks must not recurse into compaction */
+	*compact_result = try_to_compact_pages(gfp_mask, order, alloc_flags, ac, prio, &page);
+	memalloc_noreclaim_restore(noreclaim);
+	if (*compact_result == COMPACT_SKIPPED)
+		return NULL;
+	count_vm_events(COMPACTSTALL, 1);
+	if (page)
+		page = prep_captured_page(page, order, gfp_mask, alloc_flags, ac);
+	if (!page)
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page) {
+		struct zone *zone = page_zone(page);
+		WRITE_ONCE(zone->compact_blockskip_flush, false);
+		compaction_defer_reset(zone, (int)order, true);
+		count_vm_events(COMPACTSUCCESS, 1);
+		return page;
+	}
+	count_vm_events(COMPACTFAIL, 1);
+	return NULL;
+}
+
+bool should_compact_retry(struct alloc_context *ac, int order, unsigned int alloc_flags,
+			  enum compact_result compact_result, enum compact_priority *compact_priority,
+			  int *compaction_retries)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum compact_priority min_priority;
+
+	if (!order)
+		return false;
+	if (compaction_made_progress(compact_result))
+		(*compaction_retries)++;
+	if (!compaction_failed(compact_result)) {
+		if (compaction_withdrawn(compact_result))
+			return compaction_zonelist_suitable(ac, order, alloc_flags);
+		/* costly orders succeed less often: fewer rounds for them */
+		if (order > PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (*compaction_retries <= max_retries)
+			return true;
+	}
+	/* failed, or out of retries: escalate the priority, within limits */
+	min_priority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY;
+	if (*compact_priority > min_priority) {
+		(*compact_priority)--;
+		*compaction_retries = 0;
+		return true;
+	}
+	return false;
 }
 
 /*
