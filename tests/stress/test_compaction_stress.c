@@ -9,6 +9,9 @@
  * and the allocator is consistent at the end. Meant for TSan too.
  */
 #include <pthread.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -111,10 +114,67 @@ static void test_compaction_races_owners_and_allocators(void **state)
 	test_check_and_exit();
 }
 
+static atomic_int keep_compacting;
+
+static void *compact_loop(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&keep_compacting))
+		buddy_compact_memory();
+	return NULL;
+}
+
+/* In the child: no page may be left isolated by the parent's compacting thread. */
+static int child_check(struct owner *o)
+{
+	for (unsigned long id = 0; id < OWNER_MAX_PAGES; id++)
+		if (o->pages[id] && (PageIsolated(o->pages[id]) || !PageMovable(o->pages[id])))
+			return 1;
+	if (owner_verify(o) || buddy_check())
+		return 2;
+	/* and compaction works in the child (a new kcompactd would start on demand) */
+	buddy_compact_memory();
+	return owner_verify(o) || buddy_check() ? 3 : 0;
+}
+
+/* fork() while another thread compacts: the child inherits no isolated page. */
+static void test_fork_while_compacting(void **state)
+{
+	pthread_t compactor;
+
+	(void)state;
+	test_init("arena_size:64M,dma:0,dma32:0,compaction_proactiveness:0");
+	struct owner *o = owner_new();
+	for (unsigned long id = 0; id < 6000; id++)
+		owner_add(o, id, GFP_HIGHUSER_MOVABLE, (unsigned int)(id % 2));
+	for (unsigned long id = 0; id < 6000; id += 2)
+		owner_remove(o, id);
+
+	test_watchdog_start(120, "fork while compacting");
+	atomic_store(&keep_compacting, 1);
+	pthread_create(&compactor, NULL, compact_loop, NULL);
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(child_check(o));
+		int status;
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+	atomic_store(&keep_compacting, 0);
+	pthread_join(compactor, NULL);
+	test_watchdog_stop();
+	assert_int_equal(owner_verify(o), 0);
+	owner_free_all(o);
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_compaction_races_owners_and_allocators, test_teardown_exit),
+		cmocka_unit_test_teardown(test_fork_while_compacting, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
