@@ -325,7 +325,7 @@ static unsigned long isolate_freepages_block(struct compact_control *cc, unsigne
 	 * same) is what compaction makes: leave it, without a skip bit.
 	 */
 	struct page *first = pfn_to_page_fast(pageblock_start_pfn(pfn));
-	if ((pfn < zone_deferred_end(zone) && end > zone->deferred_pfn) ||
+	if ((zone->nr_deferred && pfn < zone_deferred_end(zone) && end > zone->deferred_pfn) ||
 	    (PageBuddy(first) && buddy_order(first) >= pageblock_order)) {
 		*whole_free = true;
 		pfn = end;
@@ -430,15 +430,15 @@ static struct page *compaction_alloc(unsigned int order, void *priv)
 
 	for (;;) {
 		struct page *page = take_freepage(cc, order);
-		unsigned long before = cc->free_pfn;
+		unsigned long free_pfn = cc->free_pfn, nr_freepages = cc->nr_freepages;
 
 		if (page || cc->contended)
 			return page;
 		if (cc->free_pfn < pageblock_end_pfn(cc->migrate_pfn))
 			return NULL; /* the scanners met */
 		isolate_freepages(cc);
-		if (cc->free_pfn == before && !cc->nr_freepages)
-			return NULL;
+		if (cc->free_pfn == free_pfn && cc->nr_freepages == nr_freepages)
+			return NULL; /* no progress: the zone is at its min mark */
 	}
 }
 
@@ -656,7 +656,8 @@ static enum compact_result __compact_finished(struct compact_control *cc)
 		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
 	}
 	if (cc->proactive_compaction) {
-		unsigned long score = fragmentation_score_zone_weighted(zone);
+		unsigned int score =
+			extfrag_for_order(zone, COMPACTION_HPAGE_ORDER); /* 6.1 fragmentation_score_zone */
 		return score > fragmentation_score_wmark(true) ? COMPACT_CONTINUE : COMPACT_SUCCESS;
 	}
 	if (is_via_compact_memory(cc->order))
