@@ -342,6 +342,41 @@ static void test_extfrag_threshold_setter(void **state)
 	test_check_and_exit();
 }
 
+/* 6.1 should_compact_retry: progress counts retries, failure escalates the priority. */
+static void test_should_compact_retry(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zonelist *zl = test_zonelist(0, ZONELIST_FALLBACK);
+	struct alloc_context ac = {.zonelist = zl,
+				   .preferred_zoneref = test_zonelist_refs(zl),
+				   .migratetype = MIGRATE_UNMOVABLE,
+				   .highest_zoneidx = ZONE_NORMAL};
+	enum compact_priority prio = COMPACT_PRIO_ASYNC;
+	int retries = 0;
+
+	assert_false(should_compact_retry(&ac, 0, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio, &retries));
+	/* costly order: up to MAX_COMPACT_RETRIES / 4 rounds with progress */
+	for (int i = 1; i <= MAX_COMPACT_RETRIES / 4; i++) {
+		assert_true(should_compact_retry(&ac, 9, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio, &retries));
+		assert_int_equal(retries, i);
+		assert_int_equal(prio, COMPACT_PRIO_ASYNC);
+	}
+	/* then a stronger priority, retries from 0 */
+	assert_true(should_compact_retry(&ac, 9, ALLOC_WMARK_MIN, COMPACT_SUCCESS, &prio, &retries));
+	assert_int_equal(prio, COMPACT_PRIO_SYNC_LIGHT);
+	assert_int_equal(retries, 0);
+	/* a failure at the strongest priority a costly order may use: give up */
+	assert_false(should_compact_retry(&ac, 9, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio, &retries));
+	/* a small order may go on to SYNC_FULL */
+	prio = COMPACT_PRIO_SYNC_LIGHT;
+	assert_true(should_compact_retry(&ac, 2, ALLOC_WMARK_MIN, COMPACT_COMPLETE, &prio, &retries));
+	assert_int_equal(prio, COMPACT_PRIO_SYNC_FULL);
+	/* withdrawn: retry only if compaction could work somewhere; a fresh zone has the order free */
+	assert_false(should_compact_retry(&ac, 9, ALLOC_WMARK_MIN, COMPACT_SKIPPED, &prio, &retries));
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +389,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_kcompactd_compacts_when_woken, test_teardown_exit),
 		cmocka_unit_test_teardown(test_proactive_compaction_lowers_the_score, test_teardown_exit),
 		cmocka_unit_test_teardown(test_extfrag_threshold_setter, test_teardown_exit),
+		cmocka_unit_test_teardown(test_should_compact_retry, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
