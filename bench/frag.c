@@ -14,17 +14,19 @@
  *    that free memory could hold (free pages / 512),
  *  - how many pageblocks hold no live unmovable or reclaimable page: the
  *    blocks compaction could empty by migrating movable pages.
- * Nothing is migrated or reclaimed (there is no compaction yet): what
- * survives is exactly what placement alone achieved. That is why movable
- * allocations are short-lived by default: in the kernel a long-lived movable
- * page does not pin its block, compaction moves it; here it would, and the
- * first two numbers would measure the missing compaction, not grouping
- * (try -m 1 or -m 5: the third number still shows what grouping kept).
+ * In the "on" and "off" rows nothing is migrated: what survives is exactly
+ * what placement alone achieved. That is why movable allocations are
+ * short-lived by default there (try -m 1 or -m 5: the third number still
+ * shows what grouping kept). The "compacted" row (grouping on) keeps -c% of
+ * the movable allocations too, marks them movable with an owner that
+ * repoints its index when a page moves, and runs buddy_compact_memory()
+ * before measuring: what compaction wins back (issue 11).
  *
  * Usage: frag [-a arena] [-s seed] [-f fill%] [-u long%] [-r long%] [-m long%]
- *             [-g on|off|both]
+ *             [-c long%] [-g on|off|both|compact|all]
  * -u/-r/-m: share of unmovable/reclaimable/movable allocations that are
- * long-lived (default 40/40/0).
+ * long-lived (default 40/40/0); -c: movable long-lived share in the
+ * compacted row (default 40). -g all (the default) runs the three rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +35,7 @@
 
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
+#include <buddy/migrate.h>
 
 struct alloc {
 	struct page *page;
@@ -45,6 +48,7 @@ struct params {
 	unsigned long seed;
 	int fill_pct;
 	int long_pct[3];	/* per migratetype: unmovable, movable, reclaimable */
+	int compact_movable_pct;	/* the compacted row's long-lived movable share */
 };
 
 struct result {
@@ -137,14 +141,42 @@ static long pinned_blocks(const struct alloc *live, size_t n, long nr_blocks)
 	return count;
 }
 
-static int run(const struct params *pp, bool grouping, struct result *res)
+/* The compacted row's owner: page_private is the index in the long-lived array. */
+static struct alloc *owned;
+
+static bool bench_isolate(struct page *page, isolate_mode_t mode)
+{
+	(void)page;
+	(void)mode;
+	return true;
+}
+
+static int bench_migrate(struct page *dst, struct page *src, enum migrate_mode mode)
+{
+	(void)mode;
+	owned[page_private(src)].page = dst;
+	return 0;
+}
+
+static void bench_putback(struct page *page)
+{
+	(void)page;
+}
+
+static const struct movable_operations bench_ops = {
+	.isolate_page = bench_isolate,
+	.migrate_page = bench_migrate,
+	.putback_page = bench_putback,
+};
+
+static int run(const struct params *pp, bool grouping, bool compact, struct result *res)
 {
 	static const gfp_t gfp_of[3] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE };
 	char conf[256];
 	struct buddy_config cfg = { 0 };
 
-	snprintf(conf, sizeof(conf), "arena_size:%s,dma:0,dma32:0,mobility_grouping:%s", pp->arena,
-		 grouping ? "on" : "off");
+	snprintf(conf, sizeof(conf), "arena_size:%s,dma:0,dma32:0,mobility_grouping:%s,compaction_proactiveness:0",
+		 pp->arena, grouping ? "on" : "off");
 	cfg.conf = conf;
 	if (buddy_init(&cfg))
 		return -1;
@@ -155,6 +187,9 @@ static int run(const struct params *pp, bool grouping, struct result *res)
 	struct alloc *lng = malloc(cap * sizeof(*lng)), *shrt = malloc(cap * sizeof(*shrt));
 	size_t nl = 0, ns = 0;
 	unsigned long seed = pp->seed;
+	int long_pct[3] = { pp->long_pct[0], compact ? pp->compact_movable_pct : pp->long_pct[1], pp->long_pct[2] };
+
+	owned = lng;
 
 	res->alloc_failures = 0;
 	while (live_pages < target) {
@@ -170,7 +205,7 @@ static int run(const struct params *pp, bool grouping, struct result *res)
 		int mt = r < 25 ? 0 : r < 40 ? 2 : 1;		/* 25% unmovable, 15% reclaimable, 60% movable */
 		unsigned long o = rnd(&seed) % 100;
 		unsigned int order = o < 50 ? 0 : o < 70 ? 1 : o < 85 ? 2 : 3;
-		bool is_long = (int)(rnd(&seed) % 100) < pp->long_pct[mt];
+		bool is_long = (int)(rnd(&seed) % 100) < long_pct[mt];
 		struct page *page = alloc_pages(gfp_of[mt] | __GFP_NOWARN, order);
 
 		if (!page) {
@@ -179,6 +214,10 @@ static int run(const struct params *pp, bool grouping, struct result *res)
 			continue;
 		}
 		struct alloc a = { page, order, mt };
+		if (is_long && compact && mt == 1) {
+			set_page_private(page, nl);
+			__SetPageMovable(page, &bench_ops);
+		}
 		if (is_long)
 			lng[nl++] = a;
 		else
@@ -191,6 +230,8 @@ static int run(const struct params *pp, bool grouping, struct result *res)
 		__free_pages(shrt[ns].page, shrt[ns].order);
 	}
 
+	if (compact)
+		buddy_compact_memory();
 	res->nr_blocks = total / (long)pageblock_nr_pages;
 	res->clean_blocks = res->nr_blocks - pinned_blocks(lng, nl, res->nr_blocks);
 
@@ -227,11 +268,12 @@ static int run(const struct params *pp, bool grouping, struct result *res)
 
 int main(int argc, char **argv)
 {
-	struct params pp = { .arena = "512M", .seed = 1, .fill_pct = 90, .long_pct = { 40, 0, 40 } };
-	const char *modes = "both";
+	struct params pp = { .arena = "512M", .seed = 1, .fill_pct = 90, .long_pct = { 40, 0, 40 },
+			     .compact_movable_pct = 40 };
+	const char *modes = "all";
 	int c;
 
-	while ((c = getopt(argc, argv, "a:s:f:u:r:m:g:")) != -1) {
+	while ((c = getopt(argc, argv, "a:s:f:u:r:m:c:g:")) != -1) {
 		switch (c) {
 		case 'a': pp.arena = optarg; break;
 		case 's': pp.seed = strtoul(optarg, NULL, 0); break;
@@ -239,10 +281,11 @@ int main(int argc, char **argv)
 		case 'u': pp.long_pct[0] = atoi(optarg); break;
 		case 'm': pp.long_pct[1] = atoi(optarg); break;
 		case 'r': pp.long_pct[2] = atoi(optarg); break;
+		case 'c': pp.compact_movable_pct = atoi(optarg); break;
 		case 'g': modes = optarg; break;
 		default:
 			fprintf(stderr, "usage: %s [-a arena] [-s seed] [-f fill%%] [-u long%%] [-r long%%] "
-					"[-m long%%] [-g on|off|both]\n", argv[0]);
+					"[-m long%%] [-c long%%] [-g on|off|both|compact|all]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -250,16 +293,22 @@ int main(int argc, char **argv)
 	       pp.arena, pp.seed, pp.fill_pct, pp.long_pct[0], pp.long_pct[2], pp.long_pct[1]);
 	printf("%-9s %19s %18s %11s %26s\n", "grouping", "unusable_index(9)", "order-9 allocs ok", "free pages",
 	       "blocks without unmovable");
-	for (int g = 1; g >= 0; g--) {
+	/* rows: grouping on, grouping off, grouping on with movable pages kept and compacted */
+	static const char *const row_name[3] = { "on", "off", "compacted" };
+	for (int row = 0; row < 3; row++) {
 		struct result res;
-		if ((g && !strcmp(modes, "off")) || (!g && !strcmp(modes, "on")))
+		bool all = !strcmp(modes, "all"), both = !strcmp(modes, "both");
+		if (!all && !(both && row < 2) && strcmp(modes, row == 2 ? "compact" : row_name[row]))
 			continue;
-		if (run(&pp, g, &res)) {
-			fprintf(stderr, "frag: run with grouping %s failed\n", g ? "on" : "off");
+		if (run(&pp, row != 1, row == 2, &res)) {
+			fprintf(stderr, "frag: run %s failed\n", row_name[row]);
 			return 1;
 		}
-		printf("%-9s %19.3f %9ld of %-6ld %11ld %16ld of %-6ld\n", g ? "on" : "off", res.unusable,
+		printf("%-9s %19.3f %9ld of %-6ld %11ld %16ld of %-6ld\n", row_name[row], res.unusable,
 		       res.order9_ok, res.order9_max, res.free_pages, res.clean_blocks, res.nr_blocks);
 	}
+	if (strcmp(modes, "on") && strcmp(modes, "off") && strcmp(modes, "both"))
+		printf("compacted: grouping on, %d%% of movable allocations kept (marked movable), "
+		       "then buddy_compact_memory()\n", pp.compact_movable_pct);
 	return 0;
 }

@@ -2,7 +2,10 @@
 /*
  * Compaction as the slow path and kswapd see it (Linux 6.1
  * include/linux/compaction.h): priorities, results, direct compaction,
- * the retry decision and kcompactd's wake-up. compaction.c implements it.
+ * the retry decision and kcompactd's wake-up. compaction.c implements it,
+ * except __alloc_pages_direct_compact and should_compact_retry, which live
+ * in page_alloc.c as in the kernel (they take pages from the freelists;
+ * compaction.c calls nothing in page_alloc.c).
  */
 #ifndef BUDDY_COMPACTION_H
 #define BUDDY_COMPACTION_H
@@ -66,6 +69,18 @@ HIDDEN struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int or
 HIDDEN bool should_compact_retry(struct alloc_context *ac, int order, unsigned int alloc_flags,
 				 enum compact_result compact_result, enum compact_priority *compact_priority,
 				 int *compaction_retries);
+/*
+ * 6.1 try_to_compact_pages: compact the zonelist's zones for the request
+ * at prio, skipping deferred ones, until one succeeds; *capture gets the
+ * block captured for it, if any.
+ */
+HIDDEN enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+						const struct alloc_context *ac, enum compact_priority prio,
+						struct page **capture);
+/* 6.1 compaction_defer_reset: order succeeded in zone (an allocation too, with alloc_success). */
+HIDDEN void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
+/* 6.1 compaction_zonelist_suitable: could compaction work in some zone of ac's zonelist? */
+HIDDEN bool compaction_zonelist_suitable(struct alloc_context *ac, int order, unsigned int alloc_flags);
 /* kcompactd's loop body (pgdat->kcompactd, kthread.h); KCOMPACTD_TIMEOUT_MS between unwoken runs. */
 #define KCOMPACTD_TIMEOUT_MS 500 /* the kernel's HPAGE_FRAG_CHECK_INTERVAL_MSEC */
 HIDDEN void kcompactd_work(struct buddy_kthread *kt);

@@ -180,6 +180,29 @@ static bool buddy_merge_likely(const struct zone *zone, unsigned long pfn, unsig
 	return page_is_buddy(zone, pfn_to_page_fast(higher_buddy_pfn), higher_buddy_pfn, order + 1);
 }
 
+__thread struct capture_control *current_capture_control;
+
+/*
+ * 6.1 compaction_capture: the thread compacting this zone for an allocation
+ * of this order takes the block as it forms, before it reaches a list where
+ * another thread could take it. Never a CMA or isolated block, and a movable
+ * block smaller than a pageblock only for a movable request (the pollution
+ * rule). zone->lock held.
+ */
+static bool compaction_capture(struct zone *zone, struct page *page, unsigned int order, int migratetype)
+{
+	struct capture_control *capc = current_capture_control;
+
+	if (capc->page || capc->zone != zone || (int)order != capc->order)
+		return false;
+	if (migratetype == MIGRATE_CMA || migratetype == MIGRATE_ISOLATE)
+		return false;
+	if (order < pageblock_order && migratetype == MIGRATE_MOVABLE && capc->migratetype != MIGRATE_MOVABLE)
+		return false;
+	capc->page = page;
+	return true;
+}
+
 /* Free a block, merging it with free buddies as far as it goes. zone->lock held. */
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 		     int migratetype)
@@ -194,6 +217,8 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 			       migratetype >= MIGRATE_TYPES,
 		       page);
 	while (order < MAX_ORDER - 1) {
+		if (unlikely(current_capture_control) && compaction_capture(zone, page, order, migratetype))
+			return;
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy_page = page + ((long)buddy_pfn - (long)pfn);
 

@@ -11,6 +11,7 @@
 
 #include "compaction.h"
 #include "internal.h"
+#include "migrate.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -32,8 +33,11 @@ static void init_node_threads(void)
 {
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++) {
 		pg_data_t *pgdat = NODE_DATA(nid);
-		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%d", nid);
-		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%d", nid);
+		/* nid < MAX_NUMNODES; the modulo tells gcc's -Wformat-truncation so (16 bytes, as pthread
+		 * names) */
+		unsigned int id = (unsigned int)nid % 1000u;
+		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%u", id);
+		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%u", id);
 		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
 		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
 			     KCOMPACTD_TIMEOUT_MS);
@@ -77,6 +81,8 @@ static void node_threads_fork_unlock(bool child)
 /* pthread_atfork handlers: see the fork section of internal.h for the lock order. */
 static void fork_prepare(void)
 {
+	/* first: isolated pages go back to their owners before anything is copied */
+	migrate_fork_lock();
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
@@ -101,6 +107,7 @@ static void fork_release(bool child)
 	}
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
+	migrate_fork_unlock(child);
 }
 
 static void fork_parent(void)

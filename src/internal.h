@@ -76,6 +76,8 @@ HIDDEN int get_pageblock_migratetype(const struct page *page);
 HIDDEN void set_pageblock_migratetype(struct page *page, int migratetype);
 HIDDEN void set_pfnblock_migratetype(struct zone *zone, unsigned long pfn, int mt);
 HIDDEN unsigned long *alloc_pageblock_flags(unsigned long spanned_pages);
+HIDDEN bool get_pfnblock_skip(const struct zone *zone, unsigned long pfn);
+HIDDEN void set_pfnblock_skip(struct zone *zone, unsigned long pfn, bool skip);
 HIDDEN extern const char *const migratetype_names[MIGRATE_TYPES];
 
 /* ------------------------------------------------------- free_area.c (zone->lock held) */
@@ -90,6 +92,18 @@ HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsig
 HIDDEN struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
 HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 			    int migratetype);
+/*
+ * 6.1 capture_control: set by compaction.c around compact_zone for a direct
+ * compaction; __free_one_page hands it the first block of the requested
+ * order that forms in zone (page), instead of listing it.
+ */
+struct capture_control {
+	struct zone *zone;
+	int order;
+	int migratetype;
+	struct page *page;
+};
+HIDDEN extern __thread struct capture_control *current_capture_control;
 HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 			  int migratetype); /* takes zone->lock */
 HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable);

@@ -19,6 +19,8 @@
  * used": the array is mapped lazily and the OS supplies zero pages, which is
  * how start-up avoids touching per-page metadata (deferred struct page init).
  */
+struct movable_operations;
+
 struct page {
 	unsigned long flags; /* PG_* bits, zone and node in the top bits */
 	union {
@@ -33,7 +35,9 @@ struct page {
 	atomic_int _refcount;	  /* 0 while free */
 	unsigned int alloc_order; /* head page: order it was allocated with */
 	struct zone *zone;	  /* in use: page_zone() without decoding flags */
-	unsigned long _unused;	  /* pad to 64 bytes: pfn <-> page is a shift */
+	/* PageMovable: its owner's callbacks (migrate.h); also pads to 64 bytes, so pfn <-> page is a shift
+	 */
+	const struct movable_operations *movable_ops;
 };
 
 enum pageflags {
@@ -42,6 +46,8 @@ enum pageflags {
 	PG_head,     /* head of a compound page */
 	PG_tail,     /* tail of a compound page */
 	PG_reserved, /* not managed by the allocator */
+	PG_movable,  /* in use, and its owner registered movable_ops (__SetPageMovable) */
+	PG_isolated, /* movable and isolated for migration: the library holds a reference */
 	NR_PAGEFLAGS
 };
 
@@ -71,10 +77,25 @@ static inline void clear_page_flag(struct page *p, enum pageflags f)
 {
 	set_page_flags(p, page_flags(p) & ~(1UL << f));
 }
-#define PageBuddy(p) page_flag(p, PG_buddy)
-#define PageHead(p)  page_flag(p, PG_head)
-#define PageTail(p)  page_flag(p, PG_tail)
-#define PagePcp(p)   page_flag(p, PG_pcp)
+/*
+ * Flags that two threads may change at once on an in-use page (the owner
+ * marks it movable while compaction isolates it): atomic read-modify-write.
+ * Returns the flags before the change.
+ */
+static inline unsigned long page_flags_set_atomic(struct page *p, unsigned long bits)
+{
+	return __atomic_fetch_or(&p->flags, bits, __ATOMIC_ACQ_REL);
+}
+static inline unsigned long page_flags_clear_atomic(struct page *p, unsigned long bits)
+{
+	return __atomic_fetch_and(&p->flags, ~bits, __ATOMIC_ACQ_REL);
+}
+#define PageBuddy(p)	  page_flag(p, PG_buddy)
+#define PageHead(p)	  page_flag(p, PG_head)
+#define PageTail(p)	  page_flag(p, PG_tail)
+#define PagePcp(p)	  page_flag(p, PG_pcp)
+#define __PageMovable(p)  page_flag(p, PG_movable)
+#define __PageIsolated(p) page_flag(p, PG_isolated)
 
 /*
  * For assertions: is the page linked into a list? list_del leaves NULL links

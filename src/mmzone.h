@@ -86,6 +86,20 @@ struct zone {
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */
 	unsigned long nr_deferred;	    /* blocks in that run; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
+
+	/*
+	 * Compaction's per-zone state (compaction.c). As in the kernel it is
+	 * read and written without a lock, by every thread that compacts the
+	 * zone: READ_ONCE/WRITE_ONCE, and a lost update only costs a rescan.
+	 */
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn[2]; /* [async, sync] */
+	unsigned long compact_init_migrate_pfn;
+	unsigned long compact_init_free_pfn;
+	unsigned int compact_considered; /* attempts skipped since the last deferral */
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	bool compact_blockskip_flush; /* the scanners met: clear the skip bits next time */
 #if BUDDY_DEBUG_VM
 	_Atomic uintptr_t lock_owner; /* zone_lock()'s holder, 0 when free */
 #endif
@@ -201,6 +215,9 @@ typedef struct pglist_data {
 	char kcompactd_name[24];
 	struct buddy_kthread kswapd;	/* vmscan.c: kswapd_work */
 	struct buddy_kthread kcompactd; /* compaction.c: kcompactd_work */
+	/* What wakeup_kcompactd asked for (READ_ONCE/WRITE_ONCE; 0: nothing). */
+	int kcompactd_max_order;
+	int kcompactd_highest_zoneidx;
 } pg_data_t;
 
 /*
@@ -267,7 +284,7 @@ static inline enum zone_type gfp_zone_fast(gfp_t flags)
 /* ------------------------------------------------------- pageblock bits */
 
 #define PB_migratetype_bits 3
-#define PB_migrate_skip	    3 /* compaction's skip bit: kept in the layout, unused until compaction */
+#define PB_migrate_skip	    3 /* compaction's skip bit (pageblock.c get/set_pageblock_skip) */
 #define NR_PAGEBLOCK_BITS   4
 
 #define BLOCKS_PER_WORD	 (8 * sizeof(unsigned long) / NR_PAGEBLOCK_BITS)

@@ -10,7 +10,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "compaction.h"
+#include "sched_mm.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ allocation */
@@ -193,6 +194,90 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 }
 
 /*
+ * A block direct compaction captured (compaction.c): free and off every
+ * list, now prepared for the request as get_page_from_freelist would have.
+ */
+static struct page *prep_captured_page(struct page *page, unsigned int order, gfp_t gfp_mask,
+				       unsigned int alloc_flags, const struct alloc_context *ac)
+{
+	struct zone *zone = pfn_to_zone(page_to_pfn_fast(page));
+	struct buddy_cpu *cpu;
+
+	set_page_links(page, zone);
+	page->private = 0;
+	prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
+	if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
+		reserve_highatomic_pageblock(page, zone, order);
+	cpu = pcp_lock_this_cpu();
+	zone_statistics(cpu, ac->preferred_zoneref->zone, zone, order);
+	pcp_unlock_cpu(cpu);
+	return page;
+}
+
+/* ------------------------------------------------------------ direct compaction (6.1 places it here) */
+
+struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					  const struct alloc_context *ac, enum compact_priority prio,
+					  enum compact_result *compact_result)
+{
+	struct page *page = NULL;
+	unsigned int noreclaim;
+
+	*compact_result = COMPACT_SKIPPED;
+	if (!order)
+		return NULL;
+	noreclaim = memalloc_noreclaim_save(); /* owners' callbacks must not recurse into compaction */
+	*compact_result = try_to_compact_pages(gfp_mask, order, alloc_flags, ac, prio, &page);
+	memalloc_noreclaim_restore(noreclaim);
+	if (*compact_result == COMPACT_SKIPPED)
+		return NULL;
+	count_vm_events(COMPACTSTALL, 1);
+	if (page)
+		page = prep_captured_page(page, order, gfp_mask, alloc_flags, ac);
+	if (!page)
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (page) {
+		struct zone *zone = page_zone(page);
+		WRITE_ONCE(zone->compact_blockskip_flush, false);
+		compaction_defer_reset(zone, (int)order, true);
+		count_vm_events(COMPACTSUCCESS, 1);
+		return page;
+	}
+	count_vm_events(COMPACTFAIL, 1);
+	return NULL;
+}
+
+bool should_compact_retry(struct alloc_context *ac, int order, unsigned int alloc_flags,
+			  enum compact_result compact_result, enum compact_priority *compact_priority,
+			  int *compaction_retries)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum compact_priority min_priority;
+
+	if (!order)
+		return false;
+	if (compaction_made_progress(compact_result))
+		(*compaction_retries)++;
+	if (!compaction_failed(compact_result)) {
+		if (compaction_withdrawn(compact_result))
+			return compaction_zonelist_suitable(ac, order, alloc_flags);
+		/* costly orders succeed less often: fewer rounds for them */
+		if (order > PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (*compaction_retries <= max_retries)
+			return true;
+	}
+	/* failed, or out of retries: escalate the priority, within limits */
+	min_priority = order > PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY : MIN_COMPACT_PRIORITY;
+	if (*compact_priority > min_priority) {
+		(*compact_priority)--;
+		*compaction_retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
  * Until reclaim and compaction exist, the slow path is: retry at the min
  * mark with the mask's own privileges; then, if the mask may ignore the
  * watermarks (__GFP_MEMALLOC without __GFP_NOMEMALLOC), retry without them,
@@ -209,6 +294,21 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
 	if (page)
 		return page;
+	/*
+	 * Issue 11's stand-in for the 6.1 loop's direct compaction, so that it
+	 * can be tested before the slow-path rewrite lands (which replaces this
+	 * block): an order > 0 request that may reclaim tries compaction at
+	 * each priority in turn, ASYNC, then SYNC_LIGHT, then SYNC_FULL.
+	 */
+	if (order && (gfp_mask & __GFP_DIRECT_RECLAIM) && !current_is_memalloc()) {
+		enum compact_result compact_result;
+		for (int prio = INIT_COMPACT_PRIORITY; prio >= MIN_COMPACT_PRIORITY; prio--) {
+			page = __alloc_pages_direct_compact(gfp_mask, order, alloc_flags, ac,
+							    (enum compact_priority)prio, &compact_result);
+			if (page)
+				return page;
+		}
+	}
 	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
 	if (reserve_flags) {
 		alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, reserve_flags);

@@ -11,11 +11,15 @@
  * - undo_isolate_page_range() gives the blocks the type the caller names
  *   (not necessarily the one they had, as in the kernel) and their free pages
  *   back to the allocator, merged again with their neighbours.
- * - alloc_contig_range() isolates, drains the pcp lists, checks that every
- *   page of the range is free, takes the range as order-0 pages with one
- *   reference each, and undoes the isolation. There is no migration yet
- *   (compaction arrives later): an in-use page in the range is -EBUSY, and
- *   everything is rolled back.
+ * - alloc_contig_range() isolates, drains the pcp lists, migrates the
+ *   movable pages out of the range (MIGRATE_SYNC, up to five rounds, as 6.1
+ *   __alloc_contig_migrate_range), checks that every page of the range is
+ *   free, takes the range as order-0 pages with one reference each, and
+ *   undoes the isolation. A pinned page (in use and never marked movable
+ *   with __SetPageMovable) in the range is -EBUSY, and everything is rolled
+ *   back. The owners' callbacks run in the caller's thread, with no
+ *   libbuddy lock held except, for buddy_cma_alloc, cma.c's cma_mutex (the
+ *   kernel holds its cma_mutex the same way).
  *
  * Differences from the kernel: a range must lie in one zone (-EINVAL) and is
  * isolated under one zone->lock hold, so it is all-or-nothing at once; CMA
@@ -26,7 +30,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "migrate.h"
 
 static bool isolatable_migratetype(int mt)
 {
@@ -55,8 +59,9 @@ static unsigned long block_start(unsigned long pfn)
 /*
  * The first page of [start, end) - one pageblock - that isolation for
  * migratetype must not cover, as the kernel's
- * has_unmovable_pages judges it: reserved pages, and in-use pages not
- * allocated as movable (those could be migrated once compaction exists).
+ * has_unmovable_pages judges it: reserved pages, and in-use pages neither
+ * allocated as movable nor marked movable (a movable allocation its owner
+ * never marked is pinned: alloc_contig_range fails on it after isolating).
  * ZONE_MOVABLE holds nothing unmovable. Returns end when there is none.
  * zone->lock held.
  */
@@ -79,7 +84,9 @@ static unsigned long first_unmovable_page(struct zone *zone, unsigned long start
 			continue;
 		}
 		if (page_ref_count(page) > 0 && !PageTail(page)) {
-			if (READ_ONCE(page->index) != MIGRATE_MOVABLE)
+			/* allocated as movable or marked so: migration may move it (a pinned one fails later)
+			 */
+			if (READ_ONCE(page->index) != MIGRATE_MOVABLE && !__PageMovable(page))
 				return pfn;
 			pfn += 1UL << READ_ONCE(page->alloc_order);
 			continue;
@@ -261,8 +268,9 @@ static void prep_contig_page(struct page *page, struct zone *zone)
 {
 	set_page_links(page, zone);
 	page->private = 0;
-	page->index = MIGRATE_UNMOVABLE;
-	page->alloc_order = 0;
+	/* WRITE_ONCE: compaction's scanner reads them without a lock */
+	WRITE_ONCE(page->index, MIGRATE_UNMOVABLE);
+	WRITE_ONCE(page->alloc_order, 0);
 	set_page_count(page, 1);
 }
 
@@ -295,6 +303,87 @@ static void drain_zone_pages_all_cpus(struct zone *zone)
 		drain_zone_pages_cpu(zone, c);
 }
 
+/* ------------------------------------------------------------ migrating the range's movable pages */
+
+/* Targets outside the range: its blocks are isolated, so the allocator cannot hand them out. */
+static struct page *contig_alloc_target(unsigned int order, void *priv)
+{
+	const int *nid = priv;
+
+	return alloc_pages_node(*nid, (GFP_HIGHUSER_MOVABLE & ~__GFP_DIRECT_RECLAIM) | __GFP_NOWARN, order);
+}
+
+static void contig_free_target(struct page *page, void *priv)
+{
+	(void)priv;
+	__free_pages(page, READ_ONCE(page->alloc_order));
+}
+
+/* Move one batch; returns how many moved. */
+static unsigned int migrate_contig_batch(struct page **pages, unsigned int nr, int nid)
+{
+	unsigned int moved = 0;
+
+	migrate_pages(pages, &nr, contig_alloc_target, contig_free_target, &nid, MIGRATE_SYNC,
+		      MR_CONTIG_RANGE, &moved);
+	putback_movable_pages(pages, nr);
+	return moved;
+}
+
+/*
+ * One round of 6.1 __alloc_contig_migrate_range: isolate the movable pages
+ * of the range's pageblocks (an allocation may start before start) and
+ * move them elsewhere, COMPACT_CLUSTER_MAX at a time. No lock held.
+ */
+static unsigned long migrate_contig_range(struct zone *zone, unsigned long start, unsigned long end)
+{
+	struct page *batch[COMPACT_CLUSTER_MAX];
+	unsigned int nr = 0;
+	unsigned long moved = 0;
+
+	migrate_isolation_begin();
+	for (unsigned long pfn = block_start(start); pfn < end; pfn++) {
+		struct page *page = pfn_to_page_fast(pfn);
+
+		if (!__PageMovable(page) || page_ref_count(page) <= 0 || isolate_movable_page(page, 0))
+			continue;
+		batch[nr++] = page;
+		pfn += (1UL << page->alloc_order) - 1; /* ours now: the order holds */
+		if (nr == COMPACT_CLUSTER_MAX) {
+			moved += migrate_contig_batch(batch, nr, zone->node);
+			nr = 0;
+			migrate_isolation_end();
+			migrate_isolation_begin();
+		}
+	}
+	if (nr)
+		moved += migrate_contig_batch(batch, nr, zone->node);
+	migrate_isolation_end();
+	return moved;
+}
+
+#define CONTIG_MIGRATE_TRIES 5 /* 6.1 __alloc_contig_migrate_range's tries for -EBUSY */
+
+/* Until the whole range is free on the ISOLATE lists, or the tries are spent. */
+static int migrate_until_isolated(struct zone *zone, unsigned long start, unsigned long end,
+				  unsigned long *busy_pfn)
+{
+	int rc = -EBUSY;
+
+	for (int tries = 0; tries < CONTIG_MIGRATE_TRIES; tries++) {
+		zone_lock(zone);
+		rc = __test_pages_isolated(zone, start, end, busy_pfn);
+		zone_unlock(zone);
+		if (!rc)
+			return 0;
+		if (!migrate_contig_range(zone, start, end) && tries)
+			return rc; /* nothing moved twice over: pinned pages */
+		/* the old pages wait on pcp lists only if they were outside isolated blocks */
+		drain_zone_pages_all_cpus(zone);
+	}
+	return rc;
+}
+
 /*
  * alloc_contig_range that also says where it failed: *busy_pfn is the page
  * that made it -EBUSY, for the callers that scan for a range. Takes
@@ -316,9 +405,11 @@ int alloc_contig_range_busy(unsigned long start, unsigned long end, int migratet
 
 	/* Pages parked on pcp lists are free too: send them to the ISOLATE lists. */
 	drain_zone_pages_all_cpus(zone);
+	rc = migrate_until_isolated(zone, start, end, busy_pfn);
 
 	zone_lock(zone);
-	rc = __test_pages_isolated(zone, start, end, busy_pfn);
+	if (!rc)
+		rc = __test_pages_isolated(zone, start, end, busy_pfn);
 	if (!rc)
 		__take_isolated_range(zone, start, end);
 	__undo_isolate_page_range(zone, start, end, migratetype);
@@ -367,10 +458,10 @@ static unsigned long roundup_multiple(unsigned long x, unsigned long n)
 
 /*
  * Where in [pfn, pfn + nr) a contiguous allocation cannot succeed now: the
- * first page that is not free (pcp lists are drained beforehand), or the
- * last page of a CMA or isolated block. pfn + nr when none. zone->lock held.
- * The kernel tries every candidate and lets migration sort it out; without
- * migration this look-ahead spares isolating ranges that must fail.
+ * first page that is neither free (pcp lists are drained beforehand) nor
+ * movable, or the last page of a CMA or isolated block. pfn + nr when none.
+ * zone->lock held. The kernel tries every candidate and lets migration sort
+ * it out; this look-ahead spares isolating ranges pinned pages make fail.
  */
 static unsigned long __first_busy_pfn(struct zone *zone, unsigned long pfn, unsigned long nr)
 {
@@ -385,8 +476,14 @@ static unsigned long __first_busy_pfn(struct zone *zone, unsigned long pfn, unsi
 		unsigned int order;
 		struct page *page = __find_free_block(zone, pfn, &order);
 
-		if (!page)
-			return pfn;
+		if (!page) {
+			/* a movable allocation can be migrated out of the way */
+			page = pfn_to_page_fast(pfn);
+			if (page_ref_count(page) <= 0 || PageTail(page) || !__PageMovable(page))
+				return pfn;
+			pfn += 1UL << READ_ONCE(page->alloc_order);
+			continue;
+		}
 		pfn = page_to_pfn_fast(page) + (1UL << order);
 	}
 	return end;

@@ -63,3 +63,27 @@ void set_pageblock_migratetype(struct page *page, int migratetype)
 		migratetype = MIGRATE_UNMOVABLE;
 	set_pfnblock_migratetype(pfn_to_zone(pfn), pfn, migratetype);
 }
+
+/*
+ * Compaction's skip bit (6.1 get/set_pageblock_skip): a hint that the last
+ * scan found nothing to isolate in the block. Lock-free like the type.
+ */
+bool get_pfnblock_skip(const struct zone *zone, unsigned long pfn)
+{
+	unsigned int shift;
+	unsigned long *word = block_word(zone, pfn, &shift);
+
+	return (__atomic_load_n(word, __ATOMIC_RELAXED) >> (shift + PB_migrate_skip)) & 1;
+}
+
+void set_pfnblock_skip(struct zone *zone, unsigned long pfn, bool skip)
+{
+	unsigned int shift;
+	unsigned long *word = block_word(zone, pfn, &shift);
+	unsigned long bit = 1UL << (shift + PB_migrate_skip);
+
+	if (skip)
+		__atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
+}

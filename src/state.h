@@ -36,7 +36,10 @@ struct buddy_settings {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int mobility_grouping; /* 1 on, -1 off, 0 auto */
-	int pcp_lock;	       /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
+	/* Compaction's sysctls, read racily (READ_ONCE) while the setters write them. */
+	int compaction_proactiveness;
+	int extfrag_threshold;
+	int pcp_lock; /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
 	char stats_print[256];
 	int hugepages;	      /* arena backing: ARENA_PAGES_4K, _THP or _HUGETLB */

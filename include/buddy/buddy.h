@@ -132,7 +132,8 @@ BUDDY_API int buddy_ctl(const char *name, void *oldp, size_t *oldlenp, const voi
  * at the top of its Normal zone; movable allocations use it while it is
  * free). buddy_cma_alloc takes count physically contiguous pages aligned to
  * 1 << align_order pages, each with one reference, or returns NULL (reported
- * on stderr) when no such run is free - in-use pages are not migrated away.
+ * on stderr) when no such run can be had: movable pages (<buddy/migrate.h>)
+ * in the way are migrated out, pinned ones make the run fail.
  * buddy_cma_release gives a run back: false if it is not in a CMA area.
  * The kernel's cma_alloc/cma_release, for the one area per node.
  */

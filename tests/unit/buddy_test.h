@@ -32,6 +32,8 @@ struct list_head;
 struct per_cpu_pages;
 struct buddy_cpu;
 struct buddy_settings;
+struct pglist_data;
+struct buddy_kthread;
 
 /* ---- the process-wide instance (valid between buddy_init and buddy_exit) */
 
@@ -90,6 +92,14 @@ unsigned long test_zone_deferred_pfn(const struct zone *zone);
 unsigned long test_zone_nr_deferred(const struct zone *zone);	/* blocks in it */
 /* Overwrite the run's bookkeeping (tests of buddy_check); restore it after. */
 void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long nr_blocks);
+/* Compaction's per-zone state (deferral, cached scanner positions). */
+unsigned int test_zone_compact_defer_shift(const struct zone *zone);
+unsigned int test_zone_compact_considered(const struct zone *zone);
+int test_zone_compact_order_failed(const struct zone *zone);
+bool test_zone_compact_blockskip_flush(const struct zone *zone);
+/* A node's pg_data_t, for wakeup_kcompactd, and its kcompactd thread. */
+struct pglist_data *test_pgdat(int nid);
+struct buddy_kthread *test_kcompactd(int nid);
 void test_zone_lock(struct zone *zone);
 void test_zone_unlock(struct zone *zone);
 

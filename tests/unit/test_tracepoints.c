@@ -18,7 +18,9 @@ struct probe {
 static const struct probe probes[] = {
 	{ "mm_page_alloc", 4 },		    { "mm_page_free", 2 },
 	{ "mm_page_alloc_zone_locked", 4 }, { "mm_page_pcpu_drain", 3 },
-	{ "mm_page_alloc_extfrag", 6 },
+	{ "mm_page_alloc_extfrag", 6 },	    { "mm_compaction_begin", 5 },
+	{ "mm_compaction_end", 6 },	    { "mm_compaction_migratepages", 2 },
+	{ "mm_compaction_defer_compaction", 6 }, { "mm_migrate_pages", 7 },
 };
 
 static char *readelf_notes(void)

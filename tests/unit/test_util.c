@@ -168,6 +168,36 @@ void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long 
 void test_zone_lock(struct zone *zone) { zone_lock(zone); }
 void test_zone_unlock(struct zone *zone) { zone_unlock(zone); }
 
+unsigned int test_zone_compact_defer_shift(const struct zone *zone)
+{
+	return READ_ONCE(zone->compact_defer_shift);
+}
+
+unsigned int test_zone_compact_considered(const struct zone *zone)
+{
+	return READ_ONCE(zone->compact_considered);
+}
+
+int test_zone_compact_order_failed(const struct zone *zone)
+{
+	return READ_ONCE(zone->compact_order_failed);
+}
+
+bool test_zone_compact_blockskip_flush(const struct zone *zone)
+{
+	return READ_ONCE(zone->compact_blockskip_flush);
+}
+
+struct pglist_data *test_pgdat(int nid)
+{
+	return NODE_DATA(nid);
+}
+
+struct buddy_kthread *test_kcompactd(int nid)
+{
+	return &NODE_DATA(nid)->kcompactd;
+}
+
 unsigned long test_nr_free(const struct zone *zone, unsigned int order)
 {
 	return zone->free_area[order].nr_free;
