@@ -13,6 +13,7 @@
  * struct page init, done on demand instead of by a kthread.
  */
 #include "internal.h"
+#include "nofail.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ free lists */
@@ -227,6 +228,7 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 		migratetype = get_pfnblock_migratetype(zone, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype);
 	zone_unlock(zone);
+	wake_nofail_waiters_if_any();
 }
 
 /* ------------------------------------------------------------ pageblocks */

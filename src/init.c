@@ -11,6 +11,8 @@
 
 #include "compaction.h"
 #include "internal.h"
+#include "nofail.h"
+#include "oom.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -79,6 +81,9 @@ static void fork_prepare(void)
 {
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
+	/* process-wide, and never held while another lock is taken: any place in the order */
+	oom_fork_lock();
+	nofail_fork_lock();
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
 	node_threads_fork_lock();
@@ -97,6 +102,8 @@ static void fork_release(bool child)
 		cma_fork_unlock(child);
 		node_threads_fork_unlock(child);
 	}
+	nofail_fork_unlock(child);
+	oom_fork_unlock(child);
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nofail.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ sizing */
@@ -187,6 +188,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 		} while (count > 0 && !list_empty(list));
 	}
 	zone_unlock(zone);
+	wake_nofail_waiters_if_any();
 }
 
 /* ------------------------------------------------------------ alloc/free */
