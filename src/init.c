@@ -11,6 +11,7 @@
 
 #include "compaction.h"
 #include "internal.h"
+#include "shrinker.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -35,6 +36,7 @@ static void init_node_threads(void)
 		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%d", nid);
 		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%d", nid);
 		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
+		pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES; /* no request yet */
 		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
 			     KCOMPACTD_TIMEOUT_MS);
 	}
@@ -79,6 +81,7 @@ static void fork_prepare(void)
 {
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
+	shrinker_fork_lock(); /* the registry outlives buddy_exit */
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
 	node_threads_fork_lock();
@@ -97,6 +100,7 @@ static void fork_release(bool child)
 		cma_fork_unlock(child);
 		node_threads_fork_unlock(child);
 	}
+	shrinker_fork_unlock(child);
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
 }

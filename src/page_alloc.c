@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "trace.h"
+#include "vmscan.h"
 
 /* ------------------------------------------------------------ allocation */
 
@@ -112,7 +113,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 	if (likely(pcp_allowed_order(order))) {
 		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, gfp, alloc_flags);
 		if (likely(page))
-			return page;
+			goto out;
 	}
 	page = rmqueue_buddy(zone, order, alloc_flags, migratetype);
 	if (page) {
@@ -120,6 +121,9 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 		zone_statistics(cpu, preferred_zone, zone, order);
 		pcp_unlock_cpu(cpu);
 	}
+out:
+	/* a fallback boosted the zone's marks (6.1): kswapd, now, as the node may look balanced */
+	wakeup_kswapd_if_boosted(zone);
 	return page;
 }
 
@@ -374,8 +378,11 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 	if (unlikely(!ac.preferred_zoneref->zone))
 		page = NULL;
 	else {
-		page = get_page_from_freelist(gfp_mask, order,
-					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
+		/* 6.1 alloc_flags_nofragment: a mask that may wake kswapd lets a fallback's boost do so */
+		unsigned int alloc_flags =
+			ALLOC_WMARK_LOW | ((gfp_mask & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0);
+		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags_cma(gfp_mask, alloc_flags),
+					      &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}
