@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "nofail.h"
 #include "oom.h"
+#include "shrinker.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -37,6 +38,7 @@ static void init_node_threads(void)
 		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%d", nid);
 		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%d", nid);
 		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
+		pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES; /* no request yet */
 		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
 			     KCOMPACTD_TIMEOUT_MS);
 	}
@@ -84,6 +86,7 @@ static void fork_prepare(void)
 	/* process-wide, and never held while another lock is taken: any place in the order */
 	oom_fork_lock();
 	nofail_fork_lock();
+	shrinker_fork_lock(); /* the registry outlives buddy_exit */
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
 	node_threads_fork_lock();
@@ -102,6 +105,7 @@ static void fork_release(bool child)
 		cma_fork_unlock(child);
 		node_threads_fork_unlock(child);
 	}
+	shrinker_fork_unlock(child);
 	nofail_fork_unlock(child);
 	oom_fork_unlock(child);
 	tunables_fork_unlock(child);

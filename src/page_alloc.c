@@ -18,6 +18,7 @@
 #include "page_alloc_slow.h"
 #include "sched_mm.h"
 #include "trace_oom.h"
+#include "vmscan.h"
 
 /* ------------------------------------------------------------ allocation */
 
@@ -118,7 +119,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 	if (likely(pcp_allowed_order(order))) {
 		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, gfp, alloc_flags);
 		if (likely(page))
-			return page;
+			goto out;
 	}
 	page = rmqueue_buddy(zone, order, alloc_flags, migratetype);
 	if (page) {
@@ -126,6 +127,9 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 		zone_statistics(cpu, preferred_zone, zone, order);
 		pcp_unlock_cpu(cpu);
 	}
+out:
+	/* a fallback boosted the zone's marks (6.1): kswapd, now, as the node may look balanced */
+	wakeup_kswapd_if_boosted(zone);
 	return page;
 }
 
@@ -584,8 +588,11 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 	if (unlikely(!ac.preferred_zoneref->zone))
 		page = NULL;
 	else {
-		page = get_page_from_freelist(gfp_mask, order,
-					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
+		/* 6.1 alloc_flags_nofragment: a mask that may wake kswapd lets a fallback's boost do so */
+		unsigned int alloc_flags =
+			ALLOC_WMARK_LOW | ((gfp_mask & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0);
+		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags_cma(gfp_mask, alloc_flags),
+					      &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}

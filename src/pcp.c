@@ -159,6 +159,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 	if (count <= 0)
 		return;
 	pindex--;
+	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
 	while (count > 0) {
 		struct list_head *list;

@@ -33,11 +33,13 @@ struct buddy_settings {
 	/* Requested (0: the formula) until buddy_init; then the value in use. */
 	int min_free_kbytes;
 	int watermark_scale_factor;
+	int watermark_boost_factor; /* 6.1 vm.watermark_boost_factor; 0: no boosting */
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int mobility_grouping; /* 1 on, -1 off, 0 auto */
 	int pcp_lock;	       /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
+	int kswapd; /* -1 off; else kswapd threads start on demand */
 	char stats_print[256];
 };
 

@@ -37,6 +37,8 @@ struct buddy_config {
 	size_t cma;			   /* per node */
 	const char *stats_print;	   /* views dumped to stderr at exit */
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
+	int watermark_boost_factor;	   /* 0 = 15000 (BUDDY_CONF or the setter can set 0) */
+	int kswapd;			   /* 0 = auto (on), 1 = on, -1 = off */
 };
 
 /* Ask for a zone to be present but empty (0 means "default size"). */
@@ -94,6 +96,7 @@ BUDDY_API void buddy_drain_all_pages(void);
 BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	    /* 0 .. 2^30; 0: the kernel formula */
 BUDDY_API int buddy_set_watermark_scale_factor(int factor); /* 1 .. 3000 */
 BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]); /* each >= 0 */
+BUDDY_API int buddy_set_watermark_boost_factor(int factor);		     /* 0 .. INT_MAX; 0: off */
 
 /*
  * The contiguous memory allocator (BUDDY_CONF cma:SIZE reserves SIZE per node

@@ -19,6 +19,9 @@ static const struct probe probes[] = {
 	{ "mm_page_alloc", 4 },		    { "mm_page_free", 2 },
 	{ "mm_page_alloc_zone_locked", 4 }, { "mm_page_pcpu_drain", 3 },
 	{ "mm_page_alloc_extfrag", 6 },
+	/* the slow path's loop and the OOM step (src/trace_oom.h) */
+	{ "reclaim_retry_zone", 8 },	    { "compact_retry", 6 },
+	{ "oom", 4 },			    { "nofail_wait", 3 },
 };
 
 static char *readelf_notes(void)
