@@ -102,6 +102,39 @@ static void test_atomic_stripped_with_direct_reclaim(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * Threads run on stacks from malloc: glibc may otherwise map a new thread's
+ * stack (and its TLS) where an earlier test's arena was, whose ASan shadow
+ * still says "poisoned" (pages freed into it are poisoned, and buddy_exit
+ * unmaps it without clearing the shadow).
+ */
+#define TEST_STACK (1 << 20)
+static void *test_stacks[16];
+static int nr_test_stacks;
+
+static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	void *stack = malloc(TEST_STACK);
+	int rc;
+
+	assert_non_null(stack);
+	assert_true(nr_test_stacks < 16);
+	test_stacks[nr_test_stacks++] = stack;
+	pthread_attr_init(&attr);
+	pthread_attr_setstack(&attr, stack, TEST_STACK);
+	rc = pthread_create(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return rc;
+}
+
+/* After the threads were joined. */
+static void free_test_stacks(void)
+{
+	while (nr_test_stacks)
+		free(test_stacks[--nr_test_stacks]);
+}
+
 struct stash {
 	struct page **pages;
 	int n;
@@ -147,8 +180,9 @@ static void test_drain_and_unreserve_only_when_reclaiming(void **state)
 	}
 	pthread_t t;
 	void *rc;
-	assert_int_equal(pthread_create(&t, NULL, free_on_cpu1, &st), 0);
+	assert_int_equal(spawn(&t, free_on_cpu1, &st), 0);
 	pthread_join(t, &rc);
+	free_test_stacks();
 	assert_null(rc);
 	assert_int_equal(test_pcp_count(zone, 1), 8);
 
