@@ -424,10 +424,13 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 
 	gfp_mask = slowpath_gfp_mask(gfp_mask, order);
 	page = slowpath_first_attempts(gfp_mask, order, ac, &st, &give_up);
-	while (!page && !give_up) {
-		page = slowpath_round(gfp_mask, order, ac, &st, &again);
-		if (page || again)
-			continue;
+	while (!page) {
+		if (!give_up) {
+			page = slowpath_round(gfp_mask, order, ac, &st, &again);
+			if (page || again)
+				continue;
+		}
+		give_up = false; /* straight to nopage, once */
 		if (!(gfp_mask & __GFP_NOFAIL) ||
 		    !nofail_may_loop(gfp_mask, order, gfp_mask & __GFP_DIRECT_RECLAIM))
 			break;
