@@ -296,7 +296,8 @@ static void test_boost_set_by_fallback_and_cleared_by_kswapd(void **state)
 	ac.preferred_zoneref = test_zonelist_refs(ac.zonelist);
 	ac.highest_zoneidx = ZONE_NORMAL;
 	ac.migratetype = MIGRATE_RECLAIMABLE;
-	struct page *r = get_page_from_freelist(GFP_KERNEL | __GFP_RECLAIMABLE, 0, ALLOC_NO_WATERMARKS | ALLOC_KSWAPD, &ac);
+	struct page *r = get_page_from_freelist(GFP_KERNEL | __GFP_RECLAIMABLE, 0,
+						ALLOC_NO_WATERMARKS | ALLOC_KSWAPD, &ac);
 	assert_non_null(r);
 	test_kswapd_wait_idle(0);
 	assert_true(sum_vm_event(PAGEOUTRUN) > runs0);
