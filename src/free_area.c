@@ -222,6 +222,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 		   int migratetype)
 {
+	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
 	/* The type was read unlocked: recheck it when isolation may have changed it. */
 	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))

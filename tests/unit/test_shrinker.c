@@ -23,13 +23,13 @@
 struct fake {
 	struct shrinker s; /* first: the callbacks cast back */
 	unsigned long count;
-	bool frees;		 /* a scan frees what it scanned (count goes down) */
-	unsigned long ret;	 /* when nonzero: what scan_objects returns */
+	bool frees;	   /* a scan frees what it scanned (count goes down) */
+	unsigned long ret; /* when nonzero: what scan_objects returns */
 	unsigned long calls;
 	unsigned long sizes[256]; /* nr_to_scan of each scan call */
-	unsigned long counts;	 /* count_objects calls */
+	unsigned long counts;	  /* count_objects calls */
 	gfp_t last_mask;
-	bool saw_memalloc;	 /* PF_MEMALLOC was set in the callback */
+	bool saw_memalloc; /* PF_MEMALLOC was set in the callback */
 };
 
 static bool in_noreclaim_scope(void)
@@ -496,7 +496,7 @@ static void test_self_unregister_in_callback(void **state)
 	assert_int_equal(register_shrinker(&d->s), 0);
 	assert_int_equal(register_shrinker(&other.s), 0);
 	assert_int_equal(shrink(GFP_KERNEL, 0, NULL), 10); /* one scan, then it is gone */
-	assert_true(other.calls > 0);			    /* the walk went on to the next one */
+	assert_true(other.calls > 0);			   /* the walk went on to the next one */
 	other.calls = 0;
 	shrink(GFP_KERNEL, 0, NULL);
 	assert_true(other.calls > 0);
