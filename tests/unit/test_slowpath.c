@@ -227,17 +227,20 @@ static void test_noreclaim_scope(void **state)
 	test_init(CONF);
 	assert_int_equal(register_oom_notifier(&nb), 0);
 	oom_calls = 0;
+	unsigned long stalls = sum_vm_event(ALLOCSTALL_NORMAL);
 	unsigned int flags = memalloc_noreclaim_save();
 	take_all(GFP_KERNEL, &s);
 	memalloc_noreclaim_restore(flags);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 0);
 	assert_int_equal(oom_calls, 0);
+	assert_int_equal(sum_vm_event(ALLOCSTALL_NORMAL), stalls); /* no direct reclaim either */
 
 	/* out of the scope the same request reaches the OOM step */
 	stderr_capture_begin();
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0));
 	char *out = stderr_capture_end();
 	assert_int_equal(oom_calls, 1);
+	assert_true(sum_vm_event(ALLOCSTALL_NORMAL) > stalls);
 	free(out);
 	assert_int_equal(unregister_oom_notifier(&nb), 0);
 	page_stack_free_all(&s);
