@@ -272,6 +272,19 @@ out:
 	return page;
 }
 
+/* 6.1 should_compact_retry (page_alloc.c's or compaction.c's), traced (compact_retry). */
+static bool slowpath_compact_retry(struct alloc_context *ac, unsigned int order, unsigned int alloc_flags,
+				   enum compact_result compact_result,
+				   enum compact_priority *compact_priority, int *compaction_retries)
+{
+	bool ret = order && should_compact_retry(ac, (int)order, alloc_flags, compact_result,
+						 compact_priority, compaction_retries);
+
+	trace_compact_retry(order, (int)*compact_priority, (int)compact_result, *compaction_retries,
+			    MAX_COMPACT_RETRIES, ret);
+	return ret;
+}
+
 /* A __GFP_NOFAIL request found nothing: sleep until pages come back (or a while passes). */
 static void nofail_wait(gfp_t gfp_mask, unsigned int order, unsigned long seq)
 {

@@ -100,18 +100,6 @@ bool should_reclaim_retry(gfp_t gfp_mask, unsigned int order, const struct alloc
 	return unreserve_highatomic_pageblock(ac, true);
 }
 
-bool slowpath_compact_retry(struct alloc_context *ac, unsigned int order, unsigned int alloc_flags,
-			    enum compact_result compact_result, enum compact_priority *compact_priority,
-			    int *compaction_retries)
-{
-	bool ret = order && should_compact_retry(ac, (int)order, alloc_flags, compact_result,
-						 compact_priority, compaction_retries);
-
-	trace_compact_retry(order, (int)*compact_priority, (int)compact_result, *compaction_retries,
-			    MAX_COMPACT_RETRIES, ret);
-	return ret;
-}
-
 bool oom_step_skipped(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac)
 {
 	/* the OOM killer does not make high-order blocks */

@@ -4,7 +4,8 @@
  * (page_alloc_slow.c): the mask as the slow path sees it, kswapd's wake-up,
  * direct reclaim, the retry decisions and the warnings. page_alloc.c's
  * __alloc_pages_slowpath strings them together with its own
- * get_page_from_freelist attempts; nothing here calls back into it.
+ * get_page_from_freelist attempts and the direct compaction steps (which 6.1
+ * keeps in page_alloc.c); nothing here calls back into it.
  */
 #ifndef BUDDY_PAGE_ALLOC_SLOW_H
 #define BUDDY_PAGE_ALLOC_SLOW_H
@@ -33,10 +34,6 @@ HIDDEN unsigned long __perform_reclaim(gfp_t gfp_mask, unsigned int order, const
  */
 HIDDEN bool should_reclaim_retry(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac,
 				 unsigned int alloc_flags, bool did_some_progress, int *no_progress_loops);
-/* should_compact_retry (compaction.c), traced (compact_retry). */
-HIDDEN bool slowpath_compact_retry(struct alloc_context *ac, unsigned int order, unsigned int alloc_flags,
-				   enum compact_result compact_result,
-				   enum compact_priority *compact_priority, int *compaction_retries);
 /*
  * 6.1 __alloc_pages_may_oom's reasons to leave the OOM killer out: a costly
  * order, __GFP_RETRY_MAYFAIL, __GFP_THISNODE, or a request for lowmem only.
