@@ -212,8 +212,8 @@ typedef struct pglist_data {
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	/* The node's background threads (kthread.h), started on their first wake-up. */
-	char kswapd_name[16];
-	char kcompactd_name[16];
+	char kswapd_name[24]; /* room for any int: gcc -Wformat-truncation */
+	char kcompactd_name[24];
 	struct buddy_kthread kswapd; /* vmscan.c: kswapd_work */
 	/* kswapd's request (6.1), set by wakeup_kswapd, taken by kswapd; atomics. */
 	int kswapd_order;
