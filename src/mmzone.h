@@ -65,13 +65,14 @@ struct pglist_data;
 struct zone {
 	/* Read-mostly. */
 	unsigned long _watermark[NR_WMARK];
+	long lowmem_reserve[MAX_NR_ZONES];
 	/*
 	 * Added to every mark while fragmenting fallbacks last (6.1): raised by
-	 * boost_watermark under zone->lock, cleared by kswapd; read racily.
+	 * boost_watermark under zone->lock, cleared by kswapd; read racily. After
+	 * lowmem_reserve, in the line the fast path reads for per_cpu_pageset.
 	 */
 	unsigned long watermark_boost;
 	unsigned long flags; /* ZONE_* bits, atomic */
-	long lowmem_reserve[MAX_NR_ZONES];
 	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages *per_cpu_pageset; /* [nr_cpu_ids] */
 	unsigned long *pageblock_flags;	       /* NR_PAGEBLOCK_BITS per block */

@@ -26,7 +26,8 @@
  * - unregister_shrinker waits for calls of the shrinker running on other
  *   threads to return; it may be called from the shrinker's own callback
  *   (it then does not wait for that call). Afterwards the struct may be
- *   freed.
+ *   freed. Do not hold a lock the callbacks take while unregistering: a
+ *   call waiting for it would never return (as in the kernel).
  */
 #ifndef BUDDY_SHRINKER_H
 #define BUDDY_SHRINKER_H

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <buddy/sched_mm.h>
 #include <buddy/shrinker.h>
 
 #include "test_util.h"
@@ -29,6 +30,7 @@ struct page_cache {
 	unsigned long nr;
 	bool refuse; /* count what it holds, free nothing */
 	unsigned long scans;
+	bool outside_scope; /* a scan ran outside the noreclaim scope */
 };
 
 static unsigned long cache_count(struct shrinker *s, struct shrink_control *sc)
@@ -43,6 +45,10 @@ static unsigned long cache_scan(struct shrinker *s, struct shrink_control *sc)
 	unsigned long freed = 0;
 
 	c->scans++;
+	unsigned int old = memalloc_noreclaim_save();
+	memalloc_noreclaim_restore(old);
+	if (!(old & PF_MEMALLOC))
+		c->outside_scope = true;
 	if (c->refuse)
 		return 0;
 	while (freed < sc->nr_to_scan && c->nr) {
@@ -133,6 +139,7 @@ static void test_kswapd_balances_through_shrinker(void **state)
 	assert_true(sum_vm_event(PAGEOUTRUN) > runs0);
 	assert_int_equal(sum_vm_event(ALLOCSTALL_NORMAL), stall0); /* nobody reclaimed directly */
 	assert_false(test_node_unreclaimable(0));
+	assert_false(cache.outside_scope); /* kswapd runs as the kernel's PF_MEMALLOC */
 
 	/* balanced now: a further wake-up does not run it */
 	unsigned long runs = test_kswapd_runs(0);
