@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "compaction.h"
 #include "internal.h"
 #include "nofail.h"
 #include "oom.h"

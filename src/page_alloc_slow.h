@@ -10,7 +10,6 @@
 #ifndef BUDDY_PAGE_ALLOC_SLOW_H
 #define BUDDY_PAGE_ALLOC_SLOW_H
 
-#include "compaction.h"
 #include "internal.h"
 
 /*
