@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "vmscan.h"
 
 void dump_printf(buddy_write_cb *cb, void *opaque, const char *fmt, ...)
 {
@@ -256,7 +257,7 @@ static void zoneinfo_show_watermarks(buddy_write_cb *cb, void *opaque, struct zo
 	unsigned long min = wmark_pages(zone, WMARK_MIN), low = wmark_pages(zone, WMARK_LOW);
 	unsigned long high = wmark_pages(zone, WMARK_HIGH);
 
-	/* No memory tiering, no boosting: promo is what the kernel's formula would give, boost 0. */
+	/* No memory tiering: promo is what the kernel's formula would give. The marks include the boost. */
 	dump_printf(cb, opaque,
 		    "\n  pages free     %lu"
 		    "\n        boost    %lu"
@@ -268,9 +269,9 @@ static void zoneinfo_show_watermarks(buddy_write_cb *cb, void *opaque, struct zo
 		    "\n        present  %lu"
 		    "\n        managed  %lu"
 		    "\n        cma      %lu",
-		    (unsigned long)zone_page_state(zone, NR_FREE_PAGES), 0UL, min, low, high,
-		    high + (high - low), zone->spanned_pages, zone->present_pages, zone->managed_pages,
-		    zone->cma_pages);
+		    (unsigned long)zone_page_state(zone, NR_FREE_PAGES), READ_ONCE(zone->watermark_boost),
+		    min, low, high, high + (high - low), zone->spanned_pages, zone->present_pages,
+		    zone->managed_pages, zone->cma_pages);
 	dump_printf(cb, opaque, "\n        protection: (%ld", READ_ONCE(zone->lowmem_reserve[0]));
 	for (int i = 1; i < MAX_NR_ZONES; i++)
 		dump_printf(cb, opaque, ", %ld", READ_ONCE(zone->lowmem_reserve[i]));
@@ -335,11 +336,10 @@ static void zoneinfo_show_print(buddy_write_cb *cb, void *opaque, pg_data_t *pgd
 	}
 	zoneinfo_show_stats(cb, opaque, zone);
 	zoneinfo_show_pagesets(cb, opaque, zone);
-	/* No reclaim, so a node is never unreclaimable. */
 	dump_printf(cb, opaque,
 		    "\n  node_unreclaimable:  %u"
 		    "\n  start_pfn:           %lu",
-		    0U, zone->zone_start_pfn);
+		    (unsigned)pgdat_node_unreclaimable(pgdat), zone->zone_start_pfn);
 	cb(opaque, "\n");
 }
 
@@ -457,6 +457,7 @@ static const enum vm_event_item vmstat_event_order[] = {
 	PGSCAN_DIRECT,
 	PGSCAN_KHUGEPAGED,
 	PGSCAN_PROACTIVE,
+	SLABS_SCANNED,
 	KSWAPD_LOW_WMARK_HIT_QUICKLY,
 	KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	PAGEOUTRUN,

@@ -42,7 +42,7 @@ static void change_pageblock_range(struct page *page, unsigned int order, int mt
  * allowed and at least half of it is free or alike, else move only this block.
  */
 static void steal_suitable_fallback(struct zone *zone, struct page *page, unsigned int current_order,
-				    int start_type, bool whole_block)
+				    int start_type, unsigned int alloc_flags, bool whole_block)
 {
 	int old_block_type = get_pfnblock_migratetype(zone, page_to_pfn_fast(page));
 	int free_pages, movable_pages, alike_pages;
@@ -53,6 +53,14 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 		change_pageblock_range(page, current_order, start_type);
 		goto single_page;
 	}
+	/*
+	 * A pageblock is about to mix types: raise the marks so that kswapd
+	 * reclaims and later requests find whole blocks (6.1). The node may look
+	 * balanced, so the allocator wakes kswapd itself (rmqueue's
+	 * wakeup_kswapd_if_boosted) when the request may wake it.
+	 */
+	if (boost_watermark(zone) && (alloc_flags & ALLOC_KSWAPD))
+		__atomic_fetch_or(&zone->flags, 1UL << ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
 	if (!whole_block)
 		goto single_page;
 
@@ -139,7 +147,8 @@ do_steal:
 	 */
 	if (current_order < pageblock_order)
 		count_vm_events_nolock(EXTFRAG_EVENTS, 1);
-	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, can_steal);
+	steal_suitable_fallback(zone, page, (unsigned)current_order, start_migratetype, alloc_flags,
+				can_steal);
 	trace_mm_page_alloc_extfrag(zone, page, order, current_order, start_migratetype, fallback_mt);
 	return true;
 }

@@ -13,6 +13,7 @@
  * struct page init, done on demand instead of by a kthread.
  */
 #include "internal.h"
+#include "nofail.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ free lists */
@@ -246,12 +247,14 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 		   int migratetype)
 {
+	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
 	/* The type was read unlocked: recheck it when isolation may have changed it. */
 	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
 		migratetype = get_pfnblock_migratetype(zone, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype);
 	zone_unlock(zone);
+	wake_nofail_waiters_if_any();
 }
 
 /* ------------------------------------------------------------ pageblocks */

@@ -12,6 +12,9 @@
 #include "compaction.h"
 #include "internal.h"
 #include "migrate.h"
+#include "nofail.h"
+#include "oom.h"
+#include "shrinker.h"
 #include "vmscan.h"
 
 struct buddy_state buddy;
@@ -39,6 +42,7 @@ static void init_node_threads(void)
 		snprintf(pgdat->kswapd_name, sizeof(pgdat->kswapd_name), "kswapd%u", id);
 		snprintf(pgdat->kcompactd_name, sizeof(pgdat->kcompactd_name), "kcompactd%u", id);
 		kthread_init(&pgdat->kswapd, pgdat->kswapd_name, kswapd_work, pgdat, 0);
+		pgdat->kswapd_highest_zoneidx = MAX_NR_ZONES; /* no request yet */
 		kthread_init(&pgdat->kcompactd, pgdat->kcompactd_name, kcompactd_work, pgdat,
 			     KCOMPACTD_TIMEOUT_MS);
 	}
@@ -85,6 +89,10 @@ static void fork_prepare(void)
 	migrate_fork_lock();
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
+	/* process-wide, and never held while another lock is taken: any place in the order */
+	oom_fork_lock();
+	nofail_fork_lock();
+	shrinker_fork_lock(); /* the registry outlives buddy_exit */
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_relaxed))
 		return;
 	stats_dir_fork_lock();
@@ -105,6 +113,9 @@ static void fork_release(bool child)
 		node_threads_fork_unlock(child);
 		stats_dir_fork_unlock(child);
 	}
+	shrinker_fork_unlock(child);
+	nofail_fork_unlock(child);
+	oom_fork_unlock(child);
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
 	migrate_fork_unlock(child);

@@ -147,6 +147,7 @@ HIDDEN bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long 
 			      unsigned int alloc_flags);
 HIDDEN bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int highest_zoneidx,
 				unsigned int alloc_flags, long free_pages);
+HIDDEN bool boost_watermark(struct zone *zone); /* zone->lock held; true if boosted */
 
 /* ------------------------------------------------------- page_alloc.c */
 
@@ -179,7 +180,7 @@ HIDDEN int format_gfp_flags(char *buf, size_t len, gfp_t gfp_mask);
 /*
  * fork() safety, as jemalloc and glibc's malloc do it: the prepare handler
  * takes every libbuddy lock in the global lock order (init, tunables, the
- * nodes' kthread locks, CMA,
+ * shrinker registry (shrinker.h), the nodes' kthread locks, CMA,
  * per-CPU, zones, report), so no lock is held mid-update when the process is
  * copied; the parent's handler releases them; the child's re-initialises
  * them, since their owner does not exist there. Each module does its own.

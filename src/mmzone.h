@@ -66,6 +66,13 @@ struct zone {
 	/* Read-mostly. */
 	unsigned long _watermark[NR_WMARK];
 	long lowmem_reserve[MAX_NR_ZONES];
+	/*
+	 * Added to every mark while fragmenting fallbacks last (6.1): raised by
+	 * boost_watermark under zone->lock, cleared by kswapd; read racily. After
+	 * lowmem_reserve, in the line the fast path reads for per_cpu_pageset.
+	 */
+	unsigned long watermark_boost;
+	unsigned long flags; /* ZONE_* bits, atomic */
 	struct pglist_data *zone_pgdat;
 	struct per_cpu_pages *per_cpu_pageset; /* [nr_cpu_ids] */
 	unsigned long *pageblock_flags;	       /* NR_PAGEBLOCK_BITS per block */
@@ -184,11 +191,19 @@ static inline void zone_unlock_nocheck(struct zone *z)
 	pthread_mutex_unlock(&z->lock);
 }
 
-/* Racy by design: the tunable setters rewrite the marks under running allocators. */
+/*
+ * Racy by design: the tunable setters rewrite the marks under running
+ * allocators. Includes the boost, as 6.1's wmark_pages does.
+ */
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
-	return READ_ONCE(z->_watermark[w]);
+	return READ_ONCE(z->_watermark[w]) + READ_ONCE(z->watermark_boost);
 }
+
+/* zone->flags (6.1 enum zone_flags, the one libbuddy uses). */
+enum zone_flags {
+	ZONE_BOOSTED_WATERMARK, /* a fallback boosted the marks: the allocator wakes kswapd */
+};
 
 /* zonelists: node-ordered, each node's zones from the highest down. */
 enum { ZONELIST_FALLBACK, ZONELIST_NOFALLBACK, MAX_ZONELISTS };
@@ -211,14 +226,29 @@ typedef struct pglist_data {
 	unsigned long node_start_pfn;
 	unsigned long node_spanned_pages;
 	/* The node's background threads (kthread.h), started on their first wake-up. */
-	char kswapd_name[24];
+	char kswapd_name[24]; /* room for any int: gcc -Wformat-truncation */
 	char kcompactd_name[24];
-	struct buddy_kthread kswapd;	/* vmscan.c: kswapd_work */
+	struct buddy_kthread kswapd; /* vmscan.c: kswapd_work */
+	/* kswapd's request (6.1), set by wakeup_kswapd, taken by kswapd; atomics. */
+	int kswapd_order;
+	int kswapd_highest_zoneidx;	/* MAX_NR_ZONES: none asked */
+	int kswapd_failures;		/* fruitless balance_pgdat runs; reset by progress or a free */
+	long kswapd_slept_ms;		/* when kswapd last went to sleep balanced (0: never) */
 	struct buddy_kthread kcompactd; /* compaction.c: kcompactd_work */
 	/* What wakeup_kcompactd asked for (READ_ONCE/WRITE_ONCE; 0: nothing). */
 	int kcompactd_max_order;
 	int kcompactd_highest_zoneidx;
 } pg_data_t;
+
+/*
+ * A free reached the buddy lists (the pcp drain, free_one_page): the node
+ * has memory coming back, so kswapd may try again (node_unreclaimable ends).
+ */
+static inline void clear_kswapd_failures(pg_data_t *pgdat)
+{
+	if (unlikely(READ_ONCE(pgdat->kswapd_failures)))
+		WRITE_ONCE(pgdat->kswapd_failures, 0);
+}
 
 /*
  * The zone of an allocated page. The kernel encodes zone and node in the top

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The allocator's entry points: the gfp.h calls that allocate and free pages,
- * the zonelist walk (get_page_from_freelist), rmqueue over the pcp lists or
- * the buddy lists, preparing a new page, the slow path, and the leaf fast
- * paths built from the same steps. Below it: pcp.c, fallback.c, free_area.c.
+ * The allocator's entry points: the gfp.h calls that allocate pages, the
+ * zonelist walk (get_page_from_freelist), rmqueue over the pcp lists or the
+ * buddy lists, preparing a new page, the slow path's loop, and the leaf fast
+ * path built from the same steps. Below it: page_alloc_slow.c (the slow
+ * path's decisions), oom.c, pcp.c, fallback.c, free_area.c. Freeing:
+ * page_free.c.
  *
  * Shapes follow Linux 6.1 (rmqueue, rmqueue_buddy) and the 4.x API names.
  */
@@ -11,8 +13,14 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "internal.h"
+#include "nofail.h"
+#include "oom.h"
+#include "page_alloc_slow.h"
 #include "sched_mm.h"
 #include "trace.h"
+#include "trace_oom.h"
+#include "vmscan.h"
 
 /* ------------------------------------------------------------ allocation */
 
@@ -113,7 +121,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 	if (likely(pcp_allowed_order(order))) {
 		page = rmqueue_pcplist(preferred_zone, zone, order, migratetype, gfp, alloc_flags);
 		if (likely(page))
-			return page;
+			goto out;
 	}
 	page = rmqueue_buddy(zone, order, alloc_flags, migratetype);
 	if (page) {
@@ -121,6 +129,9 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 		zone_statistics(cpu, preferred_zone, zone, order);
 		pcp_unlock_cpu(cpu);
 	}
+out:
+	/* a fallback boosted the zone's marks (6.1): kswapd, now, as the node may look balanced */
+	wakeup_kswapd_if_boosted(zone);
 	return page;
 }
 
@@ -192,6 +203,8 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 	}
 	return NULL;
 }
+
+/* ------------------------------------------------------------ the slow path */
 
 /*
  * A block direct compaction captured (compaction.c): free and off every
@@ -278,49 +291,252 @@ bool should_compact_retry(struct alloc_context *ac, int order, unsigned int allo
 }
 
 /*
- * Until reclaim and compaction exist, the slow path is: retry at the min
- * mark with the mask's own privileges; then, if the mask may ignore the
- * watermarks (__GFP_MEMALLOC without __GFP_NOMEMALLOC), retry without them,
- * as the kernel does after waking kswapd; then drain the per-CPU lists and
- * give back highatomic reserves, and retry once more.
+ * 6.1 __alloc_pages_cpuset_fallback: the request's own zonelist with extra
+ * rights (ALLOC_HARDER, ALLOC_NO_WATERMARKS). There are no cpusets to fall
+ * back from, so it is one attempt.
+ */
+static struct page *__alloc_pages_cpuset_fallback(gfp_t gfp_mask, unsigned int order,
+						  unsigned int alloc_flags, const struct alloc_context *ac)
+{
+	return get_page_from_freelist(gfp_mask, order, alloc_flags | ALLOC_CPUSET, ac);
+}
+
+/*
+ * 6.1 __alloc_pages_direct_reclaim: reclaim, then try again; if that fails
+ * the free pages may be parked on other CPUs' lists or in highatomic
+ * reserves, so give those back and try once more. Only callers that may
+ * reclaim get here: a GFP_NOWAIT failure drains nothing.
+ *
+ * 6.1 skips the drain when reclaim freed nothing; here the other threads'
+ * pcp lists can hold a real share of the zone and nothing else returns them
+ * before the OOM step, so they are drained either way.
+ */
+static struct page *__alloc_pages_direct_reclaim(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+						 const struct alloc_context *ac,
+						 unsigned long *did_some_progress)
+{
+	struct page *page;
+
+	*did_some_progress = __perform_reclaim(gfp_mask, order, ac);
+	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (!page) {
+		unreserve_highatomic_pageblock(ac, false);
+		buddy_drain_all_pages();
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	}
+	return page;
+}
+
+/*
+ * 6.1 __alloc_pages_may_oom: under oom_lock, one last try at the high mark
+ * (another thread's OOM step may have freed plenty), then out_of_memory -
+ * the OOM notifier chain (oom.c) - unless the request is one the OOM killer
+ * does not serve. A __GFP_NOFAIL request gets every reserve afterwards, as
+ * 6.1 gives it when the OOM killer made progress or could not run.
+ */
+static struct page *__alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac,
+					  unsigned long *did_some_progress)
+{
+	struct page *page;
+
+	*did_some_progress = 0;
+	if (!oom_trylock()) {
+		*did_some_progress = 1; /* another thread is at it: count on it */
+		nofail_wait_for_free(nofail_free_seq(), 1);
+		return NULL;
+	}
+	page = get_page_from_freelist((gfp_mask | __GFP_HARDWALL) & ~__GFP_DIRECT_RECLAIM, order,
+				      ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
+	if (page || oom_step_skipped(gfp_mask, order, ac))
+		goto out;
+	if (out_of_memory(gfp_mask, order, ac->nodemask))
+		*did_some_progress = 1;
+	if (gfp_mask & __GFP_NOFAIL)
+		page = __alloc_pages_cpuset_fallback(gfp_mask, order, ALLOC_NO_WATERMARKS, ac);
+out:
+	oom_unlock();
+	return page;
+}
+
+/* 6.1 should_compact_retry (page_alloc.c's or compaction.c's), traced (compact_retry). */
+static bool slowpath_compact_retry(struct alloc_context *ac, unsigned int order, unsigned int alloc_flags,
+				   enum compact_result compact_result,
+				   enum compact_priority *compact_priority, int *compaction_retries)
+{
+	bool ret = order && should_compact_retry(ac, (int)order, alloc_flags, compact_result,
+						 compact_priority, compaction_retries);
+
+	trace_compact_retry(order, (int)*compact_priority, (int)compact_result, *compaction_retries,
+			    MAX_COMPACT_RETRIES, ret);
+	return ret;
+}
+
+/* A __GFP_NOFAIL request found nothing: sleep until pages come back (or a while passes). */
+static void nofail_wait(gfp_t gfp_mask, unsigned int order, unsigned long seq)
+{
+	trace_nofail_wait(gfp_mask, order, atomic_load_explicit(&nofail_waiters, memory_order_relaxed));
+	nofail_wait_for_free(seq, NOFAIL_RETRY_TIMEOUT_MS);
+}
+
+/* The loop's state between rounds (the locals of 6.1 __alloc_pages_slowpath). */
+struct slowpath_state {
+	unsigned int alloc_flags;
+	unsigned long did_some_progress;
+	enum compact_priority compact_priority;
+	enum compact_result compact_result;
+	int compaction_retries;
+	int no_progress_loops;
+	bool nofail_waiting; /* entered as a __GFP_NOFAIL waiter */
+};
+
+/*
+ * 6.1's first steps: the slow path's own alloc_flags, kswapd woken, one try
+ * at the min mark, and for costly (or unmovable high-order) requests an
+ * async compaction before any reclaim. NULL with st->compact_priority set
+ * for the loop - or, for a costly __GFP_NORETRY request that compaction
+ * could not even start on, with *give_up.
+ */
+static struct page *slowpath_first_attempts(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac,
+					    struct slowpath_state *st, bool *give_up)
+{
+	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
+	struct page *page;
+
+	st->alloc_flags = gfp_to_alloc_flags(gfp_mask);
+	if (st->alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(order, gfp_mask, ac);
+	page = get_page_from_freelist(gfp_mask, order, st->alloc_flags, ac);
+	if (page)
+		return page;
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM) || current_is_memalloc() ||
+	    !(costly_order || (order > 0 && ac->migratetype != MIGRATE_MOVABLE)) ||
+	    gfp_pfmemalloc_allowed(gfp_mask))
+		return NULL;
+	page = __alloc_pages_direct_compact(gfp_mask, order, st->alloc_flags, ac, INIT_COMPACT_PRIORITY,
+					    &st->compact_result);
+	if (page || !costly_order || !(gfp_mask & __GFP_NORETRY))
+		return page;
+	/* too little free memory for compaction, or it failed lately: reclaim will not make a block either */
+	if (st->compact_result == COMPACT_SKIPPED || st->compact_result == COMPACT_DEFERRED)
+		*give_up = true;
+	/* worth one more try, but sync compaction would cost too much */
+	st->compact_priority = INIT_COMPACT_PRIORITY;
+	return NULL;
+}
+
+/*
+ * One round of the 6.1 loop (its "retry:" label down to the OOM step).
+ * Returns the page, or NULL with *again when the loop should go round again.
+ */
+static struct page *slowpath_round(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac,
+				   struct slowpath_state *st, bool *again)
+{
+	bool costly_order = order > PAGE_ALLOC_COSTLY_ORDER;
+	unsigned int reserve_flags;
+	struct page *page;
+
+	*again = false;
+	/* keep kswapd awake for as long as we loop */
+	if (st->alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(order, gfp_mask, ac);
+	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
+	if (reserve_flags)
+		st->alloc_flags =
+			gfp_to_alloc_flags_cma(gfp_mask, reserve_flags) | (st->alloc_flags & ALLOC_KSWAPD);
+	page = get_page_from_freelist(gfp_mask, order, st->alloc_flags, ac);
+	if (page)
+		return page;
+	/* a caller that may not sleep, or a reclaimer (no recursion), stops here */
+	if (!(gfp_mask & __GFP_DIRECT_RECLAIM) || current_is_memalloc())
+		return NULL;
+
+	page = __alloc_pages_direct_reclaim(gfp_mask, order, st->alloc_flags, ac, &st->did_some_progress);
+	if (page)
+		return page;
+	if (order) {
+		page = __alloc_pages_direct_compact(gfp_mask, order, st->alloc_flags, ac,
+						    st->compact_priority, &st->compact_result);
+		if (page)
+			return page;
+	}
+	/* one round was asked for; costly orders retry only if the caller asked */
+	if ((gfp_mask & __GFP_NORETRY) || (costly_order && !(gfp_mask & __GFP_RETRY_MAYFAIL)))
+		return NULL;
+	if (should_reclaim_retry(gfp_mask, order, ac, st->alloc_flags, st->did_some_progress > 0,
+				 &st->no_progress_loops) ||
+	    (st->did_some_progress > 0 &&
+	     slowpath_compact_retry(ac, order, st->alloc_flags, st->compact_result, &st->compact_priority,
+				    &st->compaction_retries))) {
+		*again = true;
+		return NULL;
+	}
+	/* reclaim has failed us: the OOM step */
+	page = __alloc_pages_may_oom(gfp_mask, order, ac, &st->did_some_progress);
+	if (page)
+		return page;
+	/* retry as long as the OOM step makes progress */
+	if (st->did_some_progress) {
+		st->no_progress_loops = 0;
+		*again = true;
+	}
+	return NULL;
+}
+
+/*
+ * 6.1 nopage for __GFP_NOFAIL: never give up. One try with ALLOC_HARDER
+ * (a quarter below the min mark, not every reserve), then sleep until pages
+ * are freed and go round the loop again. seq was taken before that try, so
+ * a free in between is not missed.
+ */
+static struct page *slowpath_nofail(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac,
+				    struct slowpath_state *st)
+{
+	struct page *page;
+	unsigned long seq;
+
+	if (!st->nofail_waiting) {
+		nofail_waiter_enter();
+		st->nofail_waiting = true;
+	}
+	seq = nofail_free_seq();
+	page = __alloc_pages_cpuset_fallback(gfp_mask, order, ALLOC_HARDER, ac);
+	if (!page)
+		nofail_wait(gfp_mask, order, seq);
+	return page;
+}
+
+/*
+ * Linux 6.1 __alloc_pages_slowpath, in its order (docs/slow-path.md draws
+ * it): first attempts, then rounds of reclaim, compaction and the retry
+ * decisions, the OOM step, and __GFP_NOFAIL's endless loop. There are no
+ * cpusets, so no restart on a cpuset change.
  */
 static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
 							     struct alloc_context *ac)
 {
-	unsigned int alloc_flags = gfp_to_alloc_flags(gfp_mask);
-	unsigned int reserve_flags;
+	struct slowpath_state st = {
+		.compact_priority = DEF_COMPACT_PRIORITY,
+		.compact_result = COMPACT_SKIPPED,
+	};
+	bool give_up = false, again;
 	struct page *page;
 
-	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
-	if (page)
-		return page;
-	/*
-	 * Issue 11's stand-in for the 6.1 loop's direct compaction, so that it
-	 * can be tested before the slow-path rewrite lands (which replaces this
-	 * block): an order > 0 request that may reclaim tries compaction at
-	 * each priority in turn, ASYNC, then SYNC_LIGHT, then SYNC_FULL.
-	 */
-	if (order && (gfp_mask & __GFP_DIRECT_RECLAIM) && !current_is_memalloc()) {
-		enum compact_result compact_result;
-		for (int prio = INIT_COMPACT_PRIORITY; prio >= MIN_COMPACT_PRIORITY; prio--) {
-			page = __alloc_pages_direct_compact(gfp_mask, order, alloc_flags, ac,
-							    (enum compact_priority)prio, &compact_result);
-			if (page)
-				return page;
+	gfp_mask = slowpath_gfp_mask(gfp_mask, order);
+	page = slowpath_first_attempts(gfp_mask, order, ac, &st, &give_up);
+	while (!page) {
+		if (!give_up) {
+			page = slowpath_round(gfp_mask, order, ac, &st, &again);
+			if (page || again)
+				continue;
 		}
+		give_up = false; /* straight to nopage, once */
+		if (!(gfp_mask & __GFP_NOFAIL) ||
+		    !nofail_may_loop(gfp_mask, order, gfp_mask & __GFP_DIRECT_RECLAIM))
+			break;
+		page = slowpath_nofail(gfp_mask, order, ac, &st);
 	}
-	reserve_flags = __gfp_pfmemalloc_flags(gfp_mask);
-	if (reserve_flags) {
-		alloc_flags = gfp_to_alloc_flags_cma(gfp_mask, reserve_flags);
-		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
-		if (page)
-			return page;
-	}
-	buddy_drain_all_pages();
-	unreserve_highatomic_pageblock(ac, false);
-	page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
-	if (!page && unreserve_highatomic_pageblock(ac, true))
-		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	if (st.nofail_waiting)
+		nofail_waiter_leave();
 	return page;
 }
 
@@ -474,8 +690,11 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 	if (unlikely(!ac.preferred_zoneref->zone))
 		page = NULL;
 	else {
-		page = get_page_from_freelist(gfp_mask, order,
-					      gfp_to_alloc_flags_cma(gfp_mask, ALLOC_WMARK_LOW), &ac);
+		/* 6.1 alloc_flags_nofragment: a mask that may wake kswapd lets a fallback's boost do so */
+		unsigned int alloc_flags =
+			ALLOC_WMARK_LOW | ((gfp_mask & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0);
+		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags_cma(gfp_mask, alloc_flags),
+					      &ac);
 		if (unlikely(!page))
 			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}
@@ -518,161 +737,4 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
-}
-
-/* ------------------------------------------------------------ freeing */
-
-static void destroy_compound_page(struct page *page, unsigned int order)
-{
-	for (unsigned long i = 1; i < (1UL << order); i++) {
-		struct page *p = page + i;
-		set_page_flags(p, 0);
-		p->compound_head = NULL;
-		p->compound_order = 0;
-	}
-	clear_page_flag(page, PG_head);
-}
-
-/*
- * The block is no longer the caller's (6.1 free_pages_prepare): traced, and
- * the range poisoned for ASan. The one copy of this step, for free_the_page
- * (which takes a compound page apart first) and the fast path.
- */
-static __always_inline void free_pages_prepare(struct page *page, unsigned long pfn, unsigned int order)
-{
-	trace_mm_page_free(page, order);
-	poison_pages(pfn_to_virt(pfn), PAGE_SIZE << order);
-}
-
-/* The last reference is gone: give the block back. */
-static __always_inline void free_the_page(struct page *page, unsigned int order, bool cold)
-{
-	unsigned long pfn = page_to_pfn_fast(page);
-	struct zone *zone = page_zone(page);
-
-	if (PageHead(page))
-		destroy_compound_page(page, order);
-	free_pages_prepare(page, pfn, order);
-	if (pcp_allowed_order(order)) {
-		free_unref_page(zone, page, pfn, order, cold);
-		return;
-	}
-	count_vm_events(PGFREE, 1UL << order);
-	free_one_page(zone, page, pfn, order, get_pfnblock_migratetype(zone, pfn));
-}
-
-/* Why this page cannot be freed with this order; false if it can. */
-static bool free_page_problem(struct page *page, unsigned int order, char *why, size_t len)
-{
-	if (PageTail(page))
-		snprintf(why, len, "freeing a tail page of a compound page");
-	else if (page_ref_count(page) <= 0 && (PageBuddy(page) || PagePcp(page)))
-		snprintf(why, len, "double free: page is already free");
-	else if (page_ref_count(page) <= 0)
-		snprintf(why, len,
-			 "page not allocated (refcount 0): double free, or not the first page of an "
-			 "allocation");
-	else if (order != page->alloc_order)
-		snprintf(why, len, "freed with order %u, allocated with order %u", order, page->alloc_order);
-	else
-		return false;
-	return true;
-}
-
-/*
- * Drop a reference and free the block when it was the last. Misuse is
- * reported and the call ignored, as the kernel's bad_page() does: the page
- * stays allocated, so nothing is corrupted and a correct free still works.
- */
-/* Out of line, so the fast path below needs no stack buffer. */
-static __noinline __cold void report_bad_free(struct page *page, unsigned int order)
-{
-	char why[128];
-
-	/*
-	 * A free that lost the race for the last reference may find the page
-	 * already handed out again, looking allocated: it was a double free all
-	 * the same.
-	 */
-	if (!free_page_problem(page, order, why, sizeof(why)))
-		snprintf(why, sizeof(why), "double free: the last reference was dropped by another thread");
-	bad_page(page, page_to_pfn_fast(page), why);
-}
-
-/* Flags an allocated block's first page never has. */
-#define PAGE_FLAGS_NOT_ALLOCATED ((1UL << PG_tail) | (1UL << PG_buddy) | (1UL << PG_pcp))
-
-/* The first check of every free: an allocation's first page, freed with its order? */
-static __always_inline bool free_page_matches(const struct page *page, unsigned int order,
-					      unsigned long bad_flags)
-{
-	return page->alloc_order == order && !(page_flags(page) & bad_flags);
-}
-
-static __noinline void free_pages_checked(struct page *page, unsigned int order, bool cold)
-{
-	if (unlikely(!valid_page_pointer(page))) {
-		bad_address(page, "__free_pages: not a page descriptor of the arena");
-		return;
-	}
-	if (likely(free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED))) {
-		bool last;
-
-		/* atomic: of two racing frees of the last reference, one wins */
-		if (unlikely(!page_ref_dec_unless_zero(page, &last)))
-			goto bad;
-		if (last)
-			free_the_page(page, order, cold);
-		return;
-	}
-bad:
-	report_bad_free(page, order);
-}
-
-/*
- * The common free in one pass: a block of a pcp order with one reference, in
- * a pageblock of a pcp type, the CPU's lock free at the first try. It does
- * what free_pages_checked and free_unref_page would, calling nothing but
- * tail calls; anything else goes to free_pages_checked, from the start.
- */
-static __always_inline void free_pages_entry(struct page *page, unsigned int order, bool cold)
-{
-	struct buddy_cpu *cpu;
-	struct zone *zone;
-	unsigned long pfn;
-	int migratetype;
-
-	/* no compound page: PG_head too sends the free the full way */
-	if (unlikely(!valid_page_pointer(page)) || unlikely(!pcp_allowed_order(order)) ||
-	    unlikely(!free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED | (1UL << PG_head))) ||
-	    unlikely(page_ref_count(page) != 1))
-		goto full;
-	zone = page_zone(page);
-	pfn = page_to_pfn_fast(page);
-	migratetype = get_pfnblock_migratetype(zone, pfn);
-	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
-		goto full;
-	cpu = pcp_trylock_this_cpu_rseq();
-	if (unlikely(!cpu))
-		goto full;
-
-	if (unlikely(!page_ref_freeze(page, 1))) {
-		pcp_unlock_cpu(cpu); /* freed meanwhile by another thread: the full path reports it */
-		goto full;
-	}
-	free_pages_prepare(page, pfn, order);
-	free_unref_page_commit(cpu, zone, page, order, migratetype, cold);
-	return;
-full:
-	free_pages_checked(page, order, cold);
-}
-
-void __free_pages(struct page *page, unsigned int order)
-{
-	free_pages_entry(page, order, false);
-}
-
-void free_hot_cold_page(struct page *page, bool cold)
-{
-	free_pages_entry(page, 0, cold);
 }

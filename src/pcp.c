@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "nofail.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ sizing */
@@ -158,6 +159,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 	if (count <= 0)
 		return;
 	pindex--;
+	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
 	while (count > 0) {
 		struct list_head *list;
@@ -187,6 +189,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 		} while (count > 0 && !list_empty(list));
 	}
 	zone_unlock(zone);
+	wake_nofail_waiters_if_any();
 }
 
 /* ------------------------------------------------------------ alloc/free */

@@ -65,60 +65,79 @@ void bad_mobility_mask(gfp_t gfp_mask)
 #define DEFAULT_RATELIMIT_BURST	      10
 
 struct ratelimit_state {
-	pthread_mutex_t lock; /* also guards buddy.nopage_rs */
+	pthread_mutex_t lock; /* also guards the window in struct buddy_state */
 	long interval_ms;     /* 0: no limit */
 	int burst;
 	long (*clock)(void); /* ms */
+	const char *func;    /* named in "<func>: N callbacks suppressed" */
 };
 
-static struct ratelimit_state nopage_rs = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,
-	.burst = DEFAULT_RATELIMIT_BURST,
-	.clock = os_clock_ms,
-};
+#define RATELIMIT_STATE_INIT(name)                                                                           \
+	{                                                                                                    \
+		.lock = PTHREAD_MUTEX_INITIALIZER, .interval_ms = DEFAULT_RATELIMIT_INTERVAL_MS,             \
+		.burst = DEFAULT_RATELIMIT_BURST, .clock = os_clock_ms, .func = (name),                      \
+	}
+
+static struct ratelimit_state nopage_rs = RATELIMIT_STATE_INIT("warn_alloc");
+/* 6.1 keeps a second one for the OOM killer's dump_header (oom_kill_process's oom_rs). */
+static struct ratelimit_state oom_rs = RATELIMIT_STATE_INIT("out_of_memory");
+
+static void ratelimit_set(struct ratelimit_state *rs, struct ratelimit_window *w, long interval_ms, int burst,
+			  long (*clock_ms)(void))
+{
+	pthread_mutex_lock(&rs->lock);
+	rs->clock = clock_ms ? clock_ms : os_clock_ms;
+	rs->interval_ms = interval_ms;
+	rs->burst = burst;
+	*w = (struct ratelimit_window){0};
+	pthread_mutex_unlock(&rs->lock);
+}
 
 void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void))
 {
-	pthread_mutex_lock(&nopage_rs.lock);
-	nopage_rs.clock = clock_ms ? clock_ms : os_clock_ms;
-	nopage_rs.interval_ms = interval_ms;
-	nopage_rs.burst = burst;
-	buddy.nopage_rs = (struct ratelimit_window){0};
-	pthread_mutex_unlock(&nopage_rs.lock);
+	ratelimit_set(&nopage_rs, &buddy.nopage_rs, interval_ms, burst, clock_ms);
 }
 
-/* true: this report may be printed. */
-static bool warn_alloc_ratelimit(void)
+void oom_report_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void))
 {
-	struct ratelimit_window *w = &buddy.nopage_rs;
+	ratelimit_set(&oom_rs, &buddy.oom_rs, interval_ms, burst, clock_ms);
+}
+
+/* The kernel's __ratelimit: true when this report may be printed. */
+static bool ratelimit_ok(struct ratelimit_state *rs, struct ratelimit_window *w)
+{
 	long now;
 	bool ok;
 
-	pthread_mutex_lock(&nopage_rs.lock);
-	if (nopage_rs.interval_ms <= 0) {
-		pthread_mutex_unlock(&nopage_rs.lock);
+	pthread_mutex_lock(&rs->lock);
+	if (rs->interval_ms <= 0) {
+		pthread_mutex_unlock(&rs->lock);
 		return true;
 	}
-	now = nopage_rs.clock();
+	now = rs->clock();
 	if (!w->started) {
 		w->begin = now;
 		w->started = true;
 	}
-	if (now - w->begin >= nopage_rs.interval_ms) {
+	if (now - w->begin >= rs->interval_ms) {
 		if (w->missed)
-			fprintf(stderr, "warn_alloc: %d callbacks suppressed\n", w->missed);
+			fprintf(stderr, "%s: %d callbacks suppressed\n", rs->func, w->missed);
 		w->begin = now;
 		w->printed = 0;
 		w->missed = 0;
 	}
-	ok = w->printed < nopage_rs.burst;
+	ok = w->printed < rs->burst;
 	if (ok)
 		w->printed++;
 	else
 		w->missed++;
-	pthread_mutex_unlock(&nopage_rs.lock);
+	pthread_mutex_unlock(&rs->lock);
 	return ok;
+}
+
+static bool warn_alloc_ratelimit(void)
+{
+	return ratelimit_ok(&nopage_rs, &buddy.nopage_rs);
 }
 
 /* ------------------------------------------------------------ show_mem */
@@ -307,13 +326,54 @@ void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why)
 	warn_alloc_nodemask(gfp_mask, order, NULL, why);
 }
 
+/* ------------------------------------------------------------ the OOM report */
+
+/*
+ * 6.1 dump_header's first line and show_mem, then the line out_of_memory
+ * prints when it finds no task to kill - here always: the notifier chain
+ * (oom.c) is all there is, and it freed nothing. No CPU line, stack or task
+ * list: a process has no other tasks to list.
+ */
+bool oom_report(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask)
+{
+	char names[512];
+
+	(void)nodemask; /* the kernel names it only beside a victim */
+	if (!ratelimit_ok(&oom_rs, &buddy.oom_rs))
+		return false;
+	format_gfp_flags(names, sizeof(names), gfp_mask);
+	fprintf(stderr, "%s invoked oom-killer: gfp_mask=0x%x(%s), order=%u, oom_score_adj=0\n",
+		buddy_progname(), gfp_mask, names, order);
+	show_free_areas(write_stderr, NULL);
+	fprintf(stderr, "Out of memory and no killable processes...\n");
+	return true;
+}
+
+/* ------------------------------------------------------------ WARN_ON_ONCE */
+
+void warn_once_gfp(enum warn_once_bit bit, bool gfp_sensitive, gfp_t gfp_mask, const char *func,
+		   const char *what)
+{
+	char names[512];
+	unsigned int mask = 1U << bit;
+
+	if (gfp_sensitive && (gfp_mask & __GFP_NOWARN))
+		return;
+	if (atomic_fetch_or_explicit(&buddy.warned_once, mask, memory_order_relaxed) & mask)
+		return;
+	format_gfp_flags(names, sizeof(names), gfp_mask);
+	fprintf(stderr, "WARNING: %s: %s: mode:%#x(%s): %s\n", buddy_progname(), func, gfp_mask, names, what);
+}
+
 void report_fork_lock(void)
 {
 	pthread_mutex_lock(&nopage_rs.lock);
+	pthread_mutex_lock(&oom_rs.lock);
 }
 
 void report_fork_unlock(bool child)
 {
+	fork_unlock_mutex(&oom_rs.lock, child);
 	fork_unlock_mutex(&nopage_rs.lock, child);
 }
 

@@ -33,6 +33,7 @@ struct buddy_settings {
 	/* Requested (0: the formula) until buddy_init; then the value in use. */
 	int min_free_kbytes;
 	int watermark_scale_factor;
+	int watermark_boost_factor; /* 6.1 vm.watermark_boost_factor; 0: no boosting */
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int mobility_grouping; /* 1 on, -1 off, 0 auto */
@@ -41,6 +42,7 @@ struct buddy_settings {
 	int extfrag_threshold;
 	int pcp_lock; /* 0 auto (rseq when possible), 1 rseq, -1 atomic */
 	size_t cma;
+	int kswapd; /* -1 off; else kswapd threads start on demand */
 	char stats_print[256];
 	int hugepages;	      /* arena backing: ARENA_PAGES_4K, _THP or _HUGETLB */
 	char arena_file[256]; /* map this file instead of anonymous memory ("" = none) */
@@ -79,6 +81,29 @@ HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are st
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
  */
 HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
+/*
+ * The OOM report (6.1 dump_header with show_mem, then the kernel's "no
+ * killable processes" line), under its own rate limit of the same
+ * defaults; oom_report_set_ratelimit is its test hook. False when the rate
+ * limit suppressed it.
+ */
+HIDDEN bool oom_report(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask);
+HIDDEN void oom_report_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
+/*
+ * A kernel WARN_ON_ONCE (or, with gfp_sensitive, WARN_ON_ONCE_GFP, which
+ * __GFP_NOWARN silences) from func about gfp_mask: "WARNING: <prog>:
+ * <func>: mode:0x..(NAMES): <what>", once per allocator for each bit of
+ * enum warn_once_bit.
+ */
+enum warn_once_bit {
+	WARN_ATOMIC_DIRECT_RECLAIM,
+	WARN_NOFAIL_HIGH_ORDER,
+	WARN_NOFAIL_COSTLY,
+	WARN_NOFAIL_NO_RECLAIM,
+	WARN_NOFAIL_MEMALLOC,
+};
+HIDDEN void warn_once_gfp(enum warn_once_bit bit, bool gfp_sensitive, gfp_t gfp_mask, const char *func,
+			  const char *what);
 HIDDEN const char *buddy_progname(void);
 
 /* ------------------------------------------------------- init.c / state */
@@ -91,6 +116,7 @@ enum { ARENA_PAGES_4K, ARENA_PAGES_THP, ARENA_PAGES_HUGETLB };
 struct buddy_state {
 	atomic_int initialized;
 	atomic_int warned_bad_mobility; /* bad_mobility_mask said it once */
+	atomic_uint warned_once;	/* warn_once_gfp: 1 << enum warn_once_bit */
 	struct buddy_settings settings;
 	char *arena_base; /* virtual address of pfn 0 */
 	size_t arena_bytes;
@@ -114,6 +140,7 @@ struct buddy_state {
 	 */
 	int pcp_rseq_lock;
 	struct ratelimit_window nopage_rs; /* warn_alloc's, per allocator like per boot */
+	struct ratelimit_window oom_rs;	   /* oom_report's */
 	struct cma *cma_areas;		   /* [cma_area_count], one per node (cma.c) */
 	int cma_area_count;
 	/*

@@ -38,6 +38,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGSCAN_DIRECT] = "pgscan_direct",
 	[PGSCAN_KHUGEPAGED] = "pgscan_khugepaged",
 	[PGSCAN_PROACTIVE] = "pgscan_proactive",
+	[SLABS_SCANNED] = "slabs_scanned",
 	[KSWAPD_LOW_WMARK_HIT_QUICKLY] = "kswapd_low_wmark_hit_quickly",
 	[KSWAPD_HIGH_WMARK_HIT_QUICKLY] = "kswapd_high_wmark_hit_quickly",
 	[PAGEOUTRUN] = "pageoutrun",

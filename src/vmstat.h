@@ -45,6 +45,7 @@ enum vm_event_item {
 	PGSCAN_DIRECT,
 	PGSCAN_KHUGEPAGED,
 	PGSCAN_PROACTIVE,
+	SLABS_SCANNED, /* objects the shrinkers looked at (do_shrink_slab) */
 	KSWAPD_LOW_WMARK_HIT_QUICKLY,
 	KSWAPD_HIGH_WMARK_HIT_QUICKLY,
 	PAGEOUTRUN,

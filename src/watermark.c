@@ -248,6 +248,55 @@ int buddy_set_percpu_pagelist_high_fraction(int fraction)
 	return 0;
 }
 
+/*
+ * Like writing vm.watermark_boost_factor (0 .. INT_MAX, 0 = no boosting).
+ * Nothing to recompute: boost_watermark reads it at each fallback.
+ */
+int buddy_set_watermark_boost_factor(int factor)
+{
+	if (buddy_setting_check("watermark_boost_factor", factor))
+		return -EINVAL;
+	if (begin_tunable_write())
+		return -ENODEV;
+	WRITE_ONCE(buddy.settings.watermark_boost_factor, factor);
+	pthread_mutex_unlock(&tunables_lock);
+	return 0;
+}
+
+/* The kernel's mult_frac: x * numer / denom without overflowing x * numer. */
+static unsigned long mult_frac(unsigned long x, unsigned long numer, unsigned long denom)
+{
+	return (x / denom) * numer + (x % denom) * numer / denom;
+}
+
+/*
+ * 6.1 boost_watermark: a fallback is about to mix migratetypes in a
+ * pageblock, so raise the zone's marks by a pageblock, up to
+ * watermark_boost_factor / 10000 of the high mark (at least a pageblock),
+ * for kswapd to reclaim until the boost is gone. Not in zones of fewer than
+ * four pageblocks (boosting would exhaust them), nor without kswapd (no one
+ * would take the boost back). zone->lock held.
+ */
+bool boost_watermark(struct zone *zone)
+{
+	unsigned long factor = (unsigned long)READ_ONCE(buddy.settings.watermark_boost_factor);
+	unsigned long max_boost;
+
+	lockdep_assert_zone_held(zone);
+	if (!factor || buddy.settings.kswapd < 0)
+		return false;
+	if (pageblock_nr_pages * 4 > zone->managed_pages)
+		return false;
+	max_boost = mult_frac(READ_ONCE(zone->_watermark[WMARK_HIGH]), factor, 10000);
+	if (!max_boost) /* marks not set up: reclaim could not meet a boost either */
+		return false;
+	if (max_boost < pageblock_nr_pages)
+		max_boost = pageblock_nr_pages;
+	unsigned long boost = zone->watermark_boost + pageblock_nr_pages;
+	WRITE_ONCE(zone->watermark_boost, boost < max_boost ? boost : max_boost);
+	return true;
+}
+
 /* The initial computation, at buddy_init. */
 void init_per_zone_wmark_min(void)
 {

@@ -43,6 +43,8 @@ struct buddy_config {
 	const char *stats_dir;		   /* keep the views as files in this directory */
 	int stats_interval_ms;		   /* and rewrite them this often (0 = 1000) */
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
+	int watermark_boost_factor;	   /* 0 = 15000 (BUDDY_CONF or the setter can set 0) */
+	int kswapd;			   /* 0 = auto (on), 1 = on, -1 = off */
 };
 
 /* The arena's pages (the hugepages key): 4 KiB, transparent huge pages, or the hugetlb pool. */
@@ -109,6 +111,7 @@ BUDDY_API void buddy_drain_all_pages(void);
 BUDDY_API int buddy_set_min_free_kbytes(int kbytes);	    /* 0 .. 2^30; 0: the kernel formula */
 BUDDY_API int buddy_set_watermark_scale_factor(int factor); /* 1 .. 3000 */
 BUDDY_API int buddy_set_lowmem_reserve_ratio(const int ratio[MAX_NR_ZONES]); /* each >= 0 */
+BUDDY_API int buddy_set_watermark_boost_factor(int factor);		     /* 0 .. INT_MAX; 0: off */
 BUDDY_API int buddy_set_percpu_pagelist_high_fraction(int fraction);	     /* 0, or 8 .. 2^30 */
 
 /*

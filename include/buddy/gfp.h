@@ -78,6 +78,13 @@ typedef unsigned int gfp_t;
 #define __GFP_REPEAT	     ((gfp_t)___GFP_REPEAT)
 #define __GFP_NOFAIL	     ((gfp_t)___GFP_NOFAIL)
 #define __GFP_NORETRY	     ((gfp_t)___GFP_NORETRY)
+/*
+ * 4.13 renamed __GFP_REPEAT to __GFP_RETRY_MAYFAIL and gave it its present
+ * meaning at every order: retry while reclaim makes progress, but never
+ * invoke the OOM step and fail rather than loop forever. Same bit; both
+ * names mean the 4.13+ behaviour here.
+ */
+#define __GFP_RETRY_MAYFAIL __GFP_REPEAT
 
 /* Action modifiers. */
 #define __GFP_COLD		     ((gfp_t)___GFP_COLD)

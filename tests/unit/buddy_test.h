@@ -127,4 +127,15 @@ int test_pcp_batch(const struct zone *zone, int cpu);
 /* The pcp list of (order, mt), for tests that walk or break it. */
 struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt);
 
+/* ---- reclaim: kswapd and the watermark boost */
+
+/* Wait until node nid's kswapd is neither running nor woken (at once if it never started). */
+void test_kswapd_wait_idle(int nid);
+bool test_kswapd_started(int nid);
+unsigned long test_kswapd_runs(int nid);	/* balance runs so far (the thread's work calls) */
+int test_kswapd_failures(int nid);
+bool test_node_unreclaimable(int nid);
+unsigned long test_zone_watermark_boost(const struct zone *zone);
+int test_settings_watermark_boost_factor(void);
+
 #endif

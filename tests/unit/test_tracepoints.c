@@ -21,6 +21,9 @@ static const struct probe probes[] = {
 	{ "mm_page_alloc_extfrag", 6 },	    { "mm_compaction_begin", 5 },
 	{ "mm_compaction_end", 6 },	    { "mm_compaction_migratepages", 2 },
 	{ "mm_compaction_defer_compaction", 6 }, { "mm_migrate_pages", 7 },
+	/* the slow path's loop and the OOM step (src/trace_oom.h) */
+	{ "reclaim_retry_zone", 8 },	    { "compact_retry", 6 },
+	{ "oom", 4 },			    { "nofail_wait", 3 },
 };
 
 static char *readelf_notes(void)
@@ -51,6 +54,30 @@ static int count_args(const char *line)
 	return n;
 }
 
+/*
+ * Reclaim's (src/trace_vmscan.h), with the kernel's field counts. The
+ * direct-reclaim pair (mm_vmscan_direct_reclaim_begin 2, _end 1) is in the
+ * library only where the slow path calls try_to_free_pages.
+ */
+static const struct probe vmscan_probes[] = {
+	{ "mm_vmscan_kswapd_wake", 3 }, { "mm_vmscan_wakeup_kswapd", 4 },
+	{ "mm_shrink_slab_start", 9 },	{ "mm_shrink_slab_end", 7 },
+};
+
+static void check_probes(const char *notes, const struct probe *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char want[128];
+		snprintf(want, sizeof(want), "Provider: buddy\n    Name: %s\n", list[i].name);
+		const char *at = strstr(notes, want);
+		if (!at)
+			fail_msg("no stapsdt note for buddy:%s", list[i].name);
+		const char *args = strstr(at, "Arguments:");
+		assert_non_null(args);
+		assert_int_equal(count_args(args), list[i].nargs);
+	}
+}
+
 static void test_readelf_lists_every_probe(void **state)
 {
 	(void)state;
@@ -58,16 +85,8 @@ static void test_readelf_lists_every_probe(void **state)
 	skip();	/* built without <sys/sdt.h>: the probes compile to nothing */
 #endif
 	char *notes = readelf_notes();
-	for (size_t i = 0; i < ARRAY_SIZE(probes); i++) {
-		char want[128];
-		snprintf(want, sizeof(want), "Provider: buddy\n    Name: %s\n", probes[i].name);
-		const char *at = strstr(notes, want);
-		if (!at)
-			fail_msg("no stapsdt note for buddy:%s", probes[i].name);
-		const char *args = strstr(at, "Arguments:");
-		assert_non_null(args);
-		assert_int_equal(count_args(args), probes[i].nargs);
-	}
+	check_probes(notes, probes, ARRAY_SIZE(probes));
+	check_probes(notes, vmscan_probes, ARRAY_SIZE(vmscan_probes));
 	free(notes);
 }
 

@@ -284,3 +284,55 @@ void test_watchdog_stop(void)
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
 }
+
+/* ---- reclaim */
+
+static struct buddy_kthread *kswapd_of(int nid)
+{
+	return &NODE_DATA(nid)->kswapd;
+}
+
+void test_kswapd_wait_idle(int nid)
+{
+	struct buddy_kthread *kt = kswapd_of(nid);
+
+	pthread_mutex_lock(&kt->lock);
+	while (kt->started && (kt->woken || kt->running))
+		pthread_cond_wait(&kt->wait, &kt->lock);
+	pthread_mutex_unlock(&kt->lock);
+}
+
+bool test_kswapd_started(int nid)
+{
+	return kthread_started(kswapd_of(nid));
+}
+
+unsigned long test_kswapd_runs(int nid)
+{
+	struct buddy_kthread *kt = kswapd_of(nid);
+
+	pthread_mutex_lock(&kt->lock);
+	unsigned long runs = kt->runs;
+	pthread_mutex_unlock(&kt->lock);
+	return runs;
+}
+
+int test_kswapd_failures(int nid)
+{
+	return READ_ONCE(NODE_DATA(nid)->kswapd_failures);
+}
+
+bool test_node_unreclaimable(int nid)
+{
+	return test_kswapd_failures(nid) >= 16; /* MAX_RECLAIM_RETRIES */
+}
+
+unsigned long test_zone_watermark_boost(const struct zone *zone)
+{
+	return READ_ONCE(zone->watermark_boost);
+}
+
+int test_settings_watermark_boost_factor(void)
+{
+	return READ_ONCE(buddy.settings.watermark_boost_factor);
+}
