@@ -166,15 +166,16 @@ static unsigned long zone_pcp_pages(struct zone *zone, int only_cpu)
 
 static void show_zone_summary(buddy_write_cb *cb, void *opaque, struct zone *zone)
 {
-	dump_printf(cb, opaque,
-		    "Node %d %s free:%lukB boost:0kB min:%lukB low:%lukB high:%lukB reserved_highatomic:%luKB"
-		    " present:%lukB managed:%lukB free_pcp:%lukB local_pcp:%lukB free_cma:%lukB\n",
-		    zone->node, zone->name, K((unsigned long)zone_page_state(zone, NR_FREE_PAGES)),
-		    K(wmark_pages(zone, WMARK_MIN)), K(wmark_pages(zone, WMARK_LOW)),
-		    K(wmark_pages(zone, WMARK_HIGH)), K(READ_ONCE(zone->nr_reserved_highatomic)),
-		    K(zone->present_pages), K(zone->managed_pages), K(zone_pcp_pages(zone, -1)),
-		    K(zone_pcp_pages(zone, pcp_cpu_id())),
-		    K((unsigned long)zone_page_state(zone, NR_FREE_CMA_PAGES)));
+	dump_printf(
+		cb, opaque,
+		"Node %d %s free:%lukB boost:%lukB min:%lukB low:%lukB high:%lukB reserved_highatomic:%luKB"
+		" present:%lukB managed:%lukB free_pcp:%lukB local_pcp:%lukB free_cma:%lukB\n",
+		zone->node, zone->name, K((unsigned long)zone_page_state(zone, NR_FREE_PAGES)),
+		K(READ_ONCE(zone->watermark_boost)), K(wmark_pages(zone, WMARK_MIN)),
+		K(wmark_pages(zone, WMARK_LOW)), K(wmark_pages(zone, WMARK_HIGH)),
+		K(READ_ONCE(zone->nr_reserved_highatomic)), K(zone->present_pages), K(zone->managed_pages),
+		K(zone_pcp_pages(zone, -1)), K(zone_pcp_pages(zone, pcp_cpu_id())),
+		K((unsigned long)zone_page_state(zone, NR_FREE_CMA_PAGES)));
 	cb(opaque, "lowmem_reserve[]:");
 	for (int i = 0; i < MAX_NR_ZONES; i++)
 		dump_printf(cb, opaque, " %ld", READ_ONCE(zone->lowmem_reserve[i]));

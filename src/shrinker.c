@@ -301,9 +301,8 @@ static struct shrinker_entry *__next_entry(struct list_head *pos, gfp_t gfp_mask
 }
 
 /* shrinker_lock held: drop the pin; an unregistered entry is freed or its waiter woken. */
-static void __put_entry(struct shrinker_entry *e, struct list_head *next_pos)
+static void __put_entry(struct shrinker_entry *e)
 {
-	(void)next_pos;
 	e->active--;
 	if (!e->dead)
 		return;
@@ -331,7 +330,7 @@ void shrink_slab(gfp_t gfp_mask, int nid, int priority, struct buddy_kthread *st
 		pthread_mutex_lock(&shrinker_lock);
 		/* e stays on the list while pinned, so its successor is still reachable */
 		next = __next_entry(&e->list, gfp_mask);
-		__put_entry(e, NULL);
+		__put_entry(e);
 		e = next;
 	}
 	pthread_mutex_unlock(&shrinker_lock);

@@ -200,6 +200,36 @@ static void test_empty_cache_not_scanned(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * The deferred work is kept per node for a SHRINKER_NUMA_AWARE shrinker and
+ * once for the others (6.1 xchg_nr_deferred). Priority 3, freeable 1000:
+ * the first call on node 0 scans 128 and defers 122; on node 1 an aware
+ * shrinker starts from nothing (delta 250: one batch), an unaware one takes
+ * node 0's 122 (265: two batches).
+ */
+static unsigned long calls_for_node1(unsigned long flags)
+{
+	struct fake f;
+	struct shrink_result res = {0, 0};
+
+	fake_init(&f, 1000, DEFAULT_SEEKS, 0, flags);
+	assert_int_equal(register_shrinker(&f.s), 0);
+	shrink_slab(GFP_KERNEL, 0, 3, NULL, &res);
+	assert_int_equal(f.calls, 1);
+	shrink_slab(GFP_KERNEL, 1, 3, NULL, &res);
+	unregister_shrinker(&f.s);
+	return f.calls - 1;
+}
+
+static void test_numa_aware_defers_per_node(void **state)
+{
+	(void)state;
+	test_init("arena_size:64M,numa_fake:2,dma:0,dma32:0");
+	assert_int_equal(calls_for_node1(SHRINKER_NUMA_AWARE), 1);
+	assert_int_equal(calls_for_node1(0), 2);
+	test_check_and_exit();
+}
+
 /* ------------------------------------------------------------ mask filter */
 
 static void test_mask_filters_shrinkers(void **state)
@@ -546,6 +576,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_small_cache_scanned_below_batch, test_teardown_exit),
 		cmocka_unit_test_teardown(test_custom_batch, test_teardown_exit),
 		cmocka_unit_test_teardown(test_empty_cache_not_scanned, test_teardown_exit),
+		cmocka_unit_test_teardown(test_numa_aware_defers_per_node, test_teardown_exit),
 		cmocka_unit_test_teardown(test_mask_filters_shrinkers, test_teardown_exit),
 		cmocka_unit_test_teardown(test_direct_reclaim_frees_and_counts, test_teardown_exit),
 		cmocka_unit_test_teardown(test_direct_reclaim_without_shrinkers, test_teardown_exit),
