@@ -244,6 +244,12 @@ void arena_release(void)
 		free(pgdat);
 		buddy.node_data[nid] = NULL;
 	}
+	/*
+	 * ASan keeps its poison of free pages after munmap; a later mapping at
+	 * the same address (a thread's stack, say) would trip over it.
+	 */
+	if (buddy.arena_base)
+		unpoison_pages(buddy.arena_base, buddy.arena_bytes);
 	os_release(buddy.arena_base, buddy.arena_bytes);
 	os_release(buddy.mem_map, buddy.mem_map_bytes);
 	buddy.arena_base = NULL;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <buddy/migrate.h>
+
 #include "internal.h"
 
 enum ctl_type {
@@ -78,6 +80,44 @@ static int set_percpu_pagelist_high_fraction(const void *v)
 	return buddy_set_percpu_pagelist_high_fraction(*(const int *)v);
 }
 
+static int get_watermark_boost_factor(void *v)
+{
+	*(int *)v = READ_ONCE(buddy.settings.watermark_boost_factor);
+	return 0;
+}
+static int set_watermark_boost_factor(const void *v)
+{
+	return buddy_set_watermark_boost_factor(*(const int *)v);
+}
+
+static int get_compaction_proactiveness(void *v)
+{
+	*(int *)v = READ_ONCE(buddy.settings.compaction_proactiveness);
+	return 0;
+}
+static int set_compaction_proactiveness(const void *v)
+{
+	return buddy_set_compaction_proactiveness(*(const int *)v);
+}
+
+static int get_extfrag_threshold(void *v)
+{
+	*(int *)v = READ_ONCE(buddy.settings.extfrag_threshold);
+	return 0;
+}
+static int set_extfrag_threshold(const void *v)
+{
+	return buddy_set_extfrag_threshold(*(const int *)v);
+}
+
+/* vm.compact_memory: write-only, any int value compacts every zone (as writing the sysctl does). */
+static int set_compact_memory(const void *v)
+{
+	(void)v;
+	buddy_compact_memory();
+	return 0;
+}
+
 /* ------------------------------------------------ read-only facts */
 
 static int get_version(void *v)
@@ -104,6 +144,10 @@ static const struct ctl_entry ctl_table[] = {
 	{"vm.lowmem_reserve_ratio", CTL_INT_ZONES, get_lowmem_reserve_ratio, set_lowmem_reserve_ratio},
 	{"vm.percpu_pagelist_high_fraction", CTL_INT, get_percpu_pagelist_high_fraction,
 	 set_percpu_pagelist_high_fraction},
+	{"vm.watermark_boost_factor", CTL_INT, get_watermark_boost_factor, set_watermark_boost_factor},
+	{"vm.compaction_proactiveness", CTL_INT, get_compaction_proactiveness, set_compaction_proactiveness},
+	{"vm.extfrag_threshold", CTL_INT, get_extfrag_threshold, set_extfrag_threshold},
+	{"vm.compact_memory", CTL_INT, NULL, set_compact_memory},
 	{"version", CTL_STRING, get_version, NULL},
 	{"arena.bytes", CTL_ULONG, get_arena_bytes, NULL},
 	{"arena.nodes", CTL_ULONG, get_nr_nodes, NULL},
@@ -195,6 +239,8 @@ int buddy_ctl(const char *name, void *oldp, size_t *oldlenp, const void *newp, s
 		return -ENOENT;
 	size_t size = ctl_size(e->type);
 	if (oldlenp) {
+		if (!e->get)
+			return -EPERM;
 		if (oldp && *oldlenp < size)
 			return -EINVAL;
 		if (oldp) {

@@ -537,6 +537,18 @@ static void dump_summary(buddy_write_cb *cb, void *opaque)
 	dump_vmstat(write_nonzero_line, &filter);
 }
 
+/* The json view: every kernel view, read back by dump_json.c. */
+static void dump_json(buddy_write_cb *cb, void *opaque)
+{
+	static const struct json_source sources[] = {
+		{"buddyinfo", dump_buddyinfo},	       {"pagetypeinfo", dump_pagetypeinfo},
+		{"zoneinfo", dump_zoneinfo},	       {"vmstat", dump_vmstat},
+		{"extfrag_index", dump_extfrag_index}, {"unusable_index", dump_unusable_index},
+	};
+
+	dump_json_views(cb, opaque, sources, ARRAY_SIZE(sources));
+}
+
 struct view {
 	const char *name;
 	dump_fn fn;

@@ -19,6 +19,7 @@
  *    "extfrag_index": [{"node", "zone", "index": [...]}], "unusable_index": [...]}
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,17 @@ static void json_raw(struct json *j, const char *s)
 	j->cb(j->opaque, s);
 }
 
+static __printf(2, 3) void json_printf(struct json *j, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	json_raw(j, buf);
+}
+
 static void json_comma(struct json *j)
 {
 	if (!j->first)
@@ -92,7 +104,7 @@ static void json_open(struct json *j, const char *key, const char *bracket)
 {
 	json_comma(j);
 	if (key)
-		dump_printf(j->cb, j->opaque, "\"%s\": %s", key, bracket);
+		json_printf(j, "\"%s\": %s", key, bracket);
 	else
 		json_raw(j, bracket);
 	j->first = true;
@@ -116,7 +128,7 @@ static void json_key(struct json *j, const char *key, size_t len)
 		name[n++] = isalnum((unsigned char)key[i]) ? key[i] : '_';
 	name[n] = 0;
 	json_comma(j);
-	dump_printf(j->cb, j->opaque, "\"%s\": ", name);
+	json_printf(j, "\"%s\": ", name);
 }
 
 /* A number as the text spells it (integers, "-1.000"): valid JSON as it stands. */
@@ -134,13 +146,13 @@ static void json_number(struct json *j, const char *num, size_t len)
 static void json_string_member(struct json *j, const char *key, const char *value)
 {
 	json_comma(j);
-	dump_printf(j->cb, j->opaque, "\"%s\": \"%s\"", key, value);
+	json_printf(j, "\"%s\": \"%s\"", key, value);
 }
 
 static void json_int_member(struct json *j, const char *key, long value)
 {
 	json_comma(j);
-	dump_printf(j->cb, j->opaque, "\"%s\": %ld", key, value);
+	json_printf(j, "\"%s\": %ld", key, value);
 }
 
 /* ------------------------------------------------ reading the text */
@@ -414,36 +426,34 @@ static void json_vmstat(struct json *j, char *text)
 	json_close(j, "}");
 }
 
-void dump_json(buddy_write_cb *cb, void *opaque)
+/* One view's text as JSON, by the view's name. */
+static void json_view(struct json *j, const char *name, char *text)
 {
-	static const struct {
-		const char *name;
-		dump_fn fn;
-	} views[] = {
-		{"buddyinfo", dump_buddyinfo},	       {"pagetypeinfo", dump_pagetypeinfo},
-		{"zoneinfo", dump_zoneinfo},	       {"vmstat", dump_vmstat},
-		{"extfrag_index", dump_extfrag_index}, {"unusable_index", dump_unusable_index},
-	};
+	if (!strcmp(name, "buddyinfo"))
+		json_zone_rows(j, name, "free", text);
+	else if (!strcmp(name, "pagetypeinfo"))
+		json_pagetypeinfo(j, text);
+	else if (!strcmp(name, "zoneinfo"))
+		json_zoneinfo(j, text);
+	else if (!strcmp(name, "vmstat"))
+		json_vmstat(j, text);
+	else
+		json_zone_rows(j, name, "index", text); /* extfrag_index, unusable_index */
+}
+
+void dump_json_views(buddy_write_cb *cb, void *opaque, const struct json_source *views, size_t nr_views)
+{
 	struct json j = {cb, opaque, true};
 
 	json_open(&j, NULL, "{");
 	json_string_member(&j, "version", BUDDY_VERSION_STRING);
-	for (size_t i = 0; i < ARRAY_SIZE(views); i++) {
+	for (size_t i = 0; i < nr_views; i++) {
 		char *text = view_text(views[i].fn);
 		if (!text) {
 			json_string_member(&j, views[i].name, "out of memory");
 			continue;
 		}
-		if (views[i].fn == dump_buddyinfo)
-			json_zone_rows(&j, "buddyinfo", "free", text);
-		else if (views[i].fn == dump_pagetypeinfo)
-			json_pagetypeinfo(&j, text);
-		else if (views[i].fn == dump_zoneinfo)
-			json_zoneinfo(&j, text);
-		else if (views[i].fn == dump_vmstat)
-			json_vmstat(&j, text);
-		else
-			json_zone_rows(&j, views[i].name, "index", text);
+		json_view(&j, views[i].name, text);
 		free(text);
 	}
 	json_close(&j, "}\n");

@@ -214,7 +214,16 @@ HIDDEN void dump_zoneinfo(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_extfrag_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_unusable_index(buddy_write_cb *cb, void *opaque);
 HIDDEN void dump_vmstat(buddy_write_cb *cb, void *opaque);
-HIDDEN void dump_json(buddy_write_cb *cb, void *opaque); /* dump_json.c: the text views read back */
+/*
+ * dump_json.c: the "json" view, made by reading the text views back; dump.c
+ * hands it the views (so the two files do not call each other).
+ */
+struct json_source {
+	const char *name;
+	dump_fn fn;
+};
+HIDDEN void dump_json_views(buddy_write_cb *cb, void *opaque, const struct json_source *views,
+			    size_t nr_views);
 HIDDEN void dump_stats_at_exit(void);
 
 /* ------------------------------------------------------- check.c */

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "kthread.h"
+#include "os.h"
 
 void kthread_init(struct buddy_kthread *kt, const char *name, kthread_work_fn work, void *data,
 		  unsigned int timeout_ms)
@@ -32,13 +33,7 @@ static void kthread_sleep(struct buddy_kthread *kt)
 		return;
 	}
 	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += kt->timeout_ms / 1000;
-	deadline.tv_nsec += (long)(kt->timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	os_deadline_after_ms(&deadline, CLOCK_REALTIME, kt->timeout_ms);
 	while (!kt->woken && !kt->should_stop)
 		if (pthread_cond_timedwait(&kt->wait, &kt->lock, &deadline))
 			break; /* timed out: run the work anyway (the periodic case) */

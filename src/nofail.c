@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "nofail.h"
+#include "os.h"
 
 atomic_int nofail_waiters;
 
@@ -61,13 +62,7 @@ void nofail_wait_for_free(unsigned long seq, unsigned int timeout_ms)
 {
 	struct timespec deadline;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	os_deadline_after_ms(&deadline, CLOCK_MONOTONIC, timeout_ms);
 	pthread_mutex_lock(&nofail_lock);
 	while (nofail_frees == seq)
 		if (pthread_cond_timedwait(&nofail_cond, &nofail_lock, &deadline) == ETIMEDOUT)

@@ -113,6 +113,17 @@ int os_rename(const char *from, const char *to)
 	return rename(from, to) ? -errno : 0;
 }
 
+void os_deadline_after_ms(struct timespec *deadline, int clock, unsigned int ms)
+{
+	clock_gettime((clockid_t)clock, deadline);
+	deadline->tv_sec += ms / 1000;
+	deadline->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
 void os_release(void *addr, size_t len)
 {
 	if (addr)

@@ -55,5 +55,8 @@ HIDDEN void os_yield(void);
 HIDDEN int os_nr_cpus(void);   /* every CPU the system may bring online */
 HIDDEN int os_thread_id(void); /* gettid() */
 HIDDEN long os_clock_ms(void); /* CLOCK_MONOTONIC, in ms */
+struct timespec;
+/* *deadline = now + ms on clock (CLOCK_REALTIME or CLOCK_MONOTONIC), for pthread_cond_timedwait. */
+HIDDEN void os_deadline_after_ms(struct timespec *deadline, int clock, unsigned int ms);
 
 #endif /* BUDDY_OS_H */

@@ -10,9 +10,10 @@
  * lists, so the pages they free count as scanned and stolen (pgscan_*,
  * pgsteal_*) as well as slabs_scanned.
  */
-#include <time.h>
 
 #include "compaction.h"
+#include "nofail.h"
+#include "os.h"
 #include "sched_mm.h"
 #include "shrinker.h"
 #include "trace_vmscan.h"
@@ -239,6 +240,8 @@ restart:
 
 	if (!sc.nr_reclaimed)
 		__atomic_fetch_add(&pgdat->kswapd_failures, 1, __ATOMIC_RELAXED);
+	else
+		wake_nofail_waiters_if_any(); /* __GFP_NOFAIL requests sleep until pages come back */
 out:
 	if (boosted) {
 		clear_boosts(pgdat, highest_zoneidx, zone_boosts);
@@ -251,10 +254,7 @@ out:
 
 static long monotonic_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	return os_clock_ms();
 }
 
 /* 6.1 prepare_kswapd_sleep: balanced, or hopeless (left to direct reclaim). */

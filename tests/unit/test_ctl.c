@@ -56,6 +56,44 @@ static void test_int_settings_read_and_write(void **state)
 	test_check_and_exit();
 }
 
+/* The sysctls of this wave's slow path: boost, compaction; compact_memory is write-only. */
+static void test_slow_path_sysctls(void **state)
+{
+	unsigned long stalls;
+	size_t len = sizeof(int);
+	int v;
+
+	(void)state;
+	test_init(CONF);
+	assert_int_equal(read_int("vm.watermark_boost_factor"), 15000);
+	assert_int_equal(read_int("vm.compaction_proactiveness"), 20);
+	assert_int_equal(read_int("vm.extfrag_threshold"), 500);
+	assert_int_equal(write_int("vm.watermark_boost_factor", 0), 0);
+	assert_int_equal(write_int("vm.compaction_proactiveness", 0), 0);
+	assert_int_equal(write_int("vm.extfrag_threshold", 900), 0);
+	assert_int_equal(read_int("vm.watermark_boost_factor"), 0);
+	assert_int_equal(read_int("vm.compaction_proactiveness"), 0);
+	assert_int_equal(read_int("vm.extfrag_threshold"), 900);
+	assert_int_equal(write_int("vm.compaction_proactiveness", 101), -EINVAL);
+	assert_int_equal(write_int("vm.extfrag_threshold", 1001), -EINVAL);
+	assert_int_equal(buddy_ctl("vm.compact_memory", &v, &len, NULL, 0), -EPERM);
+	/* a fragmented zone: holes at every other page, so compaction has something to scan */
+	static struct page *held[2048];
+	for (int i = 0; i < 2048; i++)
+		assert_non_null(held[i] = alloc_pages(GFP_HIGHUSER_MOVABLE, 0));
+	for (int i = 0; i < 2048; i += 2)
+		__free_pages(held[i], 0);
+	len = sizeof(stalls);
+	unsigned long scanned;
+	assert_int_equal(buddy_ctl("vmstat.compact_migrate_scanned", &stalls, &len, NULL, 0), 0);
+	assert_int_equal(write_int("vm.compact_memory", 1), 0);
+	assert_int_equal(buddy_ctl("vmstat.compact_migrate_scanned", &scanned, &len, NULL, 0), 0);
+	assert_true(scanned > stalls); /* the compaction ran */
+	for (int i = 1; i < 2048; i += 2)
+		__free_pages(held[i], 0);
+	test_check_and_exit();
+}
+
 static void test_lowmem_reserve_ratio_is_an_array(void **state)
 {
 	int ratio[MAX_NR_ZONES], set[MAX_NR_ZONES] = {128, 64, 16, 0, 0};
@@ -127,6 +165,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_settings_read_and_write),
+		cmocka_unit_test(test_slow_path_sysctls),
 		cmocka_unit_test(test_lowmem_reserve_ratio_is_an_array),
 		cmocka_unit_test(test_statistics_are_read_only),
 		cmocka_unit_test(test_bad_calls),

@@ -62,6 +62,8 @@ static int count_args(const char *line)
 static const struct probe vmscan_probes[] = {
 	{ "mm_vmscan_kswapd_wake", 3 }, { "mm_vmscan_wakeup_kswapd", 4 },
 	{ "mm_shrink_slab_start", 9 },	{ "mm_shrink_slab_end", 7 },
+	/* in libbuddy.so since the slow path calls try_to_free_pages */
+	{ "mm_vmscan_direct_reclaim_begin", 2 }, { "mm_vmscan_direct_reclaim_end", 1 },
 };
 
 static void check_probes(const char *notes, const struct probe *list, size_t n)
