@@ -17,12 +17,14 @@ add_custom_command(OUTPUT ${BUDDY_PRELINKED}
   COMMAND ${CMAKE_C_COMPILER} ${BUDDY_PRELINK_FLAGS} -o ${BUDDY_PRELINKED}.tmp $<TARGET_OBJECTS:buddy_objects>
   COMMAND ${BUDDY_OBJCOPY} --localize-hidden ${BUDDY_PRELINKED}.tmp ${BUDDY_PRELINKED}
   COMMAND ${CMAKE_COMMAND} -E remove ${BUDDY_PRELINKED}.tmp
-  DEPENDS $<TARGET_OBJECTS:buddy_objects>
+  DEPENDS buddy_objects $<TARGET_OBJECTS:buddy_objects>
   COMMAND_EXPAND_LISTS
   COMMENT "Pre-linking libbuddy.a's single object (public symbols only)")
 set_source_files_properties(${BUDDY_PRELINKED} PROPERTIES EXTERNAL_OBJECT TRUE GENERATED TRUE)
 add_library(buddy_public_static STATIC ${BUDDY_PRELINKED})
 add_library(libbuddy::buddy_static ALIAS buddy_public_static)
+# the objects must exist before the pre-link step: a target-level edge, not only files
+add_dependencies(buddy_public_static buddy_objects)
 set_target_properties(buddy_public_static PROPERTIES OUTPUT_NAME buddy LINKER_LANGUAGE C EXPORT_NAME buddy_static)
 target_include_directories(buddy_public_static INTERFACE ${BUDDY_PUBLIC_INCLUDES})
 target_link_libraries(buddy_public_static INTERFACE ${BUDDY_NUMA_LINK} Threads::Threads)
