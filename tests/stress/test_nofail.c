@@ -40,39 +40,6 @@ static void take_everything(struct page_stack *s)
 	} while (p);
 }
 
-/*
- * Threads run on stacks from malloc: glibc may otherwise map a new thread's
- * stack (and its TLS) where an earlier test's arena was, whose ASan shadow
- * still says "poisoned" (pages freed into it are poisoned, and buddy_exit
- * unmaps it without clearing the shadow).
- */
-#define TEST_STACK (1 << 20)
-static void *test_stacks[16];
-static int nr_test_stacks;
-
-static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	void *stack = malloc(TEST_STACK);
-	int rc;
-
-	assert_non_null(stack);
-	assert_true(nr_test_stacks < 16);
-	test_stacks[nr_test_stacks++] = stack;
-	pthread_attr_init(&attr);
-	pthread_attr_setstack(&attr, stack, TEST_STACK);
-	rc = pthread_create(t, &attr, fn, arg);
-	pthread_attr_destroy(&attr);
-	return rc;
-}
-
-/* After the threads were joined. */
-static void free_test_stacks(void)
-{
-	while (nr_test_stacks)
-		free(test_stacks[--nr_test_stacks]);
-}
-
 static struct page *handed_back;
 
 /* Waits until the main thread sleeps as a NOFAIL waiter, then frees one page. */
@@ -99,12 +66,11 @@ static void test_nofail_gets_the_page_another_thread_frees(void **state)
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0));
 
 	test_watchdog_start(60, "a __GFP_NOFAIL allocation");
-	assert_int_equal(spawn(&t, free_one_when_waited_for, &s), 0);
+	assert_int_equal(pthread_create(&t, NULL, free_one_when_waited_for, &s), 0);
 	stderr_capture_begin();
 	struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
 	free(stderr_capture_end());
 	pthread_join(t, NULL);
-	free_test_stacks();
 	test_watchdog_stop();
 	assert_non_null(p);
 	assert_ptr_equal(p, handed_back);
@@ -173,14 +139,13 @@ static void test_waiters_and_freers_race(void **state)
 		test_watchdog_start(120, "__GFP_NOFAIL waiters and freers");
 		stderr_capture_begin();
 		for (long i = 0; i < WAITERS; i++)
-			assert_int_equal(spawn(&w[i], nofail_waiter, (void *)i), 0);
+			assert_int_equal(pthread_create(&w[i], NULL, nofail_waiter, (void *)i), 0);
 		for (int i = 0; i < FREERS; i++)
-			assert_int_equal(spawn(&f[i], pool_freer, NULL), 0);
+			assert_int_equal(pthread_create(&f[i], NULL, pool_freer, NULL), 0);
 		for (int i = 0; i < FREERS; i++)
 			pthread_join(f[i], NULL);
 		for (int i = 0; i < WAITERS; i++)
 			pthread_join(w[i], NULL);
-		free_test_stacks();
 		free(stderr_capture_end());
 		test_watchdog_stop();
 		for (int i = 0; i < WAITERS; i++)

@@ -22,32 +22,6 @@
 
 #include "internal.h"
 
-/*
- * Order-0 allocations until failure; returns how many succeeded. A mask that
- * may not reclaim fails with pages still parked on the pcp lists (6.1 drains
- * them only on the direct-reclaim path), so the test drains them itself
- * until a drained allocator says no too: the count measures the mark alone.
- */
-static size_t alloc_until_fail(gfp_t gfp, struct page_stack *s)
-{
-	size_t n = 0;
-	struct page *p;
-
-	do {
-		while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
-			page_stack_push(s, p);
-			n++;
-		}
-		buddy_drain_all_pages();
-		p = alloc_pages(gfp | __GFP_NOWARN, 0);
-		if (p) {
-			page_stack_push(s, p);
-			n++;
-		}
-	} while (p);
-	return n;
-}
-
 /* 4.12 gfp_to_alloc_flags and __gfp_pfmemalloc_flags, bit by bit. */
 static void test_gfp_to_alloc_flags(void **state)
 {
@@ -114,7 +88,7 @@ static void test_depth_per_mask(void **state)
 		test_init(ONE_ZONE);
 		assert_int_equal(wmark_pages(zone_of(0, ZONE_NORMAL), WMARK_MIN), 256);
 		assert_int_equal(wmark_pages(zone_of(0, ZONE_NORMAL), WMARK_LOW), 320);
-		size_t n = alloc_until_fail(cases[i].gfp, &s);
+		size_t n = take_all_pages(cases[i].gfp, &s);
 		long left = free_after_drain(0, ZONE_NORMAL);
 		if (left != cases[i].left)
 			fail_msg("mask %#x stopped with %ld pages free, expected %ld", cases[i].gfp, left, cases[i].left);
@@ -132,14 +106,14 @@ static void test_depths_in_sequence(void **state)
 	struct page_stack s = { 0 };
 
 	test_init(ONE_ZONE);
-	alloc_until_fail(GFP_KERNEL, &s);
+	take_all_pages(GFP_KERNEL, &s);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 256);
 	/* GFP_KERNEL is refused again at once, __GFP_NOMEMALLOC|__GFP_MEMALLOC too. */
-	assert_int_equal(alloc_until_fail(GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOMEMALLOC, &s), 0);
-	assert_int_equal(alloc_until_fail(GFP_ATOMIC | __GFP_NOMEMALLOC, &s), 256 - 128);
-	assert_int_equal(alloc_until_fail(GFP_ATOMIC, &s), 128 - 96);
+	assert_int_equal(take_all_pages(GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOMEMALLOC, &s), 0);
+	assert_int_equal(take_all_pages(GFP_ATOMIC | __GFP_NOMEMALLOC, &s), 256 - 128);
+	assert_int_equal(take_all_pages(GFP_ATOMIC, &s), 128 - 96);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 96);
-	assert_int_equal(alloc_until_fail(GFP_KERNEL | __GFP_MEMALLOC, &s), 96);
+	assert_int_equal(take_all_pages(GFP_KERNEL | __GFP_MEMALLOC, &s), 96);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 0);
 	page_stack_free_all(&s);
 	test_check_and_exit();
@@ -210,21 +184,21 @@ static void test_lowmem_reserve_protection(void **state)
 	test_init("arena_size:64M,dma:4M,dma32:16M" NO_KSWAPD);
 	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA), ZONE_MOVABLE), 60);
 	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA32), ZONE_MOVABLE), 44);
-	assert_int_equal(alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s), (11264 - 176) + (4096 - 108) + (1024 - 76));
+	assert_int_equal(take_all_pages(GFP_HIGHUSER_MOVABLE, &s), (11264 - 176) + (4096 - 108) + (1024 - 76));
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 108);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 76);
 	/* GFP_KERNEL sees the same reserves (classzone NORMAL: 60 and 44). */
-	assert_int_equal(alloc_until_fail(GFP_KERNEL, &s), 0);
+	assert_int_equal(take_all_pages(GFP_KERNEL, &s), 0);
 
 	size_t mark = s.nr;
-	assert_int_equal(alloc_until_fail(GFP_DMA32, &s), (108 - 64) + (76 - 32));
+	assert_int_equal(take_all_pages(GFP_DMA32, &s), (108 - 64) + (76 - 32));
 	for (size_t i = mark; i < s.nr; i++)
 		assert_true(page_zonenum(s.pages[i]) <= ZONE_DMA32);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 64);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 32);
 	mark = s.nr;
-	assert_int_equal(alloc_until_fail(GFP_DMA, &s), 32 - 16);
+	assert_int_equal(take_all_pages(GFP_DMA, &s), 32 - 16);
 	for (size_t i = mark; i < s.nr; i++)
 		assert_int_equal(page_zonenum(s.pages[i]), ZONE_DMA);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 16);
@@ -242,7 +216,7 @@ static void test_lowmem_reserve_off(void **state)
 
 	test_init("arena_size:64M,dma:4M,dma32:16M" NO_KSWAPD);
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(none), 0);
-	alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s);
+	take_all_pages(GFP_HIGHUSER_MOVABLE, &s);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 64);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 16);
@@ -271,21 +245,21 @@ static void test_movable_and_highmem_pressure(void **state)
 	struct page *first = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
 	assert_int_equal(page_zonenum(first), ZONE_MOVABLE);
 	page_stack_push(&s, first);
-	alloc_until_fail(GFP_HIGHUSER_MOVABLE, &s);
+	take_all_pages(GFP_HIGHUSER_MOVABLE, &s);
 	assert_int_equal(free_after_drain(0, ZONE_MOVABLE), 32);
 	assert_int_equal(free_after_drain(0, ZONE_HIGHMEM), 32);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 256);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 117);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 78);
 	size_t mark = s.nr;
-	assert_int_equal(alloc_until_fail(GFP_HIGHUSER, &s), (256 - 192) + (117 - 109) + (78 - 70));
+	assert_int_equal(take_all_pages(GFP_HIGHUSER, &s), (256 - 192) + (117 - 109) + (78 - 70));
 	for (size_t i = mark; i < s.nr; i++)
 		assert_true(page_zonenum(s.pages[i]) <= ZONE_NORMAL);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 192);
 	assert_int_equal(free_after_drain(0, ZONE_DMA32), 109);
 	assert_int_equal(free_after_drain(0, ZONE_DMA), 70);
 	mark = s.nr;
-	assert_int_equal(alloc_until_fail(GFP_KERNEL, &s), (192 - 128) + (109 - 101) + (70 - 62));
+	assert_int_equal(take_all_pages(GFP_KERNEL, &s), (192 - 128) + (109 - 101) + (70 - 62));
 	for (size_t i = mark; i < s.nr; i++)
 		assert_true(page_zonenum(s.pages[i]) <= ZONE_NORMAL);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 128);

@@ -49,27 +49,6 @@ static int count_of(const char *text, const char *needle)
 	return n;
 }
 
-/* Take every page the mask can get, draining between rounds; the count taken. */
-static size_t take_all(gfp_t gfp, struct page_stack *s)
-{
-	size_t n = 0;
-	struct page *p;
-
-	do {
-		while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
-			page_stack_push(s, p);
-			n++;
-		}
-		buddy_drain_all_pages();
-		p = alloc_pages(gfp | __GFP_NOWARN, 0);
-		if (p) {
-			page_stack_push(s, p);
-			n++;
-		}
-	} while (p);
-	return n;
-}
-
 /*
  * GFP_KERNEL | __GFP_ATOMIC: the kernel's WARN, once, and the request served
  * as GFP_KERNEL - it stops at the min mark, not a quarter below it.
@@ -82,7 +61,7 @@ static void test_atomic_stripped_with_direct_reclaim(void **state)
 	test_init(CONF);
 	oom_report_set_ratelimit(0, 0, NULL);
 	stderr_capture_begin();
-	take_all(GFP_KERNEL | __GFP_ATOMIC, &s);
+	take_all_pages(GFP_KERNEL | __GFP_ATOMIC, &s);
 	char *out = stderr_capture_end();
 	assert_int_equal(count_of(out, "__alloc_pages_slowpath: mode:0x24802c0(GFP_KERNEL|__GFP_ATOMIC|__GFP_NOWARN): "
 				       "__GFP_ATOMIC with __GFP_DIRECT_RECLAIM: __GFP_ATOMIC dropped"),
@@ -92,7 +71,7 @@ static void test_atomic_stripped_with_direct_reclaim(void **state)
 
 	/* without __GFP_DIRECT_RECLAIM the atomic reserve is the caller's: a quarter of min more */
 	stderr_capture_begin();
-	take_all(GFP_NOWAIT | __GFP_ATOMIC, &s);
+	take_all_pages(GFP_NOWAIT | __GFP_ATOMIC, &s);
 	out = stderr_capture_end();
 	unsigned long min = test_zone_watermark(normal_zone(), WMARK_MIN);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), (long)(min - min / 4));
@@ -100,39 +79,6 @@ static void test_atomic_stripped_with_direct_reclaim(void **state)
 	free(out);
 	page_stack_free_all(&s);
 	test_check_and_exit();
-}
-
-/*
- * Threads run on stacks from malloc: glibc may otherwise map a new thread's
- * stack (and its TLS) where an earlier test's arena was, whose ASan shadow
- * still says "poisoned" (pages freed into it are poisoned, and buddy_exit
- * unmaps it without clearing the shadow).
- */
-#define TEST_STACK (1 << 20)
-static void *test_stacks[16];
-static int nr_test_stacks;
-
-static int spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	pthread_attr_t attr;
-	void *stack = malloc(TEST_STACK);
-	int rc;
-
-	assert_non_null(stack);
-	assert_true(nr_test_stacks < 16);
-	test_stacks[nr_test_stacks++] = stack;
-	pthread_attr_init(&attr);
-	pthread_attr_setstack(&attr, stack, TEST_STACK);
-	rc = pthread_create(t, &attr, fn, arg);
-	pthread_attr_destroy(&attr);
-	return rc;
-}
-
-/* After the threads were joined. */
-static void free_test_stacks(void)
-{
-	while (nr_test_stacks)
-		free(test_stacks[--nr_test_stacks]);
 }
 
 struct stash {
@@ -172,7 +118,7 @@ static void test_drain_and_unreserve_only_when_reclaiming(void **state)
 	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 
 	/* __GFP_MEMALLOC without reclaim: everything but the highatomic block, no drain of its own */
-	take_all(__GFP_MEMALLOC, &s);
+	take_all_pages(__GFP_MEMALLOC, &s);
 	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
 	struct stash st = {.pages = malloc(8 * sizeof(struct page *)), .n = 8};
 	for (int i = 0; i < 8; i++) {
@@ -180,9 +126,8 @@ static void test_drain_and_unreserve_only_when_reclaiming(void **state)
 	}
 	pthread_t t;
 	void *rc;
-	assert_int_equal(spawn(&t, free_on_cpu1, &st), 0);
+	assert_int_equal(pthread_create(&t, NULL, free_on_cpu1, &st), 0);
 	pthread_join(t, &rc);
-	free_test_stacks();
 	assert_null(rc);
 	assert_int_equal(test_pcp_count(zone, 1), 8);
 
@@ -229,7 +174,7 @@ static void test_noreclaim_scope(void **state)
 	oom_calls = 0;
 	unsigned long stalls = sum_vm_event(ALLOCSTALL_NORMAL);
 	unsigned int flags = memalloc_noreclaim_save();
-	take_all(GFP_KERNEL, &s);
+	take_all_pages(GFP_KERNEL, &s);
 	memalloc_noreclaim_restore(flags);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 0);
 	assert_int_equal(oom_calls, 0);
@@ -261,7 +206,7 @@ static void test_nofs_and_noio_scopes(void **state)
 
 	test_init(CONF);
 	oom_report_set_ratelimit(0, 0, NULL);
-	take_all(GFP_KERNEL, &s);
+	take_all_pages(GFP_KERNEL, &s);
 	assert_int_equal(register_oom_notifier(&nb), 0);
 	oom_calls = 0;
 
@@ -308,7 +253,7 @@ static void test_nofail_warnings(void **state)
 	__free_pages(p, 2);
 	free(out);
 
-	take_all(GFP_KERNEL, &s);
+	take_all_pages(GFP_KERNEL, &s);
 	stderr_capture_begin();
 	assert_null(alloc_pages(GFP_NOWAIT | __GFP_NOFAIL, 0));
 	assert_null(alloc_pages(GFP_NOWAIT | __GFP_NOFAIL, 0));
@@ -318,7 +263,7 @@ static void test_nofail_warnings(void **state)
 	page_stack_free_all(&s);
 
 	/* a costly order that only the NOFAIL reserve access serves: both warnings */
-	take_all(GFP_KERNEL, &s);
+	take_all_pages(GFP_KERNEL, &s);
 	stderr_capture_begin();
 	p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 4); /* WARN_ON_ONCE_GFP: silent with __GFP_NOWARN */
 	out = stderr_capture_end();

@@ -262,6 +262,26 @@ void page_stack_free_all(struct page_stack *s)
 	s->nr = s->cap = 0;
 }
 
+size_t take_all_pages(gfp_t gfp, struct page_stack *s)
+{
+	size_t n = 0;
+	struct page *p;
+
+	do {
+		while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
+			page_stack_push(s, p);
+			n++;
+		}
+		buddy_drain_all_pages();
+		p = alloc_pages(gfp | __GFP_NOWARN, 0);
+		if (p) {
+			page_stack_push(s, p);
+			n++;
+		}
+	} while (p);
+	return n;
+}
+
 static char watchdog_msg[160];
 
 static void watchdog_fired(int sig)

@@ -49,5 +49,11 @@ struct page_stack {
 };
 void page_stack_push(struct page_stack *s, struct page *p);
 void page_stack_free_all(struct page_stack *s);	/* frees every page (order 0) and the stack */
+/*
+ * Take every order-0 page gfp can get onto s, draining the pcp lists between
+ * rounds (a failing mask without direct reclaim does not drain them itself)
+ * until a drained allocator says no too; the count taken.
+ */
+size_t take_all_pages(gfp_t gfp, struct page_stack *s);
 
 #endif
