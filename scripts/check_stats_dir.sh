@@ -9,7 +9,12 @@ command -v jc >/dev/null || { echo "skipped: no jc (apt-get install jc)"; exit 7
 prog=$build/examples/alloc_loop
 [[ -x $prog ]] || { echo "skipped: $prog not built"; exit 77; }
 dir=$(mktemp -d)
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+pid=
+cleanup() {
+  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$dir" || true
+}
+trap cleanup EXIT
 
 BUDDY_CONF="arena_size:64M,dma:4M,dma32:16M,stats_dir:$dir,stats_interval_ms:50" \
   LD_LIBRARY_PATH=$build "$prog" 1000 3 20000 >/dev/null &
@@ -44,5 +49,4 @@ assert v["pgalloc_normal"] >= 4000 and v["pgfree"] > 0, v
 print("jc vmstat: %d counters, pgalloc_normal %d" % (len(v), v["pgalloc_normal"]))'
 python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print("json view: %d zones" % len(d["zoneinfo"]))' "$dir/json"
 kill -0 $pid && echo "read from the running process $pid"
-kill $pid
 echo "stats_dir: ok"

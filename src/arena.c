@@ -93,6 +93,47 @@ static int open_arena_file(void)
 	return 0;
 }
 
+#ifdef BUDDY_ASAN
+/* One bit per max-order block ever poisoned; set lock-free by the freeing paths. */
+static unsigned long *poisoned_blocks;
+
+void arena_poison_pages(void *addr, size_t size)
+{
+	size_t first = (size_t)((char *)addr - buddy.arena_base) / MAX_BLOCK_BYTES;
+	size_t last = (size_t)((char *)addr + size - 1 - buddy.arena_base) / MAX_BLOCK_BYTES;
+	const size_t bits = 8 * sizeof(unsigned long);
+
+	for (size_t b = first; poisoned_blocks && b <= last; b++)
+		__atomic_fetch_or(&poisoned_blocks[b / bits], 1UL << (b % bits), __ATOMIC_RELAXED);
+	__asan_poison_memory_region(addr, size);
+}
+
+void arena_unpoison_all(void)
+{
+	size_t blocks = buddy.arena_bytes / MAX_BLOCK_BYTES;
+	const size_t bits = 8 * sizeof(unsigned long);
+
+	for (size_t b = 0; poisoned_blocks && b < blocks; b++)
+		if (poisoned_blocks[b / bits] & (1UL << (b % bits)))
+			__asan_unpoison_memory_region(buddy.arena_base + b * MAX_BLOCK_BYTES,
+						      MAX_BLOCK_BYTES);
+	free(poisoned_blocks);
+	poisoned_blocks = NULL;
+}
+
+static void arena_poison_tracking_init(void)
+{
+	size_t bits = 8 * sizeof(unsigned long);
+
+	poisoned_blocks =
+		calloc((buddy.arena_bytes / MAX_BLOCK_BYTES + bits - 1) / bits, sizeof(unsigned long));
+}
+#else
+static void arena_poison_tracking_init(void)
+{
+}
+#endif
+
 /* Per-node zone sizes in pages; NORMAL takes what the others leave. */
 static int plan_zones(unsigned long node_pages, unsigned long sizes[MAX_NR_ZONES])
 {
@@ -208,6 +249,7 @@ int arena_reserve(void)
 	if (rc)
 		return rc;
 	buddy.arena_base = os_reserve(buddy.arena_bytes, MAX_BLOCK_BYTES);
+	arena_poison_tracking_init();
 	buddy.mem_map = (struct page *)os_reserve(buddy.mem_map_bytes, PAGE_SIZE);
 	if (!buddy.arena_base || !buddy.mem_map) {
 		fprintf(stderr, "libbuddy: cannot reserve %zu bytes of address space\n", buddy.arena_bytes);
@@ -248,8 +290,7 @@ void arena_release(void)
 	 * ASan keeps its poison of free pages after munmap; a later mapping at
 	 * the same address (a thread's stack, say) would trip over it.
 	 */
-	if (buddy.arena_base)
-		unpoison_pages(buddy.arena_base, buddy.arena_bytes);
+	arena_unpoison_all();
 	os_release(buddy.arena_base, buddy.arena_bytes);
 	os_release(buddy.mem_map, buddy.mem_map_bytes);
 	buddy.arena_base = NULL;
