@@ -64,12 +64,18 @@ struct pglist_data;
 
 struct zone {
 	/* Read-mostly. */
-	unsigned long _watermark[NR_WMARK];
+	/*
+	 * Each mark plus watermark_boost, kept summed so that wmark_pages - on
+	 * the fast path - is one load, as before boosting existed; written only
+	 * by __zone_update_wmarks, under zone->lock. Beside lowmem_reserve: the
+	 * fast path reads both from this one cache line.
+	 */
+	unsigned long _wmark_boosted[NR_WMARK];
 	long lowmem_reserve[MAX_NR_ZONES];
+	unsigned long _watermark[NR_WMARK]; /* the marks setup_per_zone_wmarks computes */
 	/*
 	 * Added to every mark while fragmenting fallbacks last (6.1): raised by
-	 * boost_watermark under zone->lock, cleared by kswapd; read racily. After
-	 * lowmem_reserve, in the line the fast path reads for per_cpu_pageset.
+	 * boost_watermark under zone->lock, cleared by kswapd; read racily.
 	 */
 	unsigned long watermark_boost;
 	unsigned long flags; /* ZONE_* bits, atomic */
@@ -193,11 +199,26 @@ static inline void zone_unlock_nocheck(struct zone *z)
 
 /*
  * Racy by design: the tunable setters rewrite the marks under running
- * allocators. Includes the boost, as 6.1's wmark_pages does.
+ * allocators. Includes the boost, as 6.1's wmark_pages does, summed ahead.
  */
 static inline unsigned long wmark_pages(const struct zone *z, enum zone_watermarks w)
 {
-	return READ_ONCE(z->_watermark[w]) + READ_ONCE(z->watermark_boost);
+	return READ_ONCE(z->_wmark_boosted[w]);
+}
+
+/* zone->lock held: the marks or the boost changed; the sums wmark_pages reads follow. */
+static inline void __zone_update_wmarks(struct zone *z)
+{
+	lockdep_assert_zone_held(z);
+	for (int w = 0; w < NR_WMARK; w++)
+		WRITE_ONCE(z->_wmark_boosted[w], READ_ONCE(z->_watermark[w]) + z->watermark_boost);
+}
+
+/* zone->lock held. */
+static inline void __zone_set_watermark_boost(struct zone *z, unsigned long boost)
+{
+	WRITE_ONCE(z->watermark_boost, boost);
+	__zone_update_wmarks(z);
 }
 
 /* zone->flags (6.1 enum zone_flags, the one libbuddy uses). */

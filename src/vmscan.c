@@ -186,7 +186,7 @@ static void clear_boosts(pg_data_t *pgdat, int highest_zoneidx, const unsigned l
 			continue;
 		zone_lock(zone); /* boost_watermark raises it under the lock */
 		unsigned long boost = zone->watermark_boost;
-		WRITE_ONCE(zone->watermark_boost, boost - (boost < zone_boosts[i] ? boost : zone_boosts[i]));
+		__zone_set_watermark_boost(zone, boost - (boost < zone_boosts[i] ? boost : zone_boosts[i]));
 		zone_unlock(zone);
 	}
 }

@@ -86,6 +86,9 @@ void setup_per_zone_wmarks(void)
 		tmp = (tmp >> 2) > scaled ? (tmp >> 2) : scaled;
 		WRITE_ONCE(zone->_watermark[WMARK_LOW], zone->_watermark[WMARK_MIN] + tmp);
 		WRITE_ONCE(zone->_watermark[WMARK_HIGH], zone->_watermark[WMARK_LOW] + tmp);
+		zone_lock(zone); /* the sums, against a boost raised or cleared meanwhile */
+		__zone_update_wmarks(zone);
+		zone_unlock(zone);
 	}
 }
 
@@ -293,7 +296,7 @@ bool boost_watermark(struct zone *zone)
 	if (max_boost < pageblock_nr_pages)
 		max_boost = pageblock_nr_pages;
 	unsigned long boost = zone->watermark_boost + pageblock_nr_pages;
-	WRITE_ONCE(zone->watermark_boost, boost < max_boost ? boost : max_boost);
+	__zone_set_watermark_boost(zone, boost < max_boost ? boost : max_boost);
 	return true;
 }
 
