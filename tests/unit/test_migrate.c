@@ -132,6 +132,20 @@ static struct owner *compact_with_fault(enum owner_fault fault, struct page ***b
 	return o;
 }
 
+/*
+ * The end of every faulty-owner scenario: the allocator consistent, every
+ * owner page freed, and the zone's free count back where it started - the
+ * fault lost no page and freed none twice.
+ */
+static void finish_fault_test(struct owner *o, struct page **before, long free_before)
+{
+	assert_consistent();
+	free(before);
+	owner_free_all(o);
+	assert_int_equal(free_after_drain(0, ZONE_NORMAL), free_before);
+	test_check_and_exit();
+}
+
 static void test_migrate_page_returning_garbage_is_reported(void **state)
 {
 	(void)state;
@@ -150,11 +164,7 @@ static void test_migrate_page_returning_garbage_is_reported(void **state)
 	assert_int_equal(owner_verify(o), 0);
 	for (unsigned long id = 0; id < 200; id++)
 		assert_false(PageIsolated(o->pages[id]));
-	assert_consistent();
-	free(before);
-	owner_free_all(o);
-	assert_int_equal(free_after_drain(0, ZONE_NORMAL), free_before);
-	test_check_and_exit();
+	finish_fault_test(o, before, free_before);
 }
 
 static void test_owner_that_never_isolates_keeps_its_pages(void **state)
@@ -170,11 +180,7 @@ static void test_owner_that_never_isolates_keeps_its_pages(void **state)
 	assert_int_equal(o->putback_calls, 0);
 	assert_memory_equal(before, o->pages, 200 * sizeof(*before));
 	assert_int_equal(owner_verify(o), 0);
-	assert_consistent();
-	free(before);
-	owner_free_all(o);
-	assert_int_equal(free_after_drain(0, ZONE_NORMAL), free_before);
-	test_check_and_exit();
+	finish_fault_test(o, before, free_before);
 }
 
 static void test_migrate_page_saying_eagain_is_retried_then_put_back(void **state)
@@ -206,11 +212,7 @@ static void test_migrate_page_freeing_src_is_reported_and_nothing_leaks(void **s
 	assert_reported(stderr_capture_end(), "migrate_page freed the page it was migrating");
 	assert_true(o->migrate_calls > 0);
 	assert_int_equal(owner_verify(o), 0); /* the owner's pages are the new ones, intact */
-	assert_consistent();
-	free(before);
-	owner_free_all(o);
-	assert_int_equal(free_after_drain(0, ZONE_NORMAL), free_before);
-	test_check_and_exit();
+	finish_fault_test(o, before, free_before);
 }
 
 static void test_migrate_page_freeing_src_and_failing_frees_it_once(void **state)
@@ -228,11 +230,7 @@ static void test_migrate_page_freeing_src_and_failing_frees_it_once(void **state
 	assert_true(o->migrate_calls > 0);
 	assert_int_equal(o->putback_calls, 0); /* the owner had freed them: no callback */
 	assert_int_equal(owner_verify(o), 0);
-	assert_consistent();
-	free(before);
-	owner_free_all(o);
-	assert_int_equal(free_after_drain(0, ZONE_NORMAL), free_before);
-	test_check_and_exit();
+	finish_fault_test(o, before, free_before);
 }
 
 /* The owner frees a page compaction holds isolated: freed when compaction lets go, no callback. */
