@@ -14,25 +14,6 @@
 #include "internal.h"
 #include "test_util.h"
 
-static int pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void unpin(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		CPU_SET(c, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static struct per_cpu_pages *pcp_of(int cpu)
 {
 	return test_pcp(normal_zone(), cpu);
@@ -308,22 +289,6 @@ static void test_drain_local_and_all_empty_the_lists(void **state)
 		assert_int_equal(pcp_of(c)->count, 0);
 	assert_int_equal(zone_free(ZONE_NORMAL), initial);
 	finish_pinned();
-}
-
-struct stash {
-	struct page **pages;
-	int n;
-};
-
-/* On CPU 1: free the given pages, so they park on CPU 1's lists. */
-static void *free_on_cpu1(void *arg)
-{
-	struct stash *s = arg;
-	if (pin_to_cpu(1) != 0)
-		return (void *)1;
-	for (int i = 0; i < s->n; i++)
-		__free_pages(s->pages[i], 0);
-	return NULL;
 }
 
 static void test_pages_parked_on_another_cpu_are_not_lost(void **state)

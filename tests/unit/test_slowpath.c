@@ -21,25 +21,6 @@
 
 #define CONF "arena_size:16M,dma:0,dma32:0"
 
-static int pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void unpin(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		CPU_SET(c, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
 static int count_of(const char *text, const char *needle)
 {
 	int n = 0;
@@ -79,22 +60,6 @@ static void test_atomic_stripped_with_direct_reclaim(void **state)
 	free(out);
 	page_stack_free_all(&s);
 	test_check_and_exit();
-}
-
-struct stash {
-	struct page **pages;
-	int n;
-};
-
-static void *free_on_cpu1(void *arg)
-{
-	struct stash *s = arg;
-
-	if (pin_to_cpu(1) != 0)
-		return (void *)1;
-	for (int i = 0; i < s->n; i++)
-		__free_pages(s->pages[i], 0);
-	return NULL;
 }
 
 /*

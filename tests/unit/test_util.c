@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,6 +281,36 @@ size_t take_all_pages(gfp_t gfp, struct page_stack *s)
 		}
 	} while (p);
 	return n;
+}
+
+int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+void unpin(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		CPU_SET(c, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+void *free_on_cpu1(void *arg)
+{
+	struct stash *s = arg;
+
+	if (pin_to_cpu(1) != 0)
+		return (void *)1;
+	for (int i = 0; i < s->n; i++)
+		__free_pages(s->pages[i], 0);
+	return NULL;
 }
 
 static char watchdog_msg[160];
