@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "fast_path.h"
 #include "internal.h"
 #include "migrate.h"
 #include "nofail.h"
@@ -160,6 +161,7 @@ static void teardown(void)
 {
 	cma_exit();
 	arena_release();
+	fast_path_forget();
 	free(buddy.cpus);
 	memset(&buddy, 0, sizeof(buddy));
 }

@@ -41,13 +41,14 @@ struct page {
 };
 
 enum pageflags {
-	PG_buddy,    /* head of a free block on a buddy free list */
-	PG_pcp,	     /* parked on a per-CPU list */
-	PG_head,     /* head of a compound page */
-	PG_tail,     /* tail of a compound page */
-	PG_reserved, /* not managed by the allocator */
-	PG_movable,  /* in use, and its owner registered movable_ops (__SetPageMovable) */
-	PG_isolated, /* movable and isolated for migration: the library holds a reference */
+	PG_buddy,      /* head of a free block on a buddy free list */
+	PG_pcp,	       /* parked on a per-CPU list */
+	PG_head,       /* head of a compound page */
+	PG_tail,       /* tail of a compound page */
+	PG_reserved,   /* not managed by the allocator */
+	PG_movable,    /* in use, and its owner registered movable_ops (__SetPageMovable) */
+	PG_isolated,   /* movable and isolated for migration: the library holds a reference */
+	PG_free_hooks, /* allocated while a debug mode watches frees: its free takes the full path */
 	NR_PAGEFLAGS
 };
 
@@ -96,6 +97,7 @@ static inline unsigned long page_flags_clear_atomic(struct page *p, unsigned lon
 #define PagePcp(p)	  page_flag(p, PG_pcp)
 #define __PageMovable(p)  page_flag(p, PG_movable)
 #define __PageIsolated(p) page_flag(p, PG_isolated)
+#define PageFreeHooks(p)  page_flag(p, PG_free_hooks)
 
 /*
  * For assertions: is the page linked into a list? list_del leaves NULL links

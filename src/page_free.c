@@ -40,6 +40,8 @@ static __always_inline void free_the_page(struct page *page, unsigned int order,
 
 	if (PageHead(page))
 		destroy_compound_page(page, order);
+	if (unlikely(PageFreeHooks(page)))
+		clear_page_flag(page, PG_free_hooks); /* the debug modes' free hooks go here */
 	free_pages_prepare(page, pfn, order);
 	if (pcp_allowed_order(order)) {
 		free_unref_page(zone, page, pfn, order, cold);
@@ -130,9 +132,13 @@ static __always_inline void free_pages_entry(struct page *page, unsigned int ord
 	unsigned long pfn;
 	int migratetype;
 
-	/* no compound page: PG_head too sends the free the full way */
+	/*
+	 * No compound page: PG_head too sends the free the full way, as does
+	 * PG_free_hooks (a debug mode's hook must run; fast_path.h).
+	 */
 	if (unlikely(!valid_page_pointer(page)) || unlikely(!pcp_allowed_order(order)) ||
-	    unlikely(!free_page_matches(page, order, PAGE_FLAGS_NOT_ALLOCATED | (1UL << PG_head))) ||
+	    unlikely(!free_page_matches(
+		    page, order, PAGE_FLAGS_NOT_ALLOCATED | (1UL << PG_head) | (1UL << PG_free_hooks))) ||
 	    unlikely(page_ref_count(page) != 1))
 		goto full;
 	zone = page_zone(page);

@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "fast_path.h"
 #include "internal.h"
 
 static int add_node_zones(struct zonelist *zl, int pos, pg_data_t *pgdat)
@@ -94,13 +95,5 @@ void build_all_zonelists(void)
 			for (int high = 0; high < MAX_NR_ZONES; high++)
 				pgdat->first_zoneref[l][high] = first_usable(&pgdat->node_zonelists[l], high);
 	}
-	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
-		struct buddy_cpu *cpu = &buddy.cpus[c];
-
-		for (int high = 0; high < MAX_NR_ZONES; high++) {
-			struct zone *zone =
-				NODE_DATA(cpu->node)->first_zoneref[ZONELIST_FALLBACK][high]->zone;
-			cpu->local_zone[high] = zone && zone->node == cpu->node ? zone : NULL;
-		}
-	}
+	fast_path_refresh();
 }
