@@ -54,8 +54,8 @@ void vm_warn(const char *file, int line, const char *what)
 }
 
 static const char *const page_flag_names[NR_PAGEFLAGS] = {
-	[PG_buddy] = "buddy", [PG_pcp] = "pcp",		  [PG_head] = "head",
-	[PG_tail] = "tail",   [PG_reserved] = "reserved",
+	[PG_buddy] = "buddy",	    [PG_pcp] = "pcp",		[PG_head] = "head",	[PG_tail] = "tail",
+	[PG_reserved] = "reserved", [PG_reported] = "reported", [PG_zeroed] = "zeroed",
 };
 _Static_assert(ARRAY_SIZE(page_flag_names) == NR_PAGEFLAGS, "a name for every page flag");
 
