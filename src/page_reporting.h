@@ -67,7 +67,7 @@ static inline void __set_page_reported(struct zone *zone, struct page *page, uns
 {
 	lockdep_assert_zone_held(zone);
 	set_page_flag(page, PG_reported);
-	zone->reported_pages += 1UL << order;
+	WRITE_ONCE(zone->reported_pages, zone->reported_pages + (1UL << order));
 }
 
 /*
@@ -79,7 +79,7 @@ static inline bool __clear_page_reported(struct zone *zone, struct page *page, u
 	if (likely(!PageReported(page)))
 		return false;
 	clear_page_flag(page, PG_reported);
-	zone->reported_pages -= 1UL << order;
+	WRITE_ONCE(zone->reported_pages, zone->reported_pages - (1UL << order));
 	return true;
 }
 

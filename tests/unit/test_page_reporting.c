@@ -212,7 +212,7 @@ static bool worker_reported(void)
 }
 
 /* Poll up to 10 s for a worker run after the runs counted before. */
-static bool worker_ran_since(long runs)
+static __attribute__((unused)) bool worker_ran_since(long runs)
 {
 	for (int i = 0; i < 1000; i++) {
 		if (vmstat_now("buddy_page_reporting_runs") > runs)
@@ -259,6 +259,7 @@ static void test_forked_child_starts_its_worker(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		bool ok = !test_page_reporting_started();
+#ifndef BUDDY_TSAN /* TSan does not support threads started after a multi-threaded fork */
 		long runs = vmstat_now("buddy_page_reporting_runs");
 		struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE, MAX_BLOCK);
 		ok = ok && page;
@@ -266,7 +267,9 @@ static void test_forked_child_starts_its_worker(void **state)
 			memset(page_address(page), 1, PAGE_SIZE << MAX_BLOCK);
 			__free_pages(page, MAX_BLOCK);
 		}
-		ok = ok && test_page_reporting_started() && worker_ran_since(runs) && buddy_check() == 0;
+		ok = ok && test_page_reporting_started() && worker_ran_since(runs);
+#endif
+		ok = ok && buddy_check() == 0;
 		buddy_exit();
 		_exit(ok ? 0 : 1);
 	}
