@@ -18,7 +18,7 @@ plot() {
   local name=$1 wk=$2 metric=$3 title=$4 ylabel=$5 dat=$tmp/$1.dat names=$tmp/$1.names
   awk -F, -v wk="$wk" -v metric="$metric" -v allocs="$allocs" '
     NR > 1 && $2 == wk && $5 == metric {
-      lbl = ($3 == "-" ? "trace" : $3) ($4 != "1" && $4 != "-" ? ", " $4 " threads" : "")
+      lbl = ($3 == "-" ? "build-6.18 trace" : $3) ($4 != "1" && $4 != "-" ? ", " $4 " threads" : "")
       if (!(lbl in seen)) { seen[lbl] = 1; L[++nl] = lbl }
       v[$1, lbl] = $6; lo[$1, lbl] = $7; hi[$1, lbl] = $8; have[$1] = 1
     }
@@ -48,7 +48,7 @@ plot() {
              END { print (n && mx >= 10 * mn) ? 1 : 0 }' "$dat")
   xlabel="order"
   grep -q 'threads' "$dat" && xlabel="order, threads"
-  grep -q '"trace"' "$dat" && xlabel="the trace (tools/testdata)"
+  grep -q ' trace"' "$dat" && xlabel=""   # one trace (tools/testdata), no axis to name
   gnuplot <<GP
 set terminal pngcairo size 960,520 font ",10"
 set output "$out/$name.png"
