@@ -4,18 +4,19 @@
 # from the CSV's min to its max; x = the block order (and the thread count
 # where the workload varies it), y in the metric's unit. The y axis is
 # logarithmic when the values drawn span 10x or more (a value of 0 then has
-# no bar). The legend puts each colour's box before its allocator's name.
+# no bar; percentages stay linear). The legend puts each colour's box before its allocator's name.
 #   bash bench/plot.sh latest.csv OUTDIR "libbuddy jemalloc ... memset"
 set -euo pipefail
 csv=$1 out=$2 allocs=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# plot NAME WORKLOAD METRIC "TITLE" "YLABEL"
+# plot NAME WORKLOAD METRIC "TITLE" "YLABEL" [linear]
+# ("linear": keep a linear y axis whatever the span, for a percentage's 0-100)
 # The .dat file: per x label one line "label a1 a1min a1max a2 a2min a2max ..."
 # ("-" where an allocator has no row); the .names file: the allocators, in order.
 plot() {
-  local name=$1 wk=$2 metric=$3 title=$4 ylabel=$5 dat=$tmp/$1.dat names=$tmp/$1.names
+  local name=$1 wk=$2 metric=$3 title=$4 ylabel=$5 scale=${6:-auto} dat=$tmp/$1.dat names=$tmp/$1.names
   awk -F, -v wk="$wk" -v metric="$metric" -v allocs="$allocs" '
     NR > 1 && $2 == wk && $5 == metric {
       lbl = ($3 == "-" ? "build-6.18 trace" : $3) ($4 != "1" && $4 != "-" ? ", " $4 " threads" : "")
@@ -46,6 +47,7 @@ plot() {
   log=$(awk '{ for (i = 2; i <= NF; i++) if ($i != "-" && $i + 0 > 0) {
                if (!n++ || $i + 0 < mn) mn = $i + 0; if ($i + 0 > mx) mx = $i + 0 } }
              END { print (n && mx >= 10 * mn) ? 1 : 0 }' "$dat")
+  [[ $scale == linear ]] && log=0
   xlabel="order"
   grep -q 'threads' "$dat" && xlabel="order, threads"
   grep -q ' trace"' "$dat" && xlabel=""   # one trace (tools/testdata), no axis to name
@@ -83,4 +85,4 @@ plot zeroed zeroed bandwidth "zeroed allocation vs memset (higher is better)" "G
 plot footprint footprint overhead-per-page "footprint: resident bytes beyond the data, per 4 KiB page (lower is better)" "bytes per 4 KiB page"
 plot frag-rss frag rss-cost-of-order9 "frag: RSS added by the 2 MiB blocks after churn (lower is better)" "MiB"
 plot replay replay ns-per-event "replay: a kernel build trace (6.18, 250,000 events; lower is better)" "ns per event"
-plot frag-success frag order9-success "frag: 2 MiB blocks obtained after churn (higher is better)" "% of requests"
+plot frag-success frag order9-success "frag: 2 MiB blocks obtained after churn (higher is better)" "% of requests" linear
