@@ -23,12 +23,14 @@
 #include <string.h>
 
 #include "internal.h"
+#include "page_reporting.h"
 #include "os.h"
 
 struct checker {
 	struct zone *zone;
 	unsigned long *free_bits; /* one bit per page of the zone: free or on a pcp list */
 	int problems;
+	unsigned long reported_pages; /* in PageReported blocks on the free lists */
 };
 
 static void problem(struct checker *c, const char *fmt, ...) __printf(2, 3);
@@ -145,6 +147,12 @@ static void check_free_lists(struct checker *c)
 				if (page_ref_count(page) != 0 || PagePcp(page))
 					problem(c, "free block pfn %#lx has refcount %d / pcp flag", pfn,
 						page_ref_count(page));
+				if (PageZeroed(page))
+					problem(c,
+						"free block pfn %#lx flagged zeroed (only taken blocks are)",
+						pfn);
+				if (PageReported(page))
+					c->reported_pages += 1UL << order;
 				mark_free(c, pfn, 1UL << order, "free block");
 				if (mt != MIGRATE_ISOLATE)
 					listed_pages += 1L << order;
@@ -164,6 +172,9 @@ static void check_free_lists(struct checker *c)
 			problem(c, "order %u: %lu blocks listed, nr_free says %lu", order, total,
 				area->nr_free);
 	}
+	if (c->reported_pages != zone->reported_pages)
+		problem(c, "reported_pages %lu but %lu pages are in PageReported blocks",
+			zone->reported_pages, c->reported_pages);
 	if (listed_pages != zone_page_state(zone, NR_FREE_PAGES))
 		problem(c, "NR_FREE_PAGES %ld but %ld pages are on the free lists",
 			zone_page_state(zone, NR_FREE_PAGES), listed_pages);
@@ -230,6 +241,8 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 
 		if (PageBuddy(page))
 			(*buddy_heads)++;
+		else if (PageReported(page)) /* a free block's head only (page_reporting.h) */
+			problem(c, "pfn %#lx flagged PageReported but not the head of a free block", pfn);
 		if (!in_use_too || page_ref_count(page) <= 0 || PageTail(page))
 			continue;
 		/* Its owner may be setting it up right now, outside our locks. */

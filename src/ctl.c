@@ -20,6 +20,7 @@
 #include <buddy/migrate.h>
 
 #include "internal.h"
+#include "page_reporting.h"
 
 enum ctl_type {
 	CTL_INT,       /* an int setting */
@@ -118,6 +119,57 @@ static int set_compact_memory(const void *v)
 	return 0;
 }
 
+/* ------------------------------------------------ free page reporting (page_reporting.c) */
+
+/* The kernel's module parameter /sys/module/page_reporting/parameters/page_reporting_order. */
+static int get_page_reporting_order(void *v)
+{
+	*(int *)v = (int)READ_ONCE(buddy.reporting.order);
+	return 0;
+}
+static int set_page_reporting_order(const void *v)
+{
+	int order = *(const int *)v;
+
+	if (buddy_setting_check("page_reporting_order", order))
+		return -EINVAL;
+	if (buddy.arena_backing == ARENA_PAGES_HUGETLB && order < pageblock_order)
+		return -EINVAL; /* hugetlb pages go back whole */
+	WRITE_ONCE(buddy.reporting.order, (unsigned int)order);
+	return 0;
+}
+
+/* On (1) or off (0) at run time; blocks already given back stay so. */
+static int get_page_reporting_enabled(void *v)
+{
+	*(int *)v = READ_ONCE(buddy.reporting.enabled);
+	return 0;
+}
+static int set_page_reporting_enabled(const void *v)
+{
+	int on = *(const int *)v;
+
+	if (on != 0 && on != 1)
+		return -EINVAL;
+	WRITE_ONCE(buddy.reporting.enabled, on);
+	return 0;
+}
+
+static int get_page_reporting_delay_ms(void *v)
+{
+	*(int *)v = READ_ONCE(buddy.settings.page_reporting_delay_ms);
+	return 0;
+}
+static int set_page_reporting_delay_ms(const void *v)
+{
+	int ms = *(const int *)v;
+
+	if (buddy_setting_check("page_reporting_delay_ms", ms))
+		return -EINVAL;
+	WRITE_ONCE(buddy.settings.page_reporting_delay_ms, ms);
+	return 0;
+}
+
 /* ------------------------------------------------ read-only facts */
 
 static int get_version(void *v)
@@ -148,6 +200,9 @@ static const struct ctl_entry ctl_table[] = {
 	{"vm.compaction_proactiveness", CTL_INT, get_compaction_proactiveness, set_compaction_proactiveness},
 	{"vm.extfrag_threshold", CTL_INT, get_extfrag_threshold, set_extfrag_threshold},
 	{"vm.compact_memory", CTL_INT, NULL, set_compact_memory},
+	{"page_reporting.enabled", CTL_INT, get_page_reporting_enabled, set_page_reporting_enabled},
+	{"page_reporting.order", CTL_INT, get_page_reporting_order, set_page_reporting_order},
+	{"page_reporting.delay_ms", CTL_INT, get_page_reporting_delay_ms, set_page_reporting_delay_ms},
 	{"version", CTL_STRING, get_version, NULL},
 	{"arena.bytes", CTL_ULONG, get_arena_bytes, NULL},
 	{"arena.nodes", CTL_ULONG, get_nr_nodes, NULL},

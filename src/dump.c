@@ -476,6 +476,9 @@ static const enum vm_event_item vmstat_event_order[] = {
 	EXTFRAG_EVENTS,
 	PCP_REFILL,
 	PCP_DRAIN,
+	PAGE_REPORTING_RUNS,
+	PAGE_REPORTING_REPORTED,
+	PAGE_REPORTING_ZERO_SKIPPED,
 };
 
 _Static_assert(ARRAY_SIZE(vmstat_event_order) == NR_VM_EVENT_ITEMS, "every event is printed once");

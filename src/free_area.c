@@ -14,6 +14,7 @@
  */
 #include "internal.h"
 #include "nofail.h"
+#include "page_reporting.h"
 #include "trace.h"
 
 /* ------------------------------------------------------------ free lists */
@@ -97,6 +98,7 @@ void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned in
 	VM_BUG_ON_PAGE(!PageBuddy(page) || buddy_order(page) != order, page);
 	VM_BUG_ON_PAGE(!page_on_list(page) || bad_range(zone, page, order), page);
 	list_del(&page->lru);
+	__clear_page_reported(zone, page, order); /* 6.1: leaving the lists ends the report */
 	clear_page_flag(page, PG_buddy);
 	page->private = 0;
 	account_free_blocks(zone, order, mt, -1);
@@ -146,8 +148,11 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 		struct page *page = __get_page_from_free_area(zone, current_order, migratetype);
 		if (!page)
 			continue;
+		bool reported = PageReported(page);
 		__del_page_from_free_list(page, zone, current_order);
 		expand(zone, page, order, current_order, migratetype);
+		if (unlikely(reported))
+			__page_reporting_split(zone, page, order, current_order);
 		page->index = (unsigned long)migratetype;
 		trace_mm_page_alloc_zone_locked(page, order, migratetype,
 						pcp_allowed_order(order) && migratetype < MIGRATE_PCPTYPES);
@@ -204,9 +209,16 @@ static bool compaction_capture(struct zone *zone, struct page *page, unsigned in
 	return true;
 }
 
+/* 6.1 fpi_t: how __free_one_page places the block and whom it tells. */
+enum {
+	FPI_NONE = 0,
+	FPI_TO_TAIL = 1 << 0,		 /* the tail of its list: handed out last */
+	FPI_SKIP_REPORT_NOTIFY = 1 << 1, /* page reporting's own put-back: no new request */
+};
+
 /* Free a block, merging it with free buddies as far as it goes. zone->lock held. */
-void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
-		     int migratetype)
+static __always_inline void __free_one_page_fpi(struct page *page, unsigned long pfn, struct zone *zone,
+						unsigned int order, int migratetype, int fpi_flags)
 {
 	bool to_tail = false;
 
@@ -238,10 +250,33 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		order++;
 	}
 	set_buddy_order(page, order);
+	if (fpi_flags & FPI_TO_TAIL)
+		to_tail = true;
 	/* Pfn 0 is a valid buddy: test the order, not the buddy's pfn. */
-	if (order < MAX_ORDER - 2)
+	else if (order < MAX_ORDER - 2)
 		to_tail = buddy_merge_likely(zone, pfn, pfn ^ (1UL << order), order);
 	__add_to_free_list(page, zone, order, migratetype, to_tail);
+	if (!(fpi_flags & FPI_SKIP_REPORT_NOTIFY))
+		page_reporting_notify_free(order);
+}
+
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype)
+{
+	__free_one_page_fpi(page, pfn, zone, order, migratetype, FPI_NONE);
+}
+
+/*
+ * 6.1 __putback_isolated_page: a block page reporting took off the lists
+ * comes back, to the tail (unreported blocks are handed out first) and
+ * without asking for another report. zone->lock held.
+ */
+void __putback_isolated_page(struct page *page, unsigned int order, int migratetype)
+{
+	struct zone *zone = page_zone(page);
+
+	__free_one_page_fpi(page, page_to_pfn_fast(page), zone, order, migratetype,
+			    FPI_TO_TAIL | FPI_SKIP_REPORT_NOTIFY);
 }
 
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
@@ -316,6 +351,7 @@ void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn)
 		if (!PageBuddy(page) || buddy_order(page) != order)
 			continue;
 		int mt = (int)page->index;
+		bool reported = PageReported(page);
 		__del_page_from_free_list(page, zone, order);
 		for (unsigned long p = head; p < head + (1UL << order); p += pageblock_nr_pages) {
 			struct page *piece = pfn_to_page_fast(p);
@@ -323,6 +359,8 @@ void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn)
 			set_page_flag(piece, PG_buddy);
 			piece->private = pageblock_order;
 			__add_to_free_list(piece, zone, pageblock_order, mt, true);
+			if (reported) /* the pieces' memory is still given back */
+				__set_page_reported(zone, piece, pageblock_order);
 		}
 		return;
 	}

@@ -15,6 +15,7 @@
 #include "migrate.h"
 #include "nofail.h"
 #include "oom.h"
+#include "page_reporting.h"
 #include "shrinker.h"
 #include "vmscan.h"
 
@@ -88,6 +89,7 @@ static void fork_prepare(void)
 {
 	/* first: isolated pages go back to their owners before anything is copied */
 	migrate_fork_lock();
+	page_reporting_fork_lock(); /* and blocks being reported, before the zone locks */
 	pthread_mutex_lock(&init_lock);
 	tunables_fork_lock();
 	/* process-wide, and never held while another lock is taken: any place in the order */
@@ -101,6 +103,7 @@ static void fork_prepare(void)
 	cma_fork_lock();
 	pcp_fork_lock();
 	arena_fork_lock();
+	page_reporting_fork_lock_worker(); /* after the zone locks: a free wakes it under one */
 	report_fork_lock();
 }
 
@@ -108,6 +111,7 @@ static void fork_release(bool child)
 {
 	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
 		report_fork_unlock(child);
+		page_reporting_fork_unlock_worker(child);
 		arena_fork_unlock(child);
 		pcp_fork_unlock(child);
 		cma_fork_unlock(child);
@@ -119,6 +123,7 @@ static void fork_release(bool child)
 	oom_fork_unlock(child);
 	tunables_fork_unlock(child);
 	fork_unlock_mutex(&init_lock, child);
+	page_reporting_fork_unlock(child);
 	migrate_fork_unlock(child);
 }
 
@@ -195,6 +200,7 @@ static int do_init(const struct buddy_config *config)
 	build_all_zonelists();
 	init_per_zone_wmark_min();
 	init_node_threads();
+	page_reporting_init(); /* after the arena: its backing decides the advice */
 	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			setup_zone_pageset(&NODE_DATA(nid)->node_zones[z]);
@@ -248,6 +254,7 @@ void buddy_exit(void)
 	if (atomic_load_explicit(&buddy.initialized, memory_order_relaxed)) {
 		stats_dir_stop();
 		stop_node_threads();
+		page_reporting_exit(); /* its blocks are back on the lists once it is joined */
 		report_leaked_pages();
 		teardown();
 	}

@@ -92,6 +92,8 @@ HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsig
 HIDDEN struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
 HIDDEN void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
 			    int migratetype);
+/* 6.1 __putback_isolated_page: back to the tail, no report request (page reporting's). */
+HIDDEN void __putback_isolated_page(struct page *page, unsigned int order, int migratetype);
 /*
  * 6.1 capture_control: set by compaction.c around compact_zone for a direct
  * compaction; __free_one_page hands it the first block of the requested

@@ -124,6 +124,21 @@ bool kthread_should_stop(struct buddy_kthread *kt)
 	return __atomic_load_n(&kt->should_stop, __ATOMIC_RELAXED);
 }
 
+bool kthread_sleep_ms(struct buddy_kthread *kt, unsigned int ms)
+{
+	struct timespec deadline;
+	bool go_on;
+
+	os_deadline_after_ms(&deadline, CLOCK_REALTIME, ms);
+	pthread_mutex_lock(&kt->lock);
+	while (!kt->should_stop)
+		if (pthread_cond_timedwait(&kt->wait, &kt->lock, &deadline))
+			break; /* the delay is over (wake-ups in between only ask for this run) */
+	go_on = !kt->should_stop;
+	pthread_mutex_unlock(&kt->lock);
+	return go_on;
+}
+
 bool kthread_started(struct buddy_kthread *kt)
 {
 	pthread_mutex_lock(&kt->lock);

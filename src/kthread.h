@@ -48,6 +48,11 @@ HIDDEN int kthread_wake(struct buddy_kthread *kt);
 HIDDEN void kthread_wake_and_wait(struct buddy_kthread *kt);
 /* True while the work should go on: false once kthread_stop() was called. */
 HIDDEN bool kthread_should_stop(struct buddy_kthread *kt);
+/*
+ * From the work function: sleep ms (a delayed work's delay), waking early
+ * only for kthread_stop(). False when the thread is to stop.
+ */
+HIDDEN bool kthread_sleep_ms(struct buddy_kthread *kt, unsigned int ms);
 /* Stop and join the thread (if it was started); kthread_wake() may start it again. */
 HIDDEN void kthread_stop(struct buddy_kthread *kt);
 /* True if the pthread exists now. */

@@ -99,6 +99,8 @@ struct zone {
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */
 	unsigned long nr_deferred;	    /* blocks in that run; counted in free_area[MAX_ORDER-1] */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
+	/* Free pages in PageReported blocks (page_reporting.c): zone->lock held to write, read racily. */
+	unsigned long reported_pages;
 
 	/*
 	 * Compaction's per-zone state (compaction.c). As in the kernel it is

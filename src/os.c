@@ -71,6 +71,11 @@ int os_advise_hugepages(void *addr, size_t len)
 	return madvise(addr, len, MADV_HUGEPAGE) ? -errno : 0;
 }
 
+int os_discard(void *addr, size_t len, enum os_discard_advice advice)
+{
+	return madvise(addr, len, advice == OS_DISCARD_FREE ? MADV_FREE : MADV_DONTNEED) ? -errno : 0;
+}
+
 int os_file_grow(int fd, size_t size)
 {
 	struct stat st;

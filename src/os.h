@@ -35,6 +35,10 @@ HIDDEN void os_close(int fd);
 HIDDEN int os_make_dir(const char *path);
 /* rename(from, to), atomic within a file system; 0 or -errno. */
 HIDDEN int os_rename(const char *from, const char *to);
+/* How os_discard gives memory back: madvise MADV_DONTNEED or MADV_FREE. */
+enum os_discard_advice { OS_DISCARD_DONTNEED, OS_DISCARD_FREE };
+/* Give the memory of [addr, addr + len) back, keeping the mapping (page reporting); 0 or -errno. */
+HIDDEN int os_discard(void *addr, size_t len, enum os_discard_advice advice);
 /* Give a reservation or mapping back; a no-op for NULL. */
 HIDDEN void os_release(void *addr, size_t len);
 /*

@@ -17,6 +17,7 @@
 #include "nofail.h"
 #include "oom.h"
 #include "page_alloc_slow.h"
+#include "page_reporting.h"
 #include "sched_mm.h"
 #include "trace.h"
 #include "trace_oom.h"
@@ -85,14 +86,20 @@ static __always_inline bool new_page_is_plain(gfp_t gfp, unsigned int order)
 static __always_inline void prep_new_page(struct page *page, struct zone *zone, unsigned int order, gfp_t gfp,
 					  int migratetype)
 {
-	set_new_page_state(page, zone, order, migratetype);
-	if (new_page_is_plain(gfp, order))
+	if (new_page_is_plain(gfp, order)) {
+		set_new_page_state(page, zone, order, migratetype);
 		return;
+	}
+	/* Read before set_new_page_state clears the flags: a reported block that reads as zero. */
+	bool zeroed = PageZeroed(page);
+	set_new_page_state(page, zone, order, migratetype);
 
 	void *addr = pfn_to_virt(page_to_pfn_fast(page));
 	unpoison_pages(addr, PAGE_SIZE << order);
-	if (gfp & __GFP_ZERO)
+	if ((gfp & __GFP_ZERO) && !zeroed)
 		memset(addr, 0, PAGE_SIZE << order);
+	else if (gfp & __GFP_ZERO) /* page_reporting.h: given back with MADV_DONTNEED, untouched since */
+		count_vm_events_nolock(PAGE_REPORTING_ZERO_SKIPPED, 1UL << order);
 	if (order && (gfp & __GFP_COMP))
 		prep_compound_page(page, order);
 }

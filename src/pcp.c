@@ -181,7 +181,8 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 				mt = get_pfnblock_migratetype(zone, page_to_pfn_fast(page));
 
 			list_del(&page->lru);
-			clear_page_flag(page, PG_pcp);
+			/* and PG_zeroed: __free_one_page may merge it, a head no more */
+			set_page_flags(page, page_flags(page) & ~((1UL << PG_pcp) | (1UL << PG_zeroed)));
 			count -= nr_pages;
 			pcp->count -= nr_pages;
 			trace_mm_page_pcpu_drain(page, order, mt);

@@ -49,6 +49,11 @@ struct buddy_settings {
 	int arena_fd;	      /* or this open file (0 = none) */
 	char stats_dir[256];  /* keep the views as files here ("" = none): stats_dir.c */
 	int stats_interval_ms;
+	/* Free page reporting (page_reporting.c). */
+	int page_reporting;	     /* 1 on, -1 off */
+	int page_reporting_order;    /* report free blocks of this order and up */
+	int page_reporting_delay_ms; /* from the first request to the run (6.1 PAGE_REPORTING_DELAY) */
+	int page_reporting_advice;   /* BUDDY_PAGE_REPORTING_DONTNEED or _FREE */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
@@ -113,6 +118,21 @@ struct cma; /* cma.c */
 /* The hugepages key's values. */
 enum { ARENA_PAGES_4K, ARENA_PAGES_THP, ARENA_PAGES_HUGETLB };
 
+/*
+ * Free page reporting's run-time state (page_reporting.h): the kernel's
+ * static key and page_reporting_order module parameter, whether given-back
+ * memory reads as zero, and its worker (6.1 prdev->state and work). Here,
+ * in the one global, so that the free path (free_area.c) reads it without
+ * calling into page_reporting.c.
+ */
+struct page_reporting {
+	int enabled;	    /* READ_ONCE: page_reporting:on and buddy_ctl */
+	unsigned int order; /* report blocks of this order and up */
+	bool zeroes;	    /* fixed at buddy_init: see page_reporting.h */
+	atomic_int state;   /* enum page_reporting_state */
+	struct buddy_kthread worker;
+};
+
 struct buddy_state {
 	atomic_int initialized;
 	atomic_int warned_bad_mobility; /* bad_mobility_mask said it once */
@@ -149,6 +169,7 @@ struct buddy_state {
 	 */
 	bool lazy_init_failed;
 	struct buddy_kthread stats_writer; /* stats_dir.c, when stats_dir is set */
+	struct page_reporting reporting;   /* page_reporting.c */
 };
 
 extern HIDDEN struct buddy_state buddy;

@@ -53,6 +53,9 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[KCOMPACTD_WAKE] = "compact_daemon_wake",
 	[KCOMPACTD_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
 	[KCOMPACTD_FREE_SCANNED] = "compact_daemon_free_scanned",
+	[PAGE_REPORTING_RUNS] = "buddy_page_reporting_runs",
+	[PAGE_REPORTING_REPORTED] = "buddy_page_reporting_reported",
+	[PAGE_REPORTING_ZERO_SKIPPED] = "buddy_page_reporting_zero_skipped",
 };
 
 const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS] = {

@@ -60,6 +60,10 @@ enum vm_event_item {
 	KCOMPACTD_WAKE,
 	KCOMPACTD_MIGRATE_SCANNED,
 	KCOMPACTD_FREE_SCANNED,
+	/* libbuddy's own (no kernel counter): page_reporting.c, counted with count_vm_events_nolock() */
+	PAGE_REPORTING_RUNS,	     /* worker passes over the zones (buddy_page_reporting_runs) */
+	PAGE_REPORTING_REPORTED,     /* pages given back to the OS (buddy_page_reporting_reported) */
+	PAGE_REPORTING_ZERO_SKIPPED, /* __GFP_ZERO pages not cleared: they read as zero already */
 	NR_VM_EVENT_ITEMS
 };
 

@@ -45,7 +45,16 @@ struct buddy_config {
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
 	int watermark_boost_factor;	   /* 0 = 15000 (BUDDY_CONF or the setter can set 0) */
 	int kswapd;			   /* 0 = auto (on), 1 = on, -1 = off */
+	/* Free page reporting: free blocks given back to the OS (docs/page-reporting.md). */
+	int page_reporting;	     /* 0 = default (off), 1 = on, -1 = off */
+	int page_reporting_order;    /* 0 = default (pageblock_order) */
+	int page_reporting_delay_ms; /* 0 = default (2000) */
+	int page_reporting_advice;   /* BUDDY_PAGE_REPORTING_*: 0 = MADV_DONTNEED */
 };
+
+/* How free page reporting gives memory back (the page_reporting_advice key). */
+#define BUDDY_PAGE_REPORTING_DONTNEED 0
+#define BUDDY_PAGE_REPORTING_FREE     1
 
 /* The arena's pages (the hugepages key): 4 KiB, transparent huge pages, or the hugetlb pool. */
 #define BUDDY_HUGEPAGES_OFF	0

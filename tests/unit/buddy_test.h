@@ -138,4 +138,7 @@ bool test_node_unreclaimable(int nid);
 unsigned long test_zone_watermark_boost(const struct zone *zone);
 int test_settings_watermark_boost_factor(void);
 
+/* ---- free page reporting (page_reporting.c) */
+unsigned long test_zone_reported_pages(const struct zone *zone); /* pages in PageReported free blocks */
+bool test_page_reporting_started(void);				  /* the worker thread exists */
 #endif

@@ -481,6 +481,23 @@ static void test_defaults(void **state)
 	assert_int_equal(s.pcp_lock, 0);
 	assert_int_equal(s.cma, 0);
 	assert_string_equal(s.stats_print, "");
+	/* free page reporting: off, pageblock_order, 2 s (6.1 PAGE_REPORTING_DELAY), MADV_DONTNEED */
+	assert_int_equal(s.page_reporting, -1);
+	assert_int_equal(s.page_reporting_order, pageblock_order);
+	assert_int_equal(s.page_reporting_delay_ms, 2000);
+	assert_int_equal(s.page_reporting_advice, BUDDY_PAGE_REPORTING_DONTNEED);
+	assert_int_equal(buddy_parse_conf_string("page_reporting:on,page_reporting_advice:free,"
+						 "page_reporting_order:10,page_reporting_delay_ms:0",
+						 &s),
+			 0);
+	assert_int_equal(s.page_reporting, 1);
+	assert_int_equal(s.page_reporting_advice, BUDDY_PAGE_REPORTING_FREE);
+	assert_int_equal(s.page_reporting_order, 10);
+	assert_int_equal(s.page_reporting_delay_ms, 0);
+	stderr_capture_begin();
+	assert_int_equal(buddy_parse_conf_string("page_reporting_order:11", &s), -EINVAL);
+	assert_int_equal(buddy_parse_conf_string("page_reporting_advice:remove", &s), -EINVAL);
+	free(stderr_capture_end());
 
 	/* Words map to their numbers; a number is not a word. */
 	assert_int_equal(buddy_parse_conf_string("pcp_lock:atomic,mobility_grouping:off", &s), 0);

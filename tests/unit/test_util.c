@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "test_util.h"
 #include "internal.h"
+#include "page_reporting.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,4 +387,16 @@ unsigned long test_zone_watermark_boost(const struct zone *zone)
 int test_settings_watermark_boost_factor(void)
 {
 	return READ_ONCE(buddy.settings.watermark_boost_factor);
+}
+
+/* ---- free page reporting */
+
+unsigned long test_zone_reported_pages(const struct zone *zone)
+{
+	return READ_ONCE(zone->reported_pages);
+}
+
+bool test_page_reporting_started(void)
+{
+	return kthread_started(&buddy.reporting.worker);
 }
