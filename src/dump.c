@@ -476,6 +476,7 @@ static const enum vm_event_item vmstat_event_order[] = {
 	EXTFRAG_EVENTS,
 	PCP_REFILL,
 	PCP_DRAIN,
+	FAIL_PAGE_ALLOC_INJECTED,
 };
 
 _Static_assert(ARRAY_SIZE(vmstat_event_order) == NR_VM_EVENT_ITEMS, "every event is printed once");

@@ -49,6 +49,16 @@ struct buddy_settings {
 	int arena_fd;	      /* or this open file (0 = none) */
 	char stats_dir[256];  /* keep the views as files here ("" = none): stats_dir.c */
 	int stats_interval_ms;
+	/* fail_page_alloc (fail_page_alloc.c): the boot parameter's four numbers, the debugfs files */
+	int fail_interval;
+	int fail_probability; /* percent */
+	int fail_space;
+	int fail_times; /* -1: no limit */
+	int fail_ignore_gfp_wait;
+	int fail_ignore_gfp_highmem;
+	int fail_min_order;
+	int fail_verbose;
+	size_t fail_seed; /* 0: from the clock */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);

@@ -53,6 +53,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[KCOMPACTD_WAKE] = "compact_daemon_wake",
 	[KCOMPACTD_MIGRATE_SCANNED] = "compact_daemon_migrate_scanned",
 	[KCOMPACTD_FREE_SCANNED] = "compact_daemon_free_scanned",
+	[FAIL_PAGE_ALLOC_INJECTED] = "buddy_fail_page_alloc",
 };
 
 const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS] = {

@@ -60,6 +60,8 @@ enum vm_event_item {
 	KCOMPACTD_WAKE,
 	KCOMPACTD_MIGRATE_SCANNED,
 	KCOMPACTD_FREE_SCANNED,
+	/* fault injection (fail_page_alloc.c): requests failed on purpose (buddy_fail_page_alloc) */
+	FAIL_PAGE_ALLOC_INJECTED,
 	NR_VM_EVENT_ITEMS
 };
 
