@@ -77,6 +77,16 @@ struct ratelimit_window {
 	bool started;
 };
 
+/*
+ * 6.1 bad_page's own limit (its static resume, nr_shown, nr_unshown): a
+ * burst of 60 reports, then none until a minute after the burst began.
+ */
+struct bad_page_window {
+	long resume; /* ms */
+	unsigned long nr_shown;
+	unsigned long nr_unshown;
+};
+
 HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
 HIDDEN void bad_address(const void *addr, const char *reason);
 HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
@@ -91,6 +101,8 @@ HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are st
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
  */
 HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
+/* Tests: bad_page's clock (NULL: CLOCK_MONOTONIC); resets its window. */
+HIDDEN void bad_page_set_clock(long (*clock_ms)(void));
 /*
  * The OOM report (6.1 dump_header with show_mem, then the kernel's "no
  * killable processes" line), under its own rate limit of the same
@@ -149,9 +161,10 @@ struct buddy_state {
 	 * do_init, with release: the rseq fast path's only gate.
 	 */
 	int pcp_rseq_lock;
-	struct ratelimit_window nopage_rs; /* warn_alloc's, per allocator like per boot */
-	struct ratelimit_window oom_rs;	   /* oom_report's */
-	struct cma *cma_areas;		   /* [cma_area_count], one per node (cma.c) */
+	struct ratelimit_window nopage_rs;  /* warn_alloc's, per allocator like per boot */
+	struct ratelimit_window oom_rs;	    /* oom_report's */
+	struct bad_page_window bad_page_rs; /* bad_page's and bad_address's (report.c) */
+	struct cma *cma_areas;		    /* [cma_area_count], one per node (cma.c) */
 	int cma_area_count;
 	/*
 	 * The lazy initialisation failed: allocations fail without retrying
