@@ -704,6 +704,7 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 		refuse_bad_request(gfp_mask, order, preferred_nid, nodemask);
 		return NULL;
 	case PREPARE_FAILED:
+		count_vm_events(PGALLOC_FAIL, 1); /* every failed request counts there */
 		return NULL;
 	}
 	if (unlikely(!ac.preferred_zoneref->zone))

@@ -23,11 +23,13 @@ const char *buddy_progname(void)
 
 static pthread_mutex_t bad_page_lock = PTHREAD_MUTEX_INITIALIZER; /* guards buddy.bad_page_rs */
 static long (*bad_page_clock)(void) = os_clock_ms;
+static long bad_page_window_ms = BAD_PAGE_WINDOW_MS; /* 0: no limit */
 
-void bad_page_set_clock(long (*clock_ms)(void))
+void bad_page_set_ratelimit(long interval_ms, long (*clock_ms)(void))
 {
 	pthread_mutex_lock(&bad_page_lock);
 	bad_page_clock = clock_ms ? clock_ms : os_clock_ms;
+	bad_page_window_ms = interval_ms;
 	buddy.bad_page_rs = (struct bad_page_window){0};
 	pthread_mutex_unlock(&bad_page_lock);
 }
@@ -50,6 +52,8 @@ static bool bad_page_ratelimit(void)
 	long now;
 
 	pthread_mutex_lock(&bad_page_lock);
+	if (bad_page_window_ms <= 0)
+		goto out;
 	now = bad_page_clock();
 	if (w->nr_shown == BAD_PAGE_BURST) {
 		if (now - w->resume < 0) {
@@ -64,7 +68,7 @@ static bool bad_page_ratelimit(void)
 		w->nr_shown = 0;
 	}
 	if (w->nr_shown++ == 0)
-		w->resume = now + BAD_PAGE_WINDOW_MS;
+		w->resume = now + bad_page_window_ms;
 out:
 	pthread_mutex_unlock(&bad_page_lock);
 	return show;

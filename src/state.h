@@ -101,8 +101,11 @@ HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are st
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
  */
 HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
-/* Tests: bad_page's clock (NULL: CLOCK_MONOTONIC); resets its window. */
-HIDDEN void bad_page_set_clock(long (*clock_ms)(void));
+/*
+ * Tests: bad_page's window (ms; 0 = unlimited) and clock (NULL:
+ * CLOCK_MONOTONIC); resets the window. Default: 60000 ms, burst 60.
+ */
+HIDDEN void bad_page_set_ratelimit(long interval_ms, long (*clock_ms)(void));
 /*
  * The OOM report (6.1 dump_header with show_mem, then the kernel's "no
  * killable processes" line), under its own rate limit of the same

@@ -59,7 +59,7 @@ static void test_double_free_loop_is_bounded(void **state)
 	(void)state;
 	test_init(CONF);
 	fake_now_ms = 1000;
-	bad_page_set_clock(fake_clock);
+	bad_page_set_ratelimit(60 * 1000, fake_clock);
 	struct page *page = freed_page();
 
 	stderr_capture_begin();
@@ -81,7 +81,7 @@ static void test_double_free_loop_is_bounded(void **state)
 	struct page *again = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(again);
 	__free_pages(again, 0);
-	bad_page_set_clock(NULL);
+	bad_page_set_ratelimit(60 * 1000, NULL);
 	test_check_and_exit();
 }
 
@@ -91,7 +91,7 @@ static void test_steady_drip_is_not_suppressed(void **state)
 	(void)state;
 	test_init(CONF);
 	fake_now_ms = 5000;
-	bad_page_set_clock(fake_clock);
+	bad_page_set_ratelimit(60 * 1000, fake_clock);
 	struct page *page = freed_page();
 
 	stderr_capture_begin();
@@ -103,7 +103,7 @@ static void test_steady_drip_is_not_suppressed(void **state)
 	assert_int_equal(count(out, "BUG: Bad page state in process"), 200);
 	assert_int_equal(count(out, "suppressed"), 0);
 	free(out);
-	bad_page_set_clock(NULL);
+	bad_page_set_ratelimit(60 * 1000, NULL);
 	test_check_and_exit();
 }
 
@@ -117,7 +117,7 @@ static void test_real_clock_bounds_stderr(void **state)
 
 	(void)state;
 	test_init(CONF);
-	bad_page_set_clock(NULL);
+	bad_page_set_ratelimit(60 * 1000, NULL);
 	struct page *page = freed_page();
 
 	stderr_capture_begin();
@@ -142,7 +142,7 @@ static void test_window_resets_with_the_allocator(void **state)
 	(void)state;
 	test_init(CONF);
 	fake_now_ms = 0;
-	bad_page_set_clock(fake_clock);
+	bad_page_set_ratelimit(60 * 1000, fake_clock);
 	struct page *page = freed_page();
 	stderr_capture_begin();
 	for (int i = 0; i < 100; i++)
@@ -157,7 +157,7 @@ static void test_window_resets_with_the_allocator(void **state)
 	char *out = stderr_capture_end();
 	assert_int_equal(count(out, "BUG: Bad page state in process"), 1);
 	free(out);
-	bad_page_set_clock(NULL);
+	bad_page_set_ratelimit(60 * 1000, NULL);
 	test_check_and_exit();
 }
 
