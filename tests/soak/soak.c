@@ -315,8 +315,9 @@ int main(int argc, char **argv)
 		__free_pages(cache[--cache_nr], 0);
 	long end = total_free();
 	int check = buddy_check();
-	printf("soak: seed %llu, %d threads, %d s: %lu ops, %lu allocation requests, %lu failed "
-	       "(%lu injected), %lu pages reclaimed by the shrinker, %lu compactions, kswapd woken %lu\n",
+	printf("soak: seed %llu, %d threads, %d s: %lu ops, %lu alloc_pages calls of which %lu failed; "
+	       "%lu requests failed by injection in all; %lu pages reclaimed by the shrinker, %lu compactions, "
+	       "%lu kswapd runs\n",
 	       (unsigned long long)seed, nthreads, seconds, ops, allocs, failed, vmstat("vmstat.buddy_fail_page_alloc"),
 	       atomic_load(&reclaimed), atomic_load(&compactions), vmstat("vmstat.pageoutrun"));
 	printf("soak: free pages %ld at the start, %ld at the end; buddy_check %d\n", baseline, end, check);
