@@ -5,12 +5,13 @@
 # VM_BUG_ON checks, lock-held assertions, the zone checker on every
 # zone_unlock). The pcp lock's model check (Spin) runs once, in the plain run.
 # Before them: clang-format --dry-run on src/ and include/, and
-# scripts/callgraph.sh (no mutual pair of src/ files).
+# scripts/callgraph.sh (no mutual pair of src/ files). After them, the
+# fuzz targets for 30 s each (scripts/fuzz.sh).
 # Each run's time is printed after its tests.
 # Exits non-zero if any run fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh clang spin clang-format groff-base linux-perf bpftrace jc python3
+scripts/deps.sh clang spin clang-format groff-base linux-perf bpftrace jc python3 libclang-rt-14-dev
 jobs=$(nproc)
 mkdir -p build && rm -f build/*.ctest.log
 status=0
@@ -60,6 +61,15 @@ run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_SANI
 run clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DBUDDY_MODEL_CHECK=OFF
 run debug-vm -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUDDY_DEBUG_VM=EXPENSIVE -DBUDDY_BUILD_EXAMPLES=OFF \
   -DBUDDY_MODEL_CHECK=OFF
+
+# The libFuzzer targets (tests/fuzz), 30 s each from their seed corpora.
+echo "=== fuzz"
+t0=$SECONDS
+if ! scripts/fuzz.sh 30; then
+  echo "fuzz: FAILED"
+  status=1
+fi
+echo "=== fuzz: $((SECONDS - t0)) s (build and runs)"
 
 # One closing line over all five runs: "tests: N passed, N failed".
 read -r total failed < <(cat build/*.ctest.log | awk '/tests failed out of/ {f += $4; t += $NF} END {print t + 0, f + 0}')

@@ -70,7 +70,7 @@ _Static_assert(BUDDY_HUGEPAGES_THP == ARENA_PAGES_THP && BUDDY_HUGEPAGES_HUGETLB
 		       BUDDY_HUGEPAGES_OFF == ARENA_PAGES_4K,
 	       "buddy.h spells the hugepages values as config.c stores them");
 
-static option_parse_fn parse_distance, parse_ratios, parse_string;
+static option_parse_fn parse_distance, parse_ratios, parse_string, parse_fault_attr;
 
 static const struct option_word on_off_auto[] = {{"on", 1}, {"off", -1}, {"auto", 0}, {NULL, 0}};
 static const struct option_word hugepages_words[] = {
@@ -84,6 +84,9 @@ static const struct option_word advice_words[] = {
 	{"dontneed", BUDDY_PAGE_REPORTING_DONTNEED},
 	{"free", BUDDY_PAGE_REPORTING_FREE},
 	{NULL, 0},
+};
+static const struct option_word fault_flag_words[] = {
+	{"on", 1}, {"off", 0}, {"1", 1}, {"0", 0}, {"Y", 1}, {"N", 0}, {NULL, 0},
 };
 static const struct option_word pcp_lock_words[] = {
 	{"rseq", 1},
@@ -300,6 +303,50 @@ static const struct option_desc options[] = {
 	 .max = member_size(struct buddy_settings, stats_print) - 1,
 	 FIELD(stats_print, FIELD_TEXT),
 	 .meaning = "views dumped to stderr at exit, split by '/' or '+'"},
+	/* Fault injection (fail_page_alloc.c, docs/reliability.md): the kernel's boot parameter and debugfs
+	   files. */
+	{.key = "fail_page_alloc",
+	 .type = OPT_TEXT,
+	 SETTING(fail_interval),
+	 .parse = parse_fault_attr,
+	 .def_text = "1/0/0/1",
+	 .meaning = "fault injection: <interval>/<probability>/<space>/<times>, e.g. 1/10/0/-1"},
+	{.key = "fail_page_alloc_ignore_gfp_wait",
+	 .type = OPT_WORD,
+	 SETTING(fail_ignore_gfp_wait),
+	 .words = fault_flag_words,
+	 .def = 1,
+	 .min = 0,
+	 .max = 1,
+	 .meaning = "fault injection spares requests that may reclaim directly: on or off"},
+	{.key = "fail_page_alloc_ignore_gfp_highmem",
+	 .type = OPT_WORD,
+	 SETTING(fail_ignore_gfp_highmem),
+	 .words = fault_flag_words,
+	 .def = 1,
+	 .min = 0,
+	 .max = 1,
+	 .meaning = "fault injection spares __GFP_HIGHMEM requests: on or off"},
+	{.key = "fail_page_alloc_min_order",
+	 .type = OPT_INT,
+	 SETTING(fail_min_order),
+	 .def = 1,
+	 .min = 0,
+	 .max = MAX_ORDER,
+	 .meaning = "fault injection spares orders below this"},
+	{.key = "fail_page_alloc_verbose",
+	 .type = OPT_INT,
+	 SETTING(fail_verbose),
+	 .def = 2,
+	 .min = 0,
+	 .max = 2,
+	 .meaning = "fault injection reports: 0 none, 1 a line per failure, 2 the line and a backtrace"},
+	{.key = "fail_page_alloc_seed",
+	 .type = OPT_SIZE,
+	 SETTING(fail_seed),
+	 .min = 0,
+	 .max = LLONG_MAX,
+	 .meaning = "fault injection's random seed (0: from the clock; buddy_ctl reads the one in use)"},
 };
 
 static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)
@@ -513,6 +560,36 @@ static int parse_string(const struct option_desc *o, const char *v, size_t len, 
 		return -1;
 	memcpy(out, v, len);
 	out[len] = 0;
+	return 0;
+}
+
+/*
+ * "<interval>/<probability>/<space>/<times>": the kernel's fail_page_alloc=
+ * boot parameter (setup_fault_attr), with '/' for its commas. Into the four
+ * ints from fail_interval on.
+ */
+static int parse_fault_attr(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
+{
+	static const long long lo[4] = {0, 0, 0, -1}, hi[4] = {INT_MAX, 100, INT_MAX, INT_MAX};
+	long long n[4];
+	size_t i = 0;
+
+	(void)o;
+	for (int k = 0; k < 4; k++) {
+		size_t start = i;
+		while (i < len && v[i] != '/')
+			i++;
+		if (parse_int(v + start, i - start, &n[k]) || n[k] < lo[k] || n[k] > hi[k])
+			return -1;
+		if (k < 3 && (i == len || v[i++] != '/'))
+			return -1;
+	}
+	if (i != len)
+		return -1;
+	s->fail_interval = (int)n[0];
+	s->fail_probability = (int)n[1];
+	s->fail_space = (int)n[2];
+	s->fail_times = (int)n[3];
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include <buddy/migrate.h>
 
+#include "fail_page_alloc.h"
 #include "internal.h"
 #include "page_reporting.h"
 
@@ -263,6 +264,37 @@ static int ctl_vmstat(const char *counter, void *oldp, size_t *oldlenp, const vo
 	return 0;
 }
 
+/* ------------------------------------------------ fail_page_alloc.<file> */
+
+/*
+ * The kernel's /sys/kernel/debug/fail_page_alloc/ files by their names: an
+ * int each (times may be -1), but "seed", a long long. Read and write.
+ */
+static int ctl_fault(const char *file, void *oldp, size_t *oldlenp, const void *newp, size_t newlen)
+{
+	bool wide = !strcmp(file, "seed");
+	size_t size = wide ? sizeof(long long) : sizeof(int);
+	long long v;
+	int rc = fail_page_alloc_get(file, &v);
+
+	if (rc)
+		return rc;
+	if (oldlenp) {
+		if (oldp && *oldlenp < size)
+			return -EINVAL;
+		if (oldp && wide)
+			*(long long *)oldp = v;
+		else if (oldp)
+			*(int *)oldp = (int)v;
+		*oldlenp = size;
+	}
+	if (!newp)
+		return 0;
+	if (newlen != size)
+		return -EINVAL;
+	return fail_page_alloc_set(file, wide ? *(const long long *)newp : *(const int *)newp);
+}
+
 /* ------------------------------------------------ the call */
 
 static const struct ctl_entry *find_ctl(const char *name)
@@ -289,6 +321,8 @@ int buddy_ctl(const char *name, void *oldp, size_t *oldlenp, const void *newp, s
 		return -ENODEV;
 	if (!strncmp(name, "vmstat.", 7))
 		return ctl_vmstat(name + 7, oldp, oldlenp, newp);
+	if (!strncmp(name, "fail_page_alloc.", 16))
+		return ctl_fault(name + 16, oldp, oldlenp, newp, newlen);
 	e = find_ctl(name);
 	if (!e)
 		return -ENOENT;

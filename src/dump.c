@@ -479,6 +479,7 @@ static const enum vm_event_item vmstat_event_order[] = {
 	PAGE_REPORTING_RUNS,
 	PAGE_REPORTING_REPORTED,
 	PAGE_REPORTING_ZERO_SKIPPED,
+	FAIL_PAGE_ALLOC_INJECTED,
 };
 
 _Static_assert(ARRAY_SIZE(vmstat_event_order) == NR_VM_EVENT_ITEMS, "every event is printed once");

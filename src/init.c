@@ -11,6 +11,7 @@
 
 #include "compaction.h"
 #include "fast_path.h"
+#include "fail_page_alloc.h"
 #include "internal.h"
 #include "migrate.h"
 #include "nofail.h"
@@ -197,6 +198,7 @@ static int do_init(const struct buddy_config *config)
 		return rc;
 	}
 	buddy.page_group_by_mobility_disabled = mobility_disabled(&s);
+	fail_page_alloc_init(&buddy.settings);
 	build_all_zonelists();
 	init_per_zone_wmark_min();
 	init_node_threads();

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "fail_page_alloc.h"
 #include "internal.h"
 #include "nofail.h"
 #include "oom.h"
@@ -547,29 +548,42 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 	return page;
 }
 
-/* Fill the alloc_context; false for a BAD zone combination or a bad node. */
-static bool prepare_alloc_pages(gfp_t gfp_mask, int preferred_nid, nodemask_t *nodemask,
-				struct alloc_context *ac)
+enum prepare_result {
+	PREPARE_OK,
+	PREPARE_BAD,	/* a BAD zone combination or a bad node: refused with a report */
+	PREPARE_FAILED, /* fault injection failed the request (fail_page_alloc.h) */
+};
+
+/*
+ * Fill the alloc_context. As in 6.1, fault injection is asked once the
+ * zonelist and migratetype are known and before the preferred zone is
+ * looked up; a request it fails makes __alloc_pages return NULL at once,
+ * with no warn_alloc and no mm_page_alloc event.
+ */
+static enum prepare_result prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
+					       nodemask_t *nodemask, struct alloc_context *ac)
 {
 	enum zone_type high = gfp_zone_fast(gfp_mask);
 	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
 
 	if (unlikely(high == ZONE_BAD))
-		return false;
+		return PREPARE_BAD;
 	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
 		bad_mobility_mask(gfp_mask);
 	if (preferred_nid == NUMA_NO_NODE)
 		preferred_nid = buddy.cpus[pcp_cpu_id()].node;
 	else if (unlikely(preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids))
-		return false;
+		return PREPARE_BAD;
 	pg_data_t *pgdat = NODE_DATA(preferred_nid);
 	ac->highest_zoneidx = high;
 	ac->zonelist = &pgdat->node_zonelists[list];
 	ac->nodemask = nodemask;
 	ac->migratetype = gfp_migratetype(gfp_mask);
+	if (unlikely(should_fail_alloc_page(gfp_mask, order)))
+		return PREPARE_FAILED;
 	ac->preferred_zoneref = likely(!nodemask) ? pgdat->first_zoneref[list][high]
 						  : first_zones_zonelist(ac->zonelist, high, nodemask);
-	return true;
+	return PREPARE_OK;
 }
 
 /* prepare_alloc_pages said no: the failure report names why, as every refusal does. */
@@ -690,8 +704,14 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 		refuse_alloc(gfp_mask, order, nodemask, "order too large");
 		return NULL;
 	}
-	if (unlikely(!prepare_alloc_pages(gfp_mask, preferred_nid, nodemask, &ac))) {
+	switch (prepare_alloc_pages(gfp_mask, order, preferred_nid, nodemask, &ac)) {
+	case PREPARE_OK:
+		break;
+	case PREPARE_BAD:
 		refuse_bad_request(gfp_mask, order, preferred_nid, nodemask);
+		return NULL;
+	case PREPARE_FAILED:
+		count_vm_events(PGALLOC_FAIL, 1); /* every failed request counts there */
 		return NULL;
 	}
 	if (unlikely(!ac.preferred_zoneref->zone))

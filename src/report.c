@@ -16,8 +16,68 @@ const char *buddy_progname(void)
 	return program_invocation_short_name ? program_invocation_short_name : "?";
 }
 
+/* ------------------------------------------------------------ bad_page */
+
+#define BAD_PAGE_BURST	   60
+#define BAD_PAGE_WINDOW_MS (60 * 1000)
+
+static pthread_mutex_t bad_page_lock = PTHREAD_MUTEX_INITIALIZER; /* guards buddy.bad_page_rs */
+static long (*bad_page_clock)(void) = os_clock_ms;
+static long bad_page_window_ms = BAD_PAGE_WINDOW_MS; /* 0: no limit */
+
+void bad_page_set_ratelimit(long interval_ms, long (*clock_ms)(void))
+{
+	pthread_mutex_lock(&bad_page_lock);
+	bad_page_clock = clock_ms ? clock_ms : os_clock_ms;
+	bad_page_window_ms = interval_ms;
+	buddy.bad_page_rs = (struct bad_page_window){0};
+	pthread_mutex_unlock(&bad_page_lock);
+}
+
+/*
+ * 6.1 bad_page's policy: "a burst of 60 reports, then keep quiet for that
+ * minute; or a steady drip of one report per second". The 61st report of a
+ * minute and every later one in it are dropped and counted; the first one
+ * after the minute says how many were ("BUG: Bad page state: N messages
+ * suppressed") and starts a new burst. A program that double-frees in a
+ * loop gets at most 60 reports (180 lines) a minute, and a dropped report
+ * costs a lock and a clock read. The window lives in struct buddy_state, so
+ * a fresh allocator starts a fresh one, as a boot does. Shared by
+ * bad_address, whose reports say "Bad page state" too.
+ */
+static bool bad_page_ratelimit(void)
+{
+	struct bad_page_window *w = &buddy.bad_page_rs;
+	bool show = true;
+	long now;
+
+	pthread_mutex_lock(&bad_page_lock);
+	if (bad_page_window_ms <= 0)
+		goto out;
+	now = bad_page_clock();
+	if (w->nr_shown == BAD_PAGE_BURST) {
+		if (now - w->resume < 0) {
+			w->nr_unshown++;
+			show = false;
+			goto out;
+		}
+		if (w->nr_unshown) {
+			fprintf(stderr, "BUG: Bad page state: %lu messages suppressed\n", w->nr_unshown);
+			w->nr_unshown = 0;
+		}
+		w->nr_shown = 0;
+	}
+	if (w->nr_shown++ == 0)
+		w->resume = now + bad_page_window_ms;
+out:
+	pthread_mutex_unlock(&bad_page_lock);
+	return show;
+}
+
 void bad_page(struct page *page, unsigned long pfn, const char *reason)
 {
+	if (!bad_page_ratelimit())
+		return;
 	fprintf(stderr,
 		"BUG: Bad page state in process %s  pfn:%05lx\n"
 		"page:%p refcount:%d order:%u flags:%#lx\n"
@@ -28,6 +88,8 @@ void bad_page(struct page *page, unsigned long pfn, const char *reason)
 
 void bad_address(const void *addr, const char *reason)
 {
+	if (!bad_page_ratelimit())
+		return;
 	fprintf(stderr,
 		"BUG: Bad page state in process %s  addr:%p\n"
 		"page dumped because: %s\n",

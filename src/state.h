@@ -54,6 +54,16 @@ struct buddy_settings {
 	int page_reporting_order;    /* report free blocks of this order and up */
 	int page_reporting_delay_ms; /* from the first request to the run (6.1 PAGE_REPORTING_DELAY) */
 	int page_reporting_advice;   /* BUDDY_PAGE_REPORTING_DONTNEED or _FREE */
+	/* fail_page_alloc (fail_page_alloc.c): the boot parameter's four numbers, the debugfs files */
+	int fail_interval;
+	int fail_probability; /* percent */
+	int fail_space;
+	int fail_times; /* -1: no limit */
+	int fail_ignore_gfp_wait;
+	int fail_ignore_gfp_highmem;
+	int fail_min_order;
+	int fail_verbose;
+	size_t fail_seed; /* 0: from the clock */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);
@@ -72,6 +82,16 @@ struct ratelimit_window {
 	bool started;
 };
 
+/*
+ * 6.1 bad_page's own limit (its static resume, nr_shown, nr_unshown): a
+ * burst of 60 reports, then none until a minute after the burst began.
+ */
+struct bad_page_window {
+	long resume; /* ms */
+	unsigned long nr_shown;
+	unsigned long nr_unshown;
+};
+
 HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
 HIDDEN void bad_address(const void *addr, const char *reason);
 HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
@@ -86,6 +106,11 @@ HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are st
  * CLOCK_MONOTONIC); resets the window. Defaults: 5000 ms, 10.
  */
 HIDDEN void warn_alloc_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
+/*
+ * Tests: bad_page's window (ms; 0 = unlimited) and clock (NULL:
+ * CLOCK_MONOTONIC); resets the window. Default: 60000 ms, burst 60.
+ */
+HIDDEN void bad_page_set_ratelimit(long interval_ms, long (*clock_ms)(void));
 /*
  * The OOM report (6.1 dump_header with show_mem, then the kernel's "no
  * killable processes" line), under its own rate limit of the same
@@ -159,9 +184,10 @@ struct buddy_state {
 	 * do_init, with release: the rseq fast path's only gate.
 	 */
 	int pcp_rseq_lock;
-	struct ratelimit_window nopage_rs; /* warn_alloc's, per allocator like per boot */
-	struct ratelimit_window oom_rs;	   /* oom_report's */
-	struct cma *cma_areas;		   /* [cma_area_count], one per node (cma.c) */
+	struct ratelimit_window nopage_rs;  /* warn_alloc's, per allocator like per boot */
+	struct ratelimit_window oom_rs;	    /* oom_report's */
+	struct bad_page_window bad_page_rs; /* bad_page's and bad_address's (report.c) */
+	struct cma *cma_areas;		    /* [cma_area_count], one per node (cma.c) */
 	int cma_area_count;
 	/*
 	 * The lazy initialisation failed: allocations fail without retrying

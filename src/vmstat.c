@@ -56,6 +56,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PAGE_REPORTING_RUNS] = "buddy_page_reporting_runs",
 	[PAGE_REPORTING_REPORTED] = "buddy_page_reporting_reported",
 	[PAGE_REPORTING_ZERO_SKIPPED] = "buddy_page_reporting_zero_skipped",
+	[FAIL_PAGE_ALLOC_INJECTED] = "buddy_fail_page_alloc",
 };
 
 const char *const numa_stat_names[NR_VM_NUMA_EVENT_ITEMS] = {

@@ -64,6 +64,8 @@ enum vm_event_item {
 	PAGE_REPORTING_RUNS,	     /* worker passes over the zones (buddy_page_reporting_runs) */
 	PAGE_REPORTING_REPORTED,     /* pages given back to the OS (buddy_page_reporting_reported) */
 	PAGE_REPORTING_ZERO_SKIPPED, /* __GFP_ZERO pages not cleared: they read as zero already */
+	/* fault injection (fail_page_alloc.c): requests failed on purpose (buddy_fail_page_alloc) */
+	FAIL_PAGE_ALLOC_INJECTED,
 	NR_VM_EVENT_ITEMS
 };
 
