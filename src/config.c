@@ -79,6 +79,7 @@ static const struct option_word hugepages_words[] = {
 	{"hugetlb", ARENA_PAGES_HUGETLB},
 	{NULL, 0},
 };
+static const struct option_word on_off[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 static const struct option_word pcp_lock_words[] = {
 	{"rseq", 1},
 	{"atomic", -1},
@@ -259,6 +260,30 @@ static const struct option_desc options[] = {
 	 .max = member_size(struct buddy_settings, stats_print) - 1,
 	 FIELD(stats_print, FIELD_TEXT),
 	 .meaning = "views dumped to stderr at exit, split by '/' or '+'"},
+	/* The debug modes (debug_page_alloc.h, docs/debug-pagealloc.md): boot parameters, init only. */
+	{.key = "debug_pagealloc",
+	 .type = OPT_WORD,
+	 SETTING(debug_pagealloc),
+	 .words = on_off,
+	 .min = 0,
+	 .max = 1,
+	 FIELD(debug_pagealloc, FIELD_INT),
+	 .meaning = "unmap free pages (mprotect) so that a use after free faults: on or off"},
+	{.key = "page_poison",
+	 .type = OPT_WORD,
+	 SETTING(page_poison),
+	 .words = on_off,
+	 .min = 0,
+	 .max = 1,
+	 FIELD(page_poison, FIELD_INT),
+	 .meaning = "fill free pages with 0xaa and check them when handed out: on or off"},
+	{.key = "debug_guardpage_minorder",
+	 .type = OPT_INT,
+	 SETTING(debug_guardpage_minorder),
+	 .min = 0,
+	 .max = MAX_ORDER / 2,
+	 FIELD(debug_guardpage_minorder, FIELD_INT),
+	 .meaning = "split-off halves below this order become guard pages (needs debug_pagealloc)"},
 };
 
 static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)

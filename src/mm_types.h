@@ -49,6 +49,7 @@ enum pageflags {
 	PG_movable,    /* in use, and its owner registered movable_ops (__SetPageMovable) */
 	PG_isolated,   /* movable and isolated for migration: the library holds a reference */
 	PG_free_hooks, /* allocated while a debug mode watches frees: its free takes the full path */
+	PG_guard, /* a guard page of debug_guardpage_minorder: free, off the lists (debug_page_alloc.h) */
 	NR_PAGEFLAGS
 };
 
@@ -98,6 +99,7 @@ static inline unsigned long page_flags_clear_atomic(struct page *p, unsigned lon
 #define __PageMovable(p)  page_flag(p, PG_movable)
 #define __PageIsolated(p) page_flag(p, PG_isolated)
 #define PageFreeHooks(p)  page_flag(p, PG_free_hooks)
+#define PageGuard(p)	  page_flag(p, PG_guard)
 
 /*
  * For assertions: is the page linked into a list? list_del leaves NULL links

@@ -35,6 +35,12 @@ HIDDEN void os_close(int fd);
 HIDDEN int os_make_dir(const char *path);
 /* rename(from, to), atomic within a file system; 0 or -errno. */
 HIDDEN int os_rename(const char *from, const char *to);
+/*
+ * Make [addr, addr + len) of a mapping inaccessible (PROT_NONE) or read-write
+ * again (debug_pagealloc); page-aligned. 0 or -errno (-ENOMEM past
+ * vm.max_map_count, -EINVAL inside a huge page).
+ */
+HIDDEN int os_protect(void *addr, size_t len, int accessible);
 /* Give a reservation or mapping back; a no-op for NULL. */
 HIDDEN void os_release(void *addr, size_t len);
 /*

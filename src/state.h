@@ -49,6 +49,10 @@ struct buddy_settings {
 	int arena_fd;	      /* or this open file (0 = none) */
 	char stats_dir[256];  /* keep the views as files here ("" = none): stats_dir.c */
 	int stats_interval_ms;
+	/* The debug modes (debug_page_alloc.h): fixed from buddy_init to buddy_exit. */
+	int debug_pagealloc;	      /* 1 on, 0 off */
+	int page_poison;	      /* 1 on, 0 off */
+	int debug_guardpage_minorder; /* 0..MAX_ORDER/2; only with debug_pagealloc */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);

@@ -45,6 +45,10 @@ struct buddy_config {
 	const char *conf;		   /* extra key:value pairs, parsed after the fields */
 	int watermark_boost_factor;	   /* 0 = 15000 (BUDDY_CONF or the setter can set 0) */
 	int kswapd;			   /* 0 = auto (on), 1 = on, -1 = off */
+	/* Debug modes (docs/debug-pagealloc.md): 1 = on, 0 = off */
+	int debug_pagealloc;	      /* free pages unmapped: a use after free faults */
+	int page_poison;	      /* free pages filled with 0xaa and checked */
+	int debug_guardpage_minorder; /* guard pages below this order (with debug_pagealloc) */
 };
 
 /* The arena's pages (the hugepages key): 4 KiB, transparent huge pages, or the hugetlb pool. */
