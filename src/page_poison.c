@@ -17,6 +17,7 @@
  * Below it: os.c, mmdebug.c (dump_page). Caller: debug_page_alloc.c.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,14 +114,31 @@ static void print_hex_dump_bytes(const unsigned char *buf, size_t len)
 	}
 }
 
+/* The first byte of [mem, mem + bytes) that is not PAGE_POISON, or NULL (the kernel's memchr_inv). */
+static const unsigned char *first_unpoisoned(const unsigned char *mem, size_t bytes)
+{
+	const uint64_t pattern = 0x0101010101010101ULL * PAGE_POISON;
+	size_t i = 0;
+
+	/* a word at a time (the page is page-aligned); the byte loop finds which one */
+	for (; i + 8 <= bytes; i += 8) {
+		uint64_t w;
+		memcpy(&w, mem + i, 8);
+		if (w != pattern)
+			break;
+	}
+	for (; i < bytes; i++)
+		if (mem[i] != PAGE_POISON)
+			return mem + i;
+	return NULL;
+}
+
 /* 6.1 check_poison_mem: the first and last byte that differ, reported once per page. */
 static bool check_poison_mem(struct page *page, const unsigned char *mem, size_t bytes)
 {
-	const unsigned char *start = mem, *end = mem + bytes - 1;
+	const unsigned char *start = first_unpoisoned(mem, bytes), *end = mem + bytes - 1;
 
-	while (start <= end && *start == PAGE_POISON)
-		start++;
-	if (start > end)
+	if (!start)
 		return true;
 	while (end > start && *end == PAGE_POISON)
 		end--;
