@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug_page_alloc.h"
 #include "internal.h"
 #include "page_reporting.h"
 #include "os.h"
@@ -257,6 +258,36 @@ static void check_page_states(struct checker *c, unsigned long start, unsigned l
 	}
 }
 
+/*
+ * Guard pages (debug_guardpage_minorder): each a PG_guard head of a free,
+ * unreferenced, aligned run below the minimum order, off every list, and
+ * together nr_guard_pages. Marked free, so that no in-use page overlaps one.
+ * Deferred blocks were never split: [start, end) is a part of the zone
+ * outside them. Returns the guard pages found there.
+ */
+static unsigned long check_guard_pages(struct checker *c, unsigned long start, unsigned long end)
+{
+	unsigned long guards = 0;
+
+	for (unsigned long pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page_fast(pfn);
+		unsigned int order = buddy_order(page);
+
+		if (!PageGuard(page))
+			continue;
+		if (order >= debug_guardpage_minorder() || (pfn & ((1UL << order) - 1)) ||
+		    page_ref_count(page) != 0 || PageBuddy(page) || PagePcp(page))
+			problem(c,
+				"guard page pfn %#lx: order %u (minorder %u), refcount %d, buddy %d, pcp %d",
+				pfn, order, debug_guardpage_minorder(), page_ref_count(page), PageBuddy(page),
+				PagePcp(page));
+		else
+			mark_free(c, pfn, 1UL << order, "guard page");
+		guards += 1UL << order;
+	}
+	return guards;
+}
+
 static void check_pageblocks(struct checker *c)
 {
 	struct zone *zone = c->zone;
@@ -326,6 +357,16 @@ static int __check_zone_bits(struct zone *zone, bool all_cpus_locked, unsigned l
 	if (check_deferred(&c)) {
 		unsigned long deferred_end = zone_deferred_end(zone);
 
+		if (debug_guardpage_minorder() || zone->nr_guard_pages) {
+			unsigned long guards = check_guard_pages(&c, zone->zone_start_pfn,
+								 zone->nr_deferred ? zone->deferred_pfn
+										   : zone_end_pfn(zone));
+			if (zone->nr_deferred)
+				guards += check_guard_pages(&c, deferred_end, zone_end_pfn(zone));
+			if (guards != zone->nr_guard_pages)
+				problem(&c, "nr_guard_pages %lu but %lu guard pages in the zone",
+					zone->nr_guard_pages, guards);
+		}
 		if (zone->nr_deferred) {
 			check_page_states(&c, zone->zone_start_pfn, zone->deferred_pfn, &buddy_heads,
 					  all_cpus_locked);

@@ -17,6 +17,7 @@
 #include <errno.h>
 
 #include "compaction.h"
+#include "debug_page_alloc.h"
 #include "migrate.h"
 #include "sched_mm.h"
 #include "trace_compaction.h"
@@ -467,6 +468,8 @@ static unsigned long release_freepages(struct compact_control *cc)
 				high_pfn = pfn;
 			/* never handed out: straight back to the buddy lists */
 			set_page_count(page, 0);
+			clear_page_flag(page, PG_free_hooks);
+			debug_refree_pages(page, o); /* a target may have been mapped and written */
 			poison_pages(pfn_to_virt(pfn), PAGE_SIZE << o);
 			free_one_page(cc->zone, page, pfn, o, get_pfnblock_migratetype(cc->zone, pfn));
 		}

@@ -88,6 +88,7 @@ static const struct option_word advice_words[] = {
 static const struct option_word fault_flag_words[] = {
 	{"on", 1}, {"off", 0}, {"1", 1}, {"0", 0}, {"Y", 1}, {"N", 0}, {NULL, 0},
 };
+static const struct option_word on_off_bool[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 static const struct option_word pcp_lock_words[] = {
 	{"rseq", 1},
 	{"atomic", -1},
@@ -347,6 +348,30 @@ static const struct option_desc options[] = {
 	 .min = 0,
 	 .max = LLONG_MAX,
 	 .meaning = "fault injection's random seed (0: from the clock; buddy_ctl reads the one in use)"},
+	/* The debug modes (debug_page_alloc.h, docs/debug-pagealloc.md): boot parameters, init only. */
+	{.key = "debug_pagealloc",
+	 .type = OPT_WORD,
+	 SETTING(debug_pagealloc),
+	 .words = on_off_bool,
+	 .min = 0,
+	 .max = 1,
+	 FIELD(debug_pagealloc, FIELD_INT),
+	 .meaning = "unmap free pages (mprotect) so that a use after free faults: on or off"},
+	{.key = "page_poison",
+	 .type = OPT_WORD,
+	 SETTING(page_poison),
+	 .words = on_off_bool,
+	 .min = 0,
+	 .max = 1,
+	 FIELD(page_poison, FIELD_INT),
+	 .meaning = "fill free pages with 0xaa and check them when handed out: on or off"},
+	{.key = "debug_guardpage_minorder",
+	 .type = OPT_INT,
+	 SETTING(debug_guardpage_minorder),
+	 .min = 0,
+	 .max = MAX_ORDER / 2,
+	 FIELD(debug_guardpage_minorder, FIELD_INT),
+	 .meaning = "split-off halves below this order become guard pages (needs debug_pagealloc)"},
 };
 
 static void *setting_ptr(const struct option_desc *o, struct buddy_settings *s)

@@ -529,6 +529,23 @@ static void write_nonzero_line(void *opaque, const char *text)
  * buddyinfo, pagetypeinfo, and the vmstat lines that are not 0 (a full
  * zoneinfo is 200+ lines, most of them counters of things libbuddy has not).
  */
+/*
+ * Guard pages (debug_guardpage_minorder) per zone: the kernel counts them
+ * nowhere; the summary does, when there are any.
+ */
+static void dump_guard_pages(buddy_write_cb *cb, void *opaque)
+{
+	for (int nid = 0; nid < buddy.nr_node_ids; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+			unsigned long nr = READ_ONCE(zone->nr_guard_pages);
+
+			if (nr)
+				dump_printf(cb, opaque, "guard pages: node %d zone %8s %lu\n", nid,
+					    zone->name, nr);
+		}
+}
+
 static void dump_summary(buddy_write_cb *cb, void *opaque)
 {
 	struct nonzero_filter filter = {cb, opaque};
@@ -539,6 +556,7 @@ static void dump_summary(buddy_write_cb *cb, void *opaque)
 	dump_pagetypeinfo(cb, opaque);
 	dump_printf(cb, opaque, "== vmstat (counters that are not 0)\n");
 	dump_vmstat(write_nonzero_line, &filter);
+	dump_guard_pages(cb, opaque);
 }
 
 /* The json view: every kernel view, read back by dump_json.c. */

@@ -12,6 +12,7 @@
  * tail-placement heuristic of 4.x __free_one_page, and the kernel's deferred
  * struct page init, done on demand instead of by a kthread.
  */
+#include "debug_page_alloc.h"
 #include "internal.h"
 #include "nofail.h"
 #include "page_reporting.h"
@@ -125,7 +126,10 @@ struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, in
 
 /* ------------------------------------------------------------ split/merge */
 
-/* Split a block of order high down to low, freeing the upper halves. */
+/*
+ * Split a block of order high down to low, freeing the upper halves; a half
+ * below debug_guardpage_minorder becomes a guard page instead (6.1).
+ */
 void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high, int migratetype)
 {
 	unsigned long size = 1UL << high;
@@ -136,6 +140,8 @@ void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int
 	while (high > low) {
 		high--;
 		size >>= 1;
+		if (set_page_guard(zone, &page[size], high))
+			continue;
 		set_buddy_order(&page[size], high);
 		__add_to_free_list(&page[size], zone, high, migratetype, false);
 	}
@@ -161,10 +167,13 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 	return NULL;
 }
 
+/* A free block of this order, or a guard page of it (6.1): either merges. */
 static inline bool page_is_buddy(const struct zone *zone, const struct page *buddy_page,
 				 unsigned long buddy_pfn, unsigned int order)
 {
-	return zone_spans_pfn(zone, buddy_pfn) && PageBuddy(buddy_page) && buddy_order(buddy_page) == order;
+	return zone_spans_pfn(zone, buddy_pfn) &&
+	       (page_flags(buddy_page) & ((1UL << PG_buddy) | (1UL << PG_guard))) &&
+	       buddy_order(buddy_page) == order;
 }
 
 /* Isolated, CMA and highatomic blocks keep their pages to themselves. */
@@ -243,7 +252,10 @@ static __always_inline void __free_one_page_fpi(struct page *page, unsigned long
 			    (!migratetype_is_mergeable(migratetype) || !migratetype_is_mergeable(buddy_mt)))
 				break;
 		}
-		__del_page_from_free_list(buddy_page, zone, order);
+		if (unlikely(PageGuard(buddy_page)))
+			clear_page_guard(zone, buddy_page, order);
+		else
+			__del_page_from_free_list(buddy_page, zone, order);
 		unsigned long combined_pfn = buddy_pfn & pfn;
 		page += (long)combined_pfn - (long)pfn;
 		pfn = combined_pfn;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "debug_page_alloc.h"
 #include "fast_path.h"
 #include "fail_page_alloc.h"
 #include "internal.h"
@@ -166,6 +167,7 @@ static int init_cpus(void)
 static void teardown(void)
 {
 	cma_exit();
+	debug_page_alloc_exit();
 	arena_release();
 	fast_path_forget();
 	free(buddy.cpus);
@@ -193,6 +195,8 @@ static int do_init(const struct buddy_config *config)
 		rc = arena_reserve();
 	if (!rc)
 		rc = cma_init_reserved_areas();
+	if (!rc) /* every page still free; before the zonelists build the fast-path caches */
+		rc = debug_page_alloc_init(&buddy.settings);
 	if (rc) {
 		teardown();
 		return rc;

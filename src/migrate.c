@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "debug_page_alloc.h"
 #include "migrate.h"
 #include "trace_compaction.h"
 
@@ -134,6 +135,13 @@ static void prepare_target(struct page *dst, struct page *src, unsigned int orde
 {
 	void *to = pfn_to_virt(page_to_pfn_fast(dst));
 
+	/*
+	 * A target from compaction's free scanner is still unmapped and poisoned
+	 * (6.1 maps it in split_map_pages' post_alloc_hook): map and check it
+	 * before the copy. A disturbed poison is reported; the copy overwrites it.
+	 */
+	(void)debug_alloc_pages(dst, order);
+	debug_mark_free_hooks(dst);
 	unpoison_pages(to, PAGE_SIZE << order);
 	memcpy(to, pfn_to_virt(page_to_pfn_fast(src)), PAGE_SIZE << order);
 	WRITE_ONCE(dst->private, READ_ONCE(src->private));

@@ -52,6 +52,7 @@ enum pageflags {
 	/* page_reporting.h: */
 	PG_reported,   /* head of a free block whose memory was given back to the OS (PageReported) */
 	PG_zeroed,     /* taken from a reported block that reads as zero: __GFP_ZERO may skip the memset */
+	PG_guard, /* a guard page of debug_guardpage_minorder: free, off the lists (debug_page_alloc.h) */
 	NR_PAGEFLAGS
 };
 
@@ -101,6 +102,7 @@ static inline unsigned long page_flags_clear_atomic(struct page *p, unsigned lon
 #define __PageMovable(p)  page_flag(p, PG_movable)
 #define __PageIsolated(p) page_flag(p, PG_isolated)
 #define PageFreeHooks(p)  page_flag(p, PG_free_hooks)
+#define PageGuard(p)	  page_flag(p, PG_guard)
 
 /*
  * For assertions: is the page linked into a list? list_del leaves NULL links

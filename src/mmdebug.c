@@ -59,6 +59,7 @@ static const char *const page_flag_names[NR_PAGEFLAGS] = {
 	[PG_reserved] = "reserved", [PG_movable] = "movable",
 	[PG_isolated] = "isolated", [PG_free_hooks] = "free_hooks",
 	[PG_reported] = "reported", [PG_zeroed] = "zeroed",
+	[PG_guard] = "guard",
 };
 _Static_assert(ARRAY_SIZE(page_flag_names) == NR_PAGEFLAGS, "a name for every page flag");
 

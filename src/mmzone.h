@@ -98,6 +98,7 @@ struct zone {
 	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE blocks: pcp drains recheck */
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */
 	unsigned long nr_deferred;	    /* blocks in that run; counted in free_area[MAX_ORDER-1] */
+	unsigned long nr_guard_pages;	    /* debug_guardpage_minorder: guard pages, not counted free */
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
 	/* Free pages in PageReported blocks (page_reporting.c): zone->lock held to write, read racily. */
 	unsigned long reported_pages;

@@ -129,6 +129,11 @@ void os_deadline_after_ms(struct timespec *deadline, int clock, unsigned int ms)
 	}
 }
 
+int os_protect(void *addr, size_t len, int accessible)
+{
+	return mprotect(addr, len, accessible ? PROT_READ | PROT_WRITE : PROT_NONE) ? -errno : 0;
+}
+
 void os_release(void *addr, size_t len)
 {
 	if (addr)

@@ -39,6 +39,12 @@ HIDDEN int os_rename(const char *from, const char *to);
 enum os_discard_advice { OS_DISCARD_DONTNEED, OS_DISCARD_FREE };
 /* Give the memory of [addr, addr + len) back, keeping the mapping (page reporting); 0 or -errno. */
 HIDDEN int os_discard(void *addr, size_t len, enum os_discard_advice advice);
+/*
+ * Make [addr, addr + len) of a mapping inaccessible (PROT_NONE) or read-write
+ * again (debug_pagealloc); page-aligned. 0 or -errno (-ENOMEM past
+ * vm.max_map_count, -EINVAL inside a huge page).
+ */
+HIDDEN int os_protect(void *addr, size_t len, int accessible);
 /* Give a reservation or mapping back; a no-op for NULL. */
 HIDDEN void os_release(void *addr, size_t len);
 /*

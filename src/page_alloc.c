@@ -14,6 +14,7 @@
 
 #include "compaction.h"
 #include "fail_page_alloc.h"
+#include "debug_page_alloc.h"
 #include "internal.h"
 #include "nofail.h"
 #include "oom.h"
@@ -71,6 +72,19 @@ static __noinline __cold bool leak_bad_new_page(struct page *page, struct zone *
 static inline bool new_page_is_bad(struct page *page, struct zone *zone)
 {
 	return unlikely(page_ref_count(page) != 0) && leak_bad_new_page(page, zone);
+}
+
+/*
+ * The debug modes' look at a block about to be handed out (post_alloc_hook's
+ * map and unpoison): a block written while free was reported (page_poison.c)
+ * and is leaked like a bad new page; the caller takes another.
+ */
+static inline bool new_page_is_poisoned(struct page *page, unsigned int order, struct zone *zone)
+{
+	if (likely(debug_alloc_pages(page, order)))
+		return false;
+	set_page_links(page, zone);
+	return true;
 }
 
 /* Nothing to do beyond the descriptor: no zeroing, no compound page, no ASan poison. */
@@ -201,9 +215,11 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 		page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags,
 			       ac->migratetype);
 		if (page) {
-			if (unlikely(new_page_is_bad(page, zone)))
+			if (unlikely(new_page_is_bad(page, zone)) ||
+			    unlikely(new_page_is_poisoned(page, order, zone)))
 				goto try_this_zone;
 			prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
+			debug_mark_free_hooks(page);
 			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
 				reserve_highatomic_pageblock(page, zone, order);
 			return page;
@@ -226,7 +242,10 @@ static struct page *prep_captured_page(struct page *page, unsigned int order, gf
 
 	set_page_links(page, zone);
 	page->private = 0;
+	if (unlikely(new_page_is_poisoned(page, order, zone)))
+		return NULL; /* leaked; the caller tries the free lists */
 	prep_new_page(page, zone, order, gfp_mask, ac->migratetype);
+	debug_mark_free_hooks(page);
 	if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
 		reserve_highatomic_pageblock(page, zone, order);
 	cpu = pcp_lock_this_cpu();

@@ -5,6 +5,7 @@
  * built from the same steps (Linux 6.1 free_pages_prepare, free_the_page).
  * Below it: pcp.c, free_area.c. The allocating side: page_alloc.c.
  */
+#include "debug_page_alloc.h"
 #include "internal.h"
 #include "trace.h"
 
@@ -40,8 +41,10 @@ static __always_inline void free_the_page(struct page *page, unsigned int order,
 
 	if (PageHead(page))
 		destroy_compound_page(page, order);
-	if (unlikely(PageFreeHooks(page)))
-		clear_page_flag(page, PG_free_hooks); /* the debug modes' free hooks go here */
+	if (unlikely(PageFreeHooks(page))) {
+		clear_page_flag(page, PG_free_hooks);
+		debug_free_pages(page, order); /* poisoned and unmapped, on a pcp list or a buddy list */
+	}
 	free_pages_prepare(page, pfn, order);
 	if (pcp_allowed_order(order)) {
 		free_unref_page(zone, page, pfn, order, cold);

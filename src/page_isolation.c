@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "debug_page_alloc.h"
 #include "migrate.h"
 
 static bool isolatable_migratetype(int mt)
@@ -418,6 +419,7 @@ int alloc_contig_range_busy(unsigned long start, unsigned long end, int migratet
 		return rc;
 
 	void *addr = pfn_to_virt(start);
+	debug_alloc_contig_range(start, end);
 	unpoison_pages(addr, (end - start) << PAGE_SHIFT);
 	if (gfp & __GFP_ZERO)
 		memset(addr, 0, (end - start) << PAGE_SHIFT);

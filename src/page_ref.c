@@ -6,6 +6,7 @@
  * alloc_pages_exact pair), built on page_alloc.c's alloc_pages and
  * __free_pages. Every lookup from a caller's pointer is checked.
  */
+#include "debug_page_alloc.h"
 #include "internal.h"
 
 /*
@@ -100,9 +101,13 @@ void split_page(struct page *page, unsigned int order)
 		bad_page(page, page_to_pfn_fast(page), "split_page of a compound, free or wrong-order page");
 		return;
 	}
+	bool free_hooks = PageFreeHooks(page); /* each page's free runs the debug hooks too */
+
 	for (unsigned long i = 0; i < (1UL << order); i++) {
 		struct page *p = page + i;
 		set_page_links(p, page_zone(page));
+		if (free_hooks)
+			set_page_flag(p, PG_free_hooks);
 		WRITE_ONCE(p->alloc_order, 0);
 		WRITE_ONCE(p->index, page->index);
 		set_page_count(p, 1);

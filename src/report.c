@@ -290,7 +290,9 @@ static unsigned long zone_allocated_pages(struct zone *zone)
 	zone_lock(zone);
 	for (int o = 0; o < MAX_ORDER; o++)
 		isolated += zone->free_area[o].nr_free_mt[MIGRATE_ISOLATE] << o;
-	unsigned long free = (unsigned long)zone_page_state(zone, NR_FREE_PAGES) + isolated;
+	/* guard pages (debug_guardpage_minorder) are free, though not counted so */
+	unsigned long free =
+		(unsigned long)zone_page_state(zone, NR_FREE_PAGES) + isolated + zone->nr_guard_pages;
 	zone_unlock_nocheck(zone);
 	free += zone_pcp_pages(zone, -1);
 	return zone->managed_pages > free ? zone->managed_pages - free : 0;

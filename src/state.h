@@ -64,6 +64,10 @@ struct buddy_settings {
 	int fail_min_order;
 	int fail_verbose;
 	size_t fail_seed; /* 0: from the clock */
+	/* The debug modes (debug_page_alloc.h): fixed from buddy_init to buddy_exit. */
+	int debug_pagealloc;	      /* 1 on, 0 off */
+	int page_poison;	      /* 1 on, 0 off */
+	int debug_guardpage_minorder; /* 0..MAX_ORDER/2; only with debug_pagealloc */
 };
 
 HIDDEN int buddy_parse_config(const struct buddy_config *cfg, struct buddy_settings *out);

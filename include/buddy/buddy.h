@@ -50,6 +50,10 @@ struct buddy_config {
 	int page_reporting_order;    /* 0 = default (pageblock_order) */
 	int page_reporting_delay_ms; /* 0 = default (2000) */
 	int page_reporting_advice;   /* BUDDY_PAGE_REPORTING_*: 0 = MADV_DONTNEED */
+	/* Debug modes (docs/debug-pagealloc.md): 1 = on, 0 = off */
+	int debug_pagealloc;	      /* free pages unmapped: a use after free faults */
+	int page_poison;	      /* free pages filled with 0xaa and checked */
+	int debug_guardpage_minorder; /* guard pages below this order (with debug_pagealloc) */
 };
 
 /* How free page reporting gives memory back (the page_reporting_advice key). */

@@ -90,6 +90,7 @@ unsigned long test_zone_nr_isolate_pageblock(const struct zone *zone);	/* MIGRAT
 /* The deferred run: max-order blocks from deferred_pfn not yet on a free list. */
 unsigned long test_zone_deferred_pfn(const struct zone *zone);
 unsigned long test_zone_nr_deferred(const struct zone *zone);	/* blocks in it */
+unsigned long test_zone_nr_guard_pages(const struct zone *zone);	/* debug_guardpage_minorder's */
 /* Overwrite the run's bookkeeping (tests of buddy_check); restore it after. */
 void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long nr_blocks);
 /* Compaction's per-zone state (deferral, cached scanner positions). */

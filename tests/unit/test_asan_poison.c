@@ -15,30 +15,6 @@
 #include "test_util.h"
 
 #ifdef BUDDY_ASAN
-/* Run fn in a child with stderr piped back; returns the child's stderr text. */
-static char *run_child(void (*fn)(void), int *status)
-{
-	int fds[2];
-	assert_int_equal(pipe(fds), 0);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		fn();
-		_exit(0);
-	}
-	close(fds[1]);
-	size_t cap = 1 << 16, len = 0;
-	char *text = calloc(1, cap);
-	ssize_t n;
-	while ((n = read(fds[0], text + len, cap - len - 1)) > 0)
-		len += (size_t)n;
-	close(fds[0]);
-	waitpid(pid, status, 0);
-	return text;
-}
-
 static void write_after_free(void)
 {
 	test_init("arena_size:16M,dma:0,dma32:0");
@@ -64,7 +40,7 @@ static void test_use_after_free_is_caught(void **state)
 {
 	(void)state;
 	int status;
-	char *text = run_child(write_after_free, &status);
+	char *text = test_run_child(write_after_free, &status);
 	assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_non_null(strstr(text, "AddressSanitizer: use-after-poison"));
 	free(text);
@@ -74,7 +50,7 @@ static void test_reallocated_page_is_usable_again(void **state)
 {
 	(void)state;
 	int status;
-	char *text = run_child(reuse_after_realloc, &status);
+	char *text = test_run_child(reuse_after_realloc, &status);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_null(strstr(text, "AddressSanitizer"));

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 /*
  * BUDDY_TEST_CONF_EXTRA is appended to every configuration, so ctest can run
@@ -71,6 +72,34 @@ char *stderr_capture_end(void)
 	fclose(capture_file);
 	/* Echo it so a failing test still shows what was reported. */
 	fputs(text, stderr);
+	return text;
+}
+
+char *test_run_child(void (*fn)(void), int *status)
+{
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* cmocka turns a fault into a failed test: in the child it must kill */
+		signal(SIGSEGV, SIG_DFL);
+		signal(SIGBUS, SIG_DFL);
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	size_t cap = 1 << 16, len = 0;
+	char *text = calloc(1, cap);
+	ssize_t n;
+	while ((n = read(fds[0], text + len, cap - len - 1)) > 0)
+		len += (size_t)n;
+	close(fds[0]);
+	waitpid(pid, status, 0);
 	return text;
 }
 
@@ -160,6 +189,7 @@ unsigned long test_zone_reserved_highatomic(const struct zone *zone) { return zo
 unsigned long test_zone_nr_isolate_pageblock(const struct zone *zone) { return zone->nr_isolate_pageblock; }
 unsigned long test_zone_deferred_pfn(const struct zone *zone) { return zone->deferred_pfn; }
 unsigned long test_zone_nr_deferred(const struct zone *zone) { return zone->nr_deferred; }
+unsigned long test_zone_nr_guard_pages(const struct zone *zone) { return READ_ONCE(zone->nr_guard_pages); }
 
 void test_zone_set_deferred(struct zone *zone, unsigned long pfn, unsigned long nr_blocks)
 {

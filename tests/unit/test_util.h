@@ -36,6 +36,13 @@ void assert_consistent(void);
 void stderr_capture_begin(void);
 char *stderr_capture_end(void);
 
+/*
+ * Run fn in a forked child, its stderr piped back: returns that text
+ * (malloc'd) and the child's wait status in *status (a fault: WIFSIGNALED).
+ * fn returning exits the child with 0.
+ */
+char *test_run_child(void (*fn)(void), int *status);
+
 /* Free pages of a zone on node 0, from the buddy lists' point of view. */
 long zone_free(enum zone_type zone);
 /* The same for any node, after every pcp list has been drained. */
