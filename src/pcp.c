@@ -26,12 +26,6 @@
 
 /* ------------------------------------------------------------ sizing */
 
-static inline unsigned int pindex_to_order(int pindex)
-{
-	unsigned int order = (unsigned int)pindex / MIGRATE_PCPTYPES;
-	return order > PAGE_ALLOC_COSTLY_ORDER ? pageblock_order : order;
-}
-
 static unsigned long rounddown_pow_of_two(unsigned long n)
 {
 	return 1UL << (63 - __builtin_clzl(n));
@@ -86,8 +80,10 @@ void setup_zone_pageset(struct zone *zone)
 		abort();
 	memset(zone->per_cpu_pageset, 0, bytes);
 	for (int c = 0; c < buddy.nr_cpu_ids; c++)
-		for (int i = 0; i < NR_PCP_LISTS; i++)
+		for (int i = 0; i < NR_PCP_LISTS; i++) {
 			INIT_LIST_HEAD(&zone->per_cpu_pageset[c].lists[i]);
+			INIT_LIST_HEAD(&zone->per_cpu_pageset[c].reserve[i]);
+		}
 	zone_pcp_update(zone);
 }
 
@@ -106,6 +102,8 @@ void zone_pcp_update(struct zone *zone)
 	int batch = zone_batchsize(zone) > 0 ? zone_batchsize(zone) : 1;
 	int high = zone_highsize(zone, batch);
 
+	pcp_reserve_set_total(zone, cpus_of_node(zone->node));
+
 	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
 		struct buddy_cpu *cpu = &buddy.cpus[c];
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[c];
@@ -113,6 +111,8 @@ void zone_pcp_update(struct zone *zone)
 		pcp_lock_cpu(cpu);
 		pcp->batch = batch;
 		pcp->high = high;
+		/* the reserve joins the lists, so what exceeds high goes back below */
+		__pcp_reserve_flush(zone, pcp);
 		if (pcp->count > high)
 			free_pcppages_bulk(zone, pcp->count - high, pcp, 0);
 		pcp_unlock_cpu(cpu);
@@ -233,7 +233,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	struct list_head *list = &pcp->lists[order_to_pindex(migratetype, order)];
 	struct page *page;
 
-	if (unlikely(list_empty(list))) {
+	if (unlikely(list_empty(list)) &&
+	    !__pcp_reserve_refill(zone, pcp, order_to_pindex(migratetype, order), pcp_refill_blocks(pcp, order))) {
 		int got = rmqueue_bulk(zone, order, pcp_refill_blocks(pcp, order), list, migratetype,
 				       alloc_flags);
 		if (!got) {
@@ -299,6 +300,10 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
  */
 void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu, int pindex)
 {
+	if (zone->pcp_reserve_total && __pcp_reserve_park(zone, pcp, pindex)) {
+		pcp_unlock_cpu(cpu);
+		return;
+	}
 	free_pcppages_bulk(zone, nr_pcp_free(pcp), pcp, pindex);
 	__count_vm_events(cpu, PCP_DRAIN, 1);
 	pcp_unlock_cpu(cpu);
@@ -312,6 +317,7 @@ int drain_zone_pages_cpu(struct zone *zone, int c)
 	int n;
 
 	pcp_lock_cpu(cpu);
+	__pcp_reserve_flush(zone, pcp);
 	n = pcp->count;
 	free_pcppages_bulk(zone, n, pcp, 0);
 	pcp_unlock_cpu(cpu);
