@@ -185,7 +185,8 @@ static long check_pcp_list(struct checker *c, int cpu, struct list_head *head, i
 	long pages = 0;
 
 	if (!list_ends(head, list_bound(zone, order))) {
-		problem(c, "cpu %d %s %d is circular (more than %lu blocks)", cpu, what, i, list_bound(zone, order));
+		problem(c, "cpu %d %s list %d is circular (more than %lu blocks)", cpu, what, i,
+			list_bound(zone, order));
 		return 0;
 	}
 	for (struct list_head *l = head->next; l != head; l = l->next) {
@@ -216,7 +217,7 @@ static void check_pcp_lists(struct checker *c)
 		long pages = 0, reserved = 0;
 
 		for (int i = 0; i < NR_PCP_LISTS; i++) {
-			pages += check_pcp_list(c, cpu, &pcp->lists[i], i, "pcp list");
+			pages += check_pcp_list(c, cpu, &pcp->lists[i], i, "pcp");
 			reserved += check_pcp_list(c, cpu, &pcp->reserve[i], i, "pcp reserve");
 			if (pindex_to_order(i) == 0 && !list_empty(&pcp->reserve[i]))
 				problem(c, "cpu %d pcp reserve %d holds order-0 pages", cpu, i);

@@ -103,7 +103,12 @@ struct zone {
 
 	/* Written under lock. */
 	pthread_mutex_t lock __cacheline_aligned;
-	struct free_area free_area[MAX_ORDER];
+	/*
+	 * On a line of its own after the lock (the kernel's ZONE_PADDING idea):
+	 * a thread waiting for the lock reads the lock's line, and must not
+	 * take it away from the holder's list-head and count updates.
+	 */
+	struct free_area free_area[MAX_ORDER] __cacheline_aligned;
 	unsigned long nr_reserved_highatomic;
 	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE blocks: pcp drains recheck */
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */

@@ -149,6 +149,32 @@ static __noinline int rmqueue_bulk(struct zone *zone, unsigned int order, int co
 }
 
 /*
+ * Before zone->lock is taken: prefetch the descriptors of the buddies that the
+ * first blocks to go back will merge with (the kernel's prefetch_buddy,
+ * 4.16-5.13), so that fewer cache misses fall inside the lock hold. Walks the
+ * lists in free_pcppages_bulk's order, at most eight blocks; reading their
+ * descriptors brings those in too. cpu->lock held.
+ */
+static void prefetch_drain_buddies(struct per_cpu_pages *pcp, int count, int pindex)
+{
+	int n = 0;
+
+	for (int i = 0; i < NR_PCP_LISTS && count > 0 && n < 8; i++) {
+		int p = (pindex + i) % NR_PCP_LISTS;
+		struct list_head *list = &pcp->lists[p];
+		unsigned int order = pindex_to_order(p);
+
+		for (struct list_head *l = list->prev; l != list && count > 0 && n < 8; l = l->prev, n++) {
+			unsigned long pfn = page_to_pfn_fast(list_entry(l, struct page, lru));
+
+			/* a hint: an address past the map does not fault */
+			__builtin_prefetch(pfn_to_page_fast(pfn ^ (1UL << order)));
+			count -= 1 << order;
+		}
+	}
+}
+
+/*
  * Return count pages to the buddy lists, round-robin over the non-empty lists
  * starting after pindex, each from its cold end. cpu->lock held.
  */
@@ -158,6 +184,7 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 		count = pcp->count;
 	if (count <= 0)
 		return;
+	prefetch_drain_buddies(pcp, count, pindex);
 	pindex--;
 	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
