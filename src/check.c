@@ -229,15 +229,16 @@ static void check_pcp_lists(struct checker *c)
 				pcp->high, pcp_count_limit(pcp));
 		/* the per-CPU reserve (pcp_reserve.c, a deviation) */
 		if (reserved != pcp->reserve_count)
-			problem(c, "cpu %d pcp reserve_count %d but %ld pages reserved", cpu, pcp->reserve_count,
-				reserved);
+			problem(c, "cpu %d pcp reserve_count %d but %ld pages reserved", cpu,
+				pcp->reserve_count, reserved);
 		if (pcp->reserve_count < 0 || pcp->reserve_count > pcp->reserve_claimed)
-			problem(c, "cpu %d pcp reserve_count %d out of range (claimed %d)", cpu, pcp->reserve_count,
-				pcp->reserve_claimed);
+			problem(c, "cpu %d pcp reserve_count %d out of range (claimed %d)", cpu,
+				pcp->reserve_count, pcp->reserve_claimed);
 	}
 	long budget = atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed);
-	if (budget > zone->pcp_reserve_total)
-		problem(c, "pcp reserve budget %ld above its total %ld", budget, zone->pcp_reserve_total);
+	long total = atomic_load_explicit(&zone->pcp_reserve_total, memory_order_relaxed);
+	if (budget > total)
+		problem(c, "pcp reserve budget %ld above its total %ld", budget, total);
 }
 
 /* In-use pages must not lie inside free blocks (in_use_too); PageBuddy only on list heads. */

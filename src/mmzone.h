@@ -118,10 +118,10 @@ struct zone {
 	/*
 	 * Deviation (pcp_reserve.c): pages the CPUs' reserves may still claim,
 	 * in chunks, with an atomic compare-and-swap (rarely: once per chunk);
-	 * pcp_reserve_total is the whole, set by zone_pcp_update.
+	 * pcp_reserve_total is the whole, set by zone_pcp_update, read racily.
 	 */
 	atomic_long pcp_reserve_budget;
-	long pcp_reserve_total;
+	atomic_long pcp_reserve_total;
 
 	/*
 	 * Compaction's per-zone state (compaction.c). As in the kernel it is

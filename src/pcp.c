@@ -261,7 +261,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	struct page *page;
 
 	if (unlikely(list_empty(list)) &&
-	    !__pcp_reserve_refill(zone, pcp, order_to_pindex(migratetype, order), pcp_refill_blocks(pcp, order))) {
+	    !__pcp_reserve_refill(zone, pcp, order_to_pindex(migratetype, order),
+				  pcp_refill_blocks(pcp, order))) {
 		int got = rmqueue_bulk(zone, order, pcp_refill_blocks(pcp, order), list, migratetype,
 				       alloc_flags);
 		if (!got) {
@@ -327,7 +328,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
  */
 void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu, int pindex)
 {
-	if (zone->pcp_reserve_total && __pcp_reserve_park(zone, pcp, pindex)) {
+	if (pcp_reserve_enabled(zone) && __pcp_reserve_park(zone, pcp, pindex)) {
 		pcp_unlock_cpu(cpu);
 		return;
 	}

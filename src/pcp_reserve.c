@@ -40,7 +40,8 @@ static inline long reserve_chunk(void)
 /*
  * zone_pcp_update, before it flushes every CPU: the reserves' new total
  * (1/fraction of the zone in whole chunks, none below one chunk per CPU). The
- * budget moves by the change, so claims made meanwhile stay counted.
+ * budget moves by the change, so claims made meanwhile stay counted. Under
+ * the tunables' lock (or at start-up), so there is one writer.
  */
 void pcp_reserve_set_total(struct zone *zone, int nr_cpus)
 {
@@ -53,9 +54,20 @@ void pcp_reserve_set_total(struct zone *zone, int nr_cpus)
 		if (total < nr_cpus * reserve_chunk())
 			total = 0; /* a small zone keeps the kernel's behaviour */
 	}
-	atomic_fetch_add_explicit(&zone->pcp_reserve_budget, total - zone->pcp_reserve_total,
-				  memory_order_relaxed);
-	zone->pcp_reserve_total = total;
+	long old = atomic_load_explicit(&zone->pcp_reserve_total, memory_order_relaxed);
+
+	/* in the order that keeps budget <= total for a racing buddy_check */
+	if (total > old)
+		atomic_store_explicit(&zone->pcp_reserve_total, total, memory_order_relaxed);
+	atomic_fetch_add_explicit(&zone->pcp_reserve_budget, total - old, memory_order_relaxed);
+	if (total <= old)
+		atomic_store_explicit(&zone->pcp_reserve_total, total, memory_order_relaxed);
+}
+
+/* Whether the zone has reserves at all (read racily: a stale answer only parks or drains once more). */
+bool pcp_reserve_enabled(struct zone *zone)
+{
+	return atomic_load_explicit(&zone->pcp_reserve_total, memory_order_relaxed) != 0;
 }
 
 /* One more chunk of room for this CPU, if the budget has it. */

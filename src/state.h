@@ -37,7 +37,7 @@ struct buddy_settings {
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
 	int pcp_reserve_fraction; /* deviation: per-CPU high-order reserves, 1/N of a zone (0: off) */
-	int mobility_grouping; /* 1 on, -1 off, 0 auto */
+	int mobility_grouping;	  /* 1 on, -1 off, 0 auto */
 	/* Compaction's sysctls, read racily (READ_ONCE) while the setters write them. */
 	int compaction_proactiveness;
 	int extfrag_threshold;
