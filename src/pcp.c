@@ -16,6 +16,8 @@
  * round-robin from the lists' cold ends. One deviation: high is at least three
  * pageblocks when the zone is large enough, so that an order-9 alloc/free pair
  * stays on the per-CPU list instead of bouncing through the zone lock.
+ * Another, for orders above 0 (pcp_reserve.c): a free past high parks the
+ * block on the CPU's reserve instead of draining, up to a share of the zone.
  */
 #include <stdlib.h>
 #include <string.h>
