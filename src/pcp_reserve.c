@@ -17,8 +17,9 @@
  * (zone->pcp_reserve_total). A CPU claims it in chunks of RESERVE_CHUNK
  * pageblocks from zone->pcp_reserve_budget (one compare-and-swap per chunk,
  * so the shared line moves once per 16 pageblocks parked, not per block),
- * gives a chunk back when it holds two unused, and everything back when it
- * is drained. So one busy CPU may use the whole, and idle CPUs hold none.
+ * gives a chunk back when it holds two unused and the budget is exhausted,
+ * and everything back when it is drained. So one busy CPU may use the whole,
+ * and a drained CPU holds none.
  *
  * The cost: up to that 1/N of each zone can sit in reserves, uncounted in
  * NR_FREE_PAGES like the kernel's pcp pages, and cannot merge with its
@@ -114,8 +115,11 @@ bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex
 
 /*
  * Move up to nr blocks from the reserve to the (empty) list at pindex and
- * count them there; room two chunks beyond what the reserve holds goes back
- * to the budget. Returns how many moved. cpu->lock held.
+ * count them there. When the budget has run out, room two chunks beyond what
+ * the reserve holds goes back to it, for the other CPUs; while it lasts, a
+ * CPU keeps what it claimed, so a loop that fills and empties its reserve
+ * does not claim and give back (a write to the shared line) on every pass.
+ * Returns how many moved. cpu->lock held.
  */
 int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr)
 {
@@ -127,7 +131,8 @@ int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pinde
 		list_move_tail(reserve->next, &pcp->lists[pindex]);
 	pcp->reserve_count -= i << order;
 	pcp->count += i << order;
-	if (pcp->reserve_claimed - pcp->reserve_count >= 2 * reserve_chunk())
+	if (pcp->reserve_claimed - pcp->reserve_count >= 2 * reserve_chunk() &&
+	    atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed) < reserve_chunk())
 		reserve_unclaim(zone, pcp, reserve_chunk());
 	return i;
 }
