@@ -57,6 +57,7 @@ set xlabel "threads"
 set ylabel "alloc+free per microsecond, all threads"
 set logscale x 2
 set xtics (1, 2, 4, 8, 16)
+set xrange [0.8:20]
 set key outside right
 set grid
 plot ${plots%,}
