@@ -7,7 +7,8 @@
  *  - list lengths (plus deferred blocks) equal nr_free_mt[] and nr_free;
  *  - NR_FREE_PAGES equals the pages on the lists (isolated ones excepted),
  *    NR_FREE_CMA_PAGES the pages on the CMA lists;
- *  - pcp entries are PagePcp, unreferenced, aligned, and sum to pcp->count;
+ *  - pcp entries (lists and reserves) are PagePcp, unreferenced, aligned, and sum to
+ *    pcp->count and pcp->reserve_count, the reserve within what the CPU claimed;
  *  - no list goes round a cycle: one longer than the zone can hold is
  *    reported as circular and not walked further;
  *  - no page is on two lists at once, and no in-use page is inside a free block;
@@ -184,50 +185,72 @@ static void check_free_lists(struct checker *c)
 			zone_page_state(zone, NR_FREE_CMA_PAGES), cma_pages);
 }
 
+/*
+ * One CPU's list (a pcp list or its reserve): pages PagePcp, unreferenced,
+ * aligned to the list's order, in the zone, on no other list (mark_free).
+ * Returns the pages listed.
+ */
+static long check_pcp_list(struct checker *c, int cpu, struct list_head *head, int i, const char *what)
+{
+	struct zone *zone = c->zone;
+	unsigned int order = pindex_to_order(i);
+	long pages = 0;
+
+	if (!list_ends(head, list_bound(zone, order))) {
+		problem(c, "cpu %d %s list %d is circular (more than %lu blocks)", cpu, what, i,
+			list_bound(zone, order));
+		return 0;
+	}
+	for (struct list_head *l = head->next; l != head; l = l->next) {
+		struct page *page = list_entry(l, struct page, lru);
+		unsigned long pfn = page_to_pfn_fast(page);
+
+		if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
+			problem(c, "cpu %d %s page pfn %#lx outside the zone", cpu, what, pfn);
+			break;
+		}
+		if (!PagePcp(page) || PageBuddy(page) || page_ref_count(page) != 0)
+			problem(c, "cpu %d %s page pfn %#lx: pcp %d buddy %d refcount %d", cpu, what, pfn,
+				PagePcp(page), PageBuddy(page), page_ref_count(page));
+		if (pfn & ((1UL << order) - 1))
+			problem(c, "cpu %d %s page pfn %#lx misaligned for order %u", cpu, what, pfn, order);
+		mark_free(c, pfn, 1UL << order, "pcp page");
+		pages += 1L << order;
+	}
+	return pages;
+}
+
 static void check_pcp_lists(struct checker *c)
 {
 	struct zone *zone = c->zone;
 
 	for (int cpu = 0; cpu < buddy.nr_cpu_ids; cpu++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-		long pages = 0;
+		long pages = 0, reserved = 0;
 
 		for (int i = 0; i < NR_PCP_LISTS; i++) {
-			unsigned int order = i / MIGRATE_PCPTYPES > PAGE_ALLOC_COSTLY_ORDER
-						     ? pageblock_order
-						     : (unsigned int)(i / MIGRATE_PCPTYPES);
-			struct list_head *head = &pcp->lists[i];
-
-			if (!list_ends(head, list_bound(zone, order))) {
-				problem(c, "cpu %d pcp list %d is circular (more than %lu blocks)", cpu, i,
-					list_bound(zone, order));
-				continue;
-			}
-			for (struct list_head *l = head->next; l != head; l = l->next) {
-				struct page *page = list_entry(l, struct page, lru);
-				unsigned long pfn = page_to_pfn_fast(page);
-
-				if (!pfn_valid(pfn) || !block_in_zone(zone, pfn, order)) {
-					problem(c, "cpu %d pcp page pfn %#lx outside the zone", cpu, pfn);
-					break;
-				}
-				if (!PagePcp(page) || PageBuddy(page) || page_ref_count(page) != 0)
-					problem(c, "cpu %d pcp page pfn %#lx: pcp %d buddy %d refcount %d",
-						cpu, pfn, PagePcp(page), PageBuddy(page),
-						page_ref_count(page));
-				if (pfn & ((1UL << order) - 1))
-					problem(c, "cpu %d pcp page pfn %#lx misaligned for order %u", cpu,
-						pfn, order);
-				mark_free(c, pfn, 1UL << order, "pcp page");
-				pages += 1L << order;
-			}
+			pages += check_pcp_list(c, cpu, &pcp->lists[i], i, "pcp");
+			reserved += check_pcp_list(c, cpu, &pcp->reserve[i], i, "pcp reserve");
+			if (pindex_to_order(i) == 0 && !list_empty(&pcp->reserve[i]))
+				problem(c, "cpu %d pcp reserve %d holds order-0 pages", cpu, i);
 		}
 		if (pages != pcp->count)
 			problem(c, "cpu %d pcp count %d but %ld pages listed", cpu, pcp->count, pages);
 		if (pcp->count < 0 || (pcp->high && pcp->count > pcp_count_limit(pcp)))
 			problem(c, "cpu %d pcp count %d out of range (high %d, limit %ld)", cpu, pcp->count,
 				pcp->high, pcp_count_limit(pcp));
+		/* the per-CPU reserve (pcp_reserve.c, a deviation) */
+		if (reserved != pcp->reserve_count)
+			problem(c, "cpu %d pcp reserve_count %d but %ld pages reserved", cpu,
+				pcp->reserve_count, reserved);
+		if (pcp->reserve_count < 0 || pcp->reserve_count > pcp->reserve_claimed)
+			problem(c, "cpu %d pcp reserve_count %d out of range (claimed %d)", cpu,
+				pcp->reserve_count, pcp->reserve_claimed);
 	}
+	long budget = atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed);
+	long total = atomic_load_explicit(&zone->pcp_reserve_total, memory_order_relaxed);
+	if (budget > total)
+		problem(c, "pcp reserve budget %ld above its total %ld", budget, total);
 }
 
 /* In-use pages must not lie inside free blocks (in_use_too); PageBuddy only on list heads. */

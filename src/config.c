@@ -175,6 +175,16 @@ static const struct option_desc options[] = {
 	 .zero_ok = true,
 	 FIELD(percpu_pagelist_high_fraction, FIELD_INT),
 	 .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)"},
+	/* Deviation (docs/pcp.md): per-CPU reserves of high-order blocks past pcp->high. */
+	{.key = "pcp_reserve_fraction",
+	 .type = OPT_INT,
+	 SETTING(pcp_reserve_fraction),
+	 .def = 4,
+	 .min = 2,
+	 .max = 1 << 30,
+	 .zero_ok = true,
+	 .meaning = "per-CPU reserves of order 1-3 and pageblock-order blocks: all CPUs of a node together "
+		    "keep at most 1/N of each zone (0: off, the kernel's behaviour)"},
 	{.key = "mobility_grouping",
 	 .type = OPT_WORD,
 	 SETTING(mobility_grouping),

@@ -58,6 +58,16 @@ struct per_cpu_pages {
 	int free_factor;
 	struct list_head lists[NR_PCP_LISTS];
 	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS]; /* cpu->lock held */
+
+	/*
+	 * Deviation (pcp_reserve_fraction, pcp_reserve.c): blocks of orders
+	 * above 0 that frees past high keep on this CPU instead of returning
+	 * them to the buddy lists; an empty list refills from here before it
+	 * takes zone->lock. Not in count, and drained with the lists.
+	 */
+	int reserve_count;   /* pages on the reserve lists */
+	int reserve_claimed; /* at most this many: claimed from zone->pcp_reserve_budget */
+	struct list_head reserve[NR_PCP_LISTS];
 } __cacheline_aligned;
 
 struct pglist_data;
@@ -93,7 +103,12 @@ struct zone {
 
 	/* Written under lock. */
 	pthread_mutex_t lock __cacheline_aligned;
-	struct free_area free_area[MAX_ORDER];
+	/*
+	 * On a line of its own after the lock (the kernel's ZONE_PADDING idea):
+	 * a thread waiting for the lock reads the lock's line, and must not
+	 * take it away from the holder's list-head and count updates.
+	 */
+	struct free_area free_area[MAX_ORDER] __cacheline_aligned;
 	unsigned long nr_reserved_highatomic;
 	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE blocks: pcp drains recheck */
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */
@@ -102,6 +117,14 @@ struct zone {
 	atomic_long vm_stat[NR_ZONE_STAT_ITEMS];
 	/* Free pages in PageReported blocks (page_reporting.c): zone->lock held to write, read racily. */
 	unsigned long reported_pages;
+
+	/*
+	 * Deviation (pcp_reserve.c): pages the CPUs' reserves may still claim,
+	 * in chunks, with an atomic compare-and-swap (rarely: once per chunk);
+	 * pcp_reserve_total is the whole, set by zone_pcp_update, read racily.
+	 */
+	atomic_long pcp_reserve_budget;
+	atomic_long pcp_reserve_total;
 
 	/*
 	 * Compaction's per-zone state (compaction.c). As in the kernel it is

@@ -35,6 +35,13 @@ static inline int order_to_pindex(int migratetype, unsigned int order)
 	return (int)order * MIGRATE_PCPTYPES + migratetype;
 }
 
+/* The order a pcp list serves: orders 0..3, then pageblock_order. */
+static inline unsigned int pindex_to_order(int pindex)
+{
+	unsigned int order = (unsigned int)pindex / MIGRATE_PCPTYPES;
+	return order > PAGE_ALLOC_COSTLY_ORDER ? pageblock_order : order;
+}
+
 /* The block an allocation takes from a non-empty pcp list: the hot end, or the cold one. */
 static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 {
@@ -108,6 +115,13 @@ HIDDEN void setup_zone_pageset(struct zone *zone);
 HIDDEN void zone_pcp_update(struct zone *zone);
 HIDDEN void free_zone_pageset(struct zone *zone);
 HIDDEN int drain_zone_pages_cpu(struct zone *zone, int cpu);
+
+/* pcp_reserve.c: the per-CPU high-order reserves (a deviation; docs/pcp.md). cpu->lock held. */
+HIDDEN void pcp_reserve_set_total(struct zone *zone, int nr_cpus);
+HIDDEN bool pcp_reserve_enabled(struct zone *zone);
+HIDDEN bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex);
+HIDDEN int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr);
+HIDDEN void __pcp_reserve_flush(struct zone *zone, struct per_cpu_pages *pcp);
 
 HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
 				    int pindex);

@@ -220,7 +220,9 @@ static unsigned long zone_pcp_pages(struct zone *zone, int only_cpu)
 		if (only_cpu >= 0 && c != only_cpu)
 			continue;
 		pcp_lock_cpu(&buddy.cpus[c]);
-		pages += (unsigned long)zone->per_cpu_pageset[c].count;
+		/* reserves (pcp_reserve.c) are per-CPU free pages too */
+		pages += (unsigned long)zone->per_cpu_pageset[c].count +
+			 (unsigned long)zone->per_cpu_pageset[c].reserve_count;
 		pcp_unlock_cpu(&buddy.cpus[c]);
 	}
 	return pages;

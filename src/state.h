@@ -36,6 +36,8 @@ struct buddy_settings {
 	int watermark_boost_factor; /* 6.1 vm.watermark_boost_factor; 0: no boosting */
 	int lowmem_reserve_ratio[MAX_NR_ZONES];
 	int percpu_pagelist_high_fraction;
+	/* deviation: per-CPU high-order reserves, 1/N of a zone (0: off) */
+	int pcp_reserve_fraction;
 	int mobility_grouping; /* 1 on, -1 off, 0 auto */
 	/* Compaction's sysctls, read racily (READ_ONCE) while the setters write them. */
 	int compaction_proactiveness;

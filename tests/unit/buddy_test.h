@@ -125,6 +125,8 @@ struct per_cpu_pages *test_pcp(struct zone *zone, int cpu);
 int test_pcp_count(const struct zone *zone, int cpu);	/* pages on all of this CPU's lists */
 int test_pcp_high(const struct zone *zone, int cpu);
 int test_pcp_batch(const struct zone *zone, int cpu);
+int test_pcp_reserve_count(const struct zone *zone, int cpu); /* pages in this CPU's reserve */
+long test_zone_pcp_reserve_total(const struct zone *zone); /* all CPUs' reserves may hold this much */
 /* The pcp list of (order, mt), for tests that walk or break it. */
 struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt);
 

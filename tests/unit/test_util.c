@@ -262,6 +262,8 @@ struct per_cpu_pages *test_pcp(struct zone *zone, int cpu)
 int test_pcp_count(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].count; }
 int test_pcp_high(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].high; }
 int test_pcp_batch(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].batch; }
+int test_pcp_reserve_count(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].reserve_count; }
+long test_zone_pcp_reserve_total(const struct zone *zone) { return atomic_load(&zone->pcp_reserve_total); }
 
 struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt)
 {
