@@ -16,7 +16,7 @@
  * the allocators rather than the scheduler; --no-pin leaves placement to
  * the scheduler.
  *
- * Usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin]
+ * Usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin] [--bulk-api-only]
  */
 #define _GNU_SOURCE
 #include <jemalloc/jemalloc.h>
@@ -219,10 +219,82 @@ static double med(const double *src, int n, double *mn, double *mx)
 	return median(v, n, mn, mx);
 }
 
+/*
+ * The bulk API (libbuddy only: jemalloc has no counterpart): 64 order-0
+ * pages by alloc_pages_bulk_array against 64 alloc_page calls, and freed
+ * by release_pages against 64 __free_page calls. Allocation and freeing
+ * are timed apart, per page; each cycle takes the pages back to the lists
+ * the next cycle serves from.
+ */
+#define BULK_API_N 64
+
+struct bulk_api_times {
+	double alloc_bulk, alloc_single, free_bulk, free_single;
+};
+
+static void bulk_api_measure(long cycles, struct bulk_api_times *t)
+{
+	struct page *v[BULK_API_N];
+	uint64_t ab = 0, as = 0, fb = 0, fs = 0, t0, t1, t2;
+
+	for (long c = 0; c < cycles; c++) {
+		memset(v, 0, sizeof(v));
+		t0 = now_ns();
+		if (alloc_pages_bulk_array(GFP_KERNEL, BULK_API_N, v) != BULK_API_N)
+			die("libbuddy bulk", 0);
+		t1 = now_ns();
+		release_pages(v, BULK_API_N);
+		t2 = now_ns();
+		ab += t1 - t0;
+		fb += t2 - t1;
+
+		t0 = now_ns();
+		for (int k = 0; k < BULK_API_N; k++)
+			v[k] = lb_alloc(0);
+		t1 = now_ns();
+		for (int k = 0; k < BULK_API_N; k++)
+			lb_free(v[k], 0);
+		t2 = now_ns();
+		as += t1 - t0;
+		fs += t2 - t1;
+	}
+	double per = (double)cycles * BULK_API_N;
+	*t = (struct bulk_api_times){ ab / per, as / per, fb / per, fs / per };
+}
+
+static void bulk_api_report(int runs, bool quick)
+{
+	double ab[MAX_RUNS], as[MAX_RUNS], fb[MAX_RUNS], fs[MAX_RUNS], ra[MAX_RUNS], rf[MAX_RUNS];
+	long cycles = quick ? 20000 : 100000;
+	struct bulk_api_times t;
+
+	bulk_api_measure(cycles / 4, &t); /* warm-up */
+	for (int r = 0; r < runs; r++) {
+		bulk_api_measure(cycles, &t);
+		ab[r] = t.alloc_bulk;
+		as[r] = t.alloc_single;
+		fb[r] = t.free_bulk;
+		fs[r] = t.free_single;
+		ra[r] = t.alloc_single / t.alloc_bulk;
+		rf[r] = t.free_single / t.free_bulk;
+	}
+	double mn, mx, mn2, mx2;
+	printf("\n%-44s %22s %22s %8s\n", "bulk API, 64 order-0 pages (ns per page)", "bulk med [min,max]",
+	       "single med [min,max]", "speedup");
+	double b = med(ab, runs, &mn, &mx), s1 = med(as, runs, &mn2, &mx2), q = med(ra, runs, NULL, NULL);
+	printf("%-44s %6.2f [%5.2f,%6.2f] %6.2f [%5.2f,%6.2f] %7.2fx %s\n",
+	       "alloc_pages_bulk_array vs alloc_page", b, mn, mx, s1, mn2, mx2, q, q >= 2.0 ? "(>= 2x: met)" : "(>= 2x: MISSED)");
+	b = med(fb, runs, &mn, &mx);
+	s1 = med(fs, runs, &mn2, &mx2);
+	q = med(rf, runs, NULL, NULL);
+	printf("%-44s %6.2f [%5.2f,%6.2f] %6.2f [%5.2f,%6.2f] %7.2fx\n", "release_pages vs __free_page", b, mn, mx,
+	       s1, mn2, mx2, q);
+}
+
 int main(int argc, char **argv)
 {
 	int runs = 7;
-	bool quick = false;
+	bool quick = false, bulk_api_only = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
@@ -231,8 +303,10 @@ int main(int argc, char **argv)
 			runs = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--no-pin"))
 			pin = false;
+		else if (!strcmp(argv[i], "--bulk-api-only"))
+			bulk_api_only = true;
 		else {
-			fprintf(stderr, "usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin]\n");
+			fprintf(stderr, "usage: pcp_vs_jemalloc [--quick] [--runs N] [--no-pin] [--bulk-api-only]\n");
 			return 2;
 		}
 	}
@@ -263,6 +337,11 @@ int main(int argc, char **argv)
 	else
 		printf("# threads: not pinned\n");
 	pin_self(0);
+	if (bulk_api_only) {
+		bulk_api_report(runs, quick);
+		buddy_exit();
+		return 0;
+	}
 
 	for (int r = -1; r < runs; r++) {
 		for (size_t t = 0; t < NR_TESTS; t++) {
@@ -313,6 +392,7 @@ int main(int argc, char **argv)
 		printf("%-30s %9.2fx %9.2fx %s%4.1fx %s\n", sc[s].name, lm, jm, ">=", 1.8, lm >= 1.8 ? "met" : "MISSED");
 	}
 	printf("\nratio = median over runs of (libbuddy ns / jemalloc ns) in the same run; below 1 libbuddy is faster.\n");
+	bulk_api_report(runs, quick);
 	buddy_exit();
 	return 0;
 }

@@ -246,6 +246,10 @@ static void check_pcp_lists(struct checker *c)
 		if (pcp->reserve_count < 0 || pcp->reserve_count > pcp->reserve_claimed)
 			problem(c, "cpu %d pcp reserve_count %d out of range (claimed %d)", cpu,
 				pcp->reserve_count, pcp->reserve_claimed);
+		/* 6.7: high moves only within [high_min, high_max] */
+		if (pcp->high < pcp->high_min || pcp->high > pcp->high_max)
+			problem(c, "cpu %d pcp high %d outside [high_min %d, high_max %d]", cpu, pcp->high,
+				pcp->high_min, pcp->high_max);
 	}
 	long budget = atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed);
 	long total = atomic_load_explicit(&zone->pcp_reserve_total, memory_order_relaxed);

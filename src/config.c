@@ -174,7 +174,7 @@ static const struct option_desc options[] = {
 	 .max = 1 << 30,
 	 .zero_ok = true,
 	 FIELD(percpu_pagelist_high_fraction, FIELD_INT),
-	 .meaning = "vm.percpu_pagelist_high_fraction (0: derived from the low watermark)"},
+	 .meaning = "vm.percpu_pagelist_high_fraction (0: auto-tuned high, 6.7)"},
 	/* Deviation (docs/pcp.md): per-CPU reserves of high-order blocks past pcp->high. */
 	{.key = "pcp_reserve_fraction",
 	 .type = OPT_INT,

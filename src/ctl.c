@@ -171,6 +171,18 @@ static int set_page_reporting_delay_ms(const void *v)
 	return 0;
 }
 
+/*
+ * vm.stat_refresh: write-only, any int value. The kernel's write folds the
+ * per-CPU counters and (6.7) runs decay_pcp_high on every CPU's lists; here
+ * the counters need no folding, so it is the decay.
+ */
+static int set_stat_refresh(const void *v)
+{
+	(void)v;
+	buddy_decay_pcp_high_all();
+	return 0;
+}
+
 /* ------------------------------------------------ read-only facts */
 
 static int get_version(void *v)
@@ -204,6 +216,7 @@ static const struct ctl_entry ctl_table[] = {
 	{"page_reporting.enabled", CTL_INT, get_page_reporting_enabled, set_page_reporting_enabled},
 	{"page_reporting.order", CTL_INT, get_page_reporting_order, set_page_reporting_order},
 	{"page_reporting.delay_ms", CTL_INT, get_page_reporting_delay_ms, set_page_reporting_delay_ms},
+	{"vm.stat_refresh", CTL_INT, NULL, set_stat_refresh},
 	{"version", CTL_STRING, get_version, NULL},
 	{"arena.bytes", CTL_ULONG, get_arena_bytes, NULL},
 	{"arena.nodes", CTL_ULONG, get_nr_nodes, NULL},

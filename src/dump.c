@@ -293,21 +293,24 @@ static void zoneinfo_show_stats(buddy_write_cb *cb, void *opaque, struct zone *z
 }
 
 /*
- * Per CPU: count, high and batch read under that CPU's lock. high is fixed
- * (no 6.7+ auto-tuning), so high_min and high_max equal it; the counters are
- * exact, so the vm stats threshold (per-CPU drift allowed) is 0.
+ * Per CPU: count, high, batch, high_min and high_max read under that CPU's
+ * lock; high is auto-tuned between the other two (6.7), which are equal when
+ * percpu_pagelist_high_fraction is set. The counters are exact, so the vm
+ * stats threshold (per-CPU drift allowed) is 0.
  */
 static void zoneinfo_show_pagesets(buddy_write_cb *cb, void *opaque, struct zone *zone)
 {
 	cb(opaque, "\n  pagesets");
 	for (int c = 0; c < buddy.nr_cpu_ids; c++) {
 		struct per_cpu_pages *pcp = &zone->per_cpu_pageset[c];
-		int count, high, batch;
+		int count, high, batch, high_min, high_max;
 
 		pcp_lock_cpu(&buddy.cpus[c]);
 		count = pcp->count;
 		high = pcp->high;
 		batch = pcp->batch;
+		high_min = pcp->high_min;
+		high_max = pcp->high_max;
 		pcp_unlock_cpu(&buddy.cpus[c]);
 		dump_printf(cb, opaque,
 			    "\n    cpu: %i"
@@ -316,7 +319,7 @@ static void zoneinfo_show_pagesets(buddy_write_cb *cb, void *opaque, struct zone
 			    "\n              batch:    %i"
 			    "\n              high_min: %i"
 			    "\n              high_max: %i",
-			    c, count, high, batch, high, high);
+			    c, count, high, batch, high_min, high_max);
 		dump_printf(cb, opaque, "\n  vm stats threshold: %d", 0);
 	}
 }

@@ -51,11 +51,27 @@ struct free_area {
 #define NR_PCP_ORDERS (PAGE_ALLOC_COSTLY_ORDER + 2)
 #define NR_PCP_LISTS  (MIGRATE_PCPTYPES * NR_PCP_ORDERS)
 
+/* pcp->flags (6.7). */
+#define PCPF_PREV_FREE_HIGH_ORDER (1U << 0) /* the last free was of orders 1..3 */
+#define PCPF_FREE_HIGH_BATCH	  (1U << 1) /* the CPU's cache slice holds 5 batches: keep one on free_high */
+
+/*
+ * 6.7 CONFIG_PCP_BATCH_SCALE_MAX (default 5): free_count stops at batch << 5,
+ * refills grow to at most batch << 5, and free_high and decay move at most
+ * that many pages.
+ */
+#define PCP_BATCH_SCALE_MAX 5
+
 struct per_cpu_pages {
-	int count; /* pages on all lists */
-	int high;  /* drain a batch past this */
-	int batch; /* chunk size for refill and drain */
-	int free_factor;
+	int count;	/* pages on all lists */
+	int high;	/* drain past this; auto-tuned between high_min and high_max (6.7) */
+	int high_min;	/* 6.7: zone_highsize from the low watermark */
+	int high_max;	/* 6.7: zone_highsize with fraction MIN_PERCPU_PAGELIST_HIGH_FRACTION */
+	int batch;	/* chunk size for refill and drain */
+	int free_count; /* pages freed since allocations last halved it (6.7; capped lazily, see pcp.c) */
+	unsigned char flags;	    /* PCPF_* */
+	unsigned char alloc_factor; /* refills double per refill without a free between (6.7) */
+	unsigned int decay_stamp;   /* ms clock of the last decay_pcp_high (pcp.c) */
 	struct list_head lists[NR_PCP_LISTS];
 	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS]; /* cpu->lock held */
 
@@ -250,6 +266,8 @@ static inline void __zone_set_watermark_boost(struct zone *z, unsigned long boos
 /* zone->flags (6.1 enum zone_flags, the one libbuddy uses). */
 enum zone_flags {
 	ZONE_BOOSTED_WATERMARK, /* a fallback boosted the marks: the allocator wakes kswapd */
+	ZONE_RECLAIM_ACTIVE,	/* 6.7: kswapd is reclaiming the node: pcp frees keep little */
+	ZONE_BELOW_HIGH,	/* 6.7: free pages fell below the high mark: pcp high shrinks */
 };
 
 /* zonelists: node-ordered, each node's zones from the highest down. */

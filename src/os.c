@@ -198,3 +198,19 @@ long os_clock_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
 }
+
+long os_clock_coarse_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
+
+unsigned long os_llc_bytes(void)
+{
+	long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+	long l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+
+	return l3 > 0 ? (unsigned long)l3 : l2 > 0 ? (unsigned long)l2 : 0;
+}

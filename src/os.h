@@ -65,6 +65,11 @@ HIDDEN void os_yield(void);
 HIDDEN int os_nr_cpus(void);   /* every CPU the system may bring online */
 HIDDEN int os_thread_id(void); /* gettid() */
 HIDDEN long os_clock_ms(void); /* CLOCK_MONOTONIC, in ms */
+
+/* CLOCK_MONOTONIC_COARSE, in ms: a tick's resolution, cheaper (the pcp decay tick). */
+HIDDEN long os_clock_coarse_ms(void);
+/* The last-level cache in bytes (L3, else L2); 0 when unknown. */
+HIDDEN unsigned long os_llc_bytes(void);
 struct timespec;
 /* *deadline = now + ms on clock (CLOCK_REALTIME or CLOCK_MONOTONIC), for pthread_cond_timedwait. */
 HIDDEN void os_deadline_after_ms(struct timespec *deadline, int clock, unsigned int ms);

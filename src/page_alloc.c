@@ -194,6 +194,23 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 	return __zone_watermark_ok(z, order, mark, highest_zoneidx, alloc_flags, free_pages);
 }
 
+/*
+ * 6.7 ZONE_BELOW_HIGH: the zonelist walk sees free pages under the high mark
+ * and says so, so that pcp frees shrink high and drain (nr_pcp_high) until
+ * a drain brings the zone back above it. Checked here, on the full path,
+ * which every pcp refill takes, not on the order-0 fast path (6.7 too keeps
+ * it off the free path).
+ */
+static inline bool zone_below_high(const struct zone *zone)
+{
+	return __atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & (1UL << ZONE_BELOW_HIGH);
+}
+
+static __noinline void set_zone_below_high(struct zone *zone)
+{
+	__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
+}
+
 /* The zonelist walk: see internal.h. */
 struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
 				    const struct alloc_context *ac)
@@ -206,7 +223,16 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
 			continue;
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
-			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
+			unsigned long mark;
+
+			/* 6.7: above the high mark the request's own mark passes too; below, mark the zone */
+			if (!zone_below_high(zone)) {
+				if (zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_HIGH),
+							(int)ac->highest_zoneidx, alloc_flags))
+					goto try_this_zone;
+				set_zone_below_high(zone);
+			}
+			mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 			if (!zone_watermark_fast(zone, order, mark, (int)ac->highest_zoneidx, alloc_flags))
 				continue;
 		}
@@ -783,4 +809,140 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
+}
+
+/* ------------------------------------------------------------ bulk allocation */
+
+/*
+ * The zone a bulk request is served from (5.13 __alloc_pages_bulk): the
+ * first of the zonelist, on the preferred node, that stays above the
+ * request's mark with nr_pages more taken. NULL sends the request to a
+ * single allocation.
+ */
+static struct zone *bulk_zone(const struct alloc_context *ac, unsigned int alloc_flags,
+			      unsigned long nr_pages)
+{
+	struct zone *preferred = ac->preferred_zoneref->zone;
+
+	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
+		struct zone *zone = z->zone;
+		unsigned long mark;
+
+		if (z->zone_idx > (int)ac->highest_zoneidx)
+			continue;
+		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
+			continue;
+		if (buddy.nr_node_ids > 1 && zone != preferred && zone->node != preferred->node)
+			return NULL; /* local node only: a remote one is the single path's choice */
+		mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK) + nr_pages;
+		if (zone_watermark_fast(zone, 0, mark, (int)ac->highest_zoneidx, alloc_flags))
+			return zone;
+	}
+	return NULL;
+}
+
+/*
+ * Fill the NULL slots of page_array from nr_populated on with order-0
+ * pages from one zone's pcp list, under one hold of the CPU's lock (refills
+ * included). Stops at the first slot it cannot fill; returns the index of
+ * that slot (nr_pages when all are filled), *nr_account the pages taken.
+ */
+static unsigned long bulk_from_pcp(gfp_t gfp, struct zone *zone, const struct alloc_context *ac,
+				   unsigned int alloc_flags, unsigned long nr_populated,
+				   unsigned long nr_pages, struct page **page_array,
+				   unsigned long *nr_account)
+{
+	struct buddy_cpu *cpu = pcp_trylock_this_cpu();
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+
+	*nr_account = 0;
+	if (unlikely(!cpu))
+		return nr_populated;
+	pcp = &zone->per_cpu_pageset[cpu->id];
+	list = &pcp->lists[order_to_pindex(ac->migratetype, 0)];
+	while (nr_populated < nr_pages) {
+		struct page *page;
+
+		if (page_array[nr_populated]) {
+			nr_populated++;
+			continue;
+		}
+		page = likely(!list_empty(list))
+			       ? list_first_entry(list, struct page, lru)
+			       : __rmqueue_pcplist(zone, 0, ac->migratetype, alloc_flags, pcp, list);
+		if (unlikely(!page))
+			break;
+		__pcp_del(pcp, page, 0);
+		if (unlikely(new_page_is_bad(page, zone)) || unlikely(new_page_is_poisoned(page, 0, zone)))
+			continue;
+		prep_new_page(page, zone, 0, gfp, ac->migratetype);
+		debug_mark_free_hooks(page);
+		trace_mm_page_alloc(page, 0, gfp, ac->migratetype);
+		page_array[nr_populated++] = page;
+		(*nr_account)++;
+	}
+	if (*nr_account)
+		__zone_statistics_bulk(cpu, pcp, ac->preferred_zoneref->zone, zone, *nr_account,
+				       zone->node == cpu->node);
+	pcp_unlock_cpu(cpu);
+	if (*nr_account)
+		wakeup_kswapd_if_boosted(zone);
+	return nr_populated;
+}
+
+/*
+ * 5.13-6.13 __alloc_pages_bulk for order 0 (the page_array form; the list
+ * form is not offered): fills the NULL slots of page_array[0..nr_pages)
+ * and returns how many slots are populated from the start of the array,
+ * the ones already set included - it stops at the first slot it cannot
+ * fill. When the pcp cannot serve (lock busy, no zone stays above its mark
+ * with nr_pages more taken, one slot to fill, nothing came from the pcp) it
+ * falls back to one single allocation, with its slow path.
+ */
+unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodemask, unsigned long nr_pages,
+				 struct page **page_array)
+{
+	unsigned long nr_populated = 0, nr_account;
+	struct alloc_context ac;
+	struct zone *zone;
+	unsigned int alloc_flags;
+
+	if (unlikely(!page_array)) {
+		if (nr_pages)
+			bad_address(NULL, "__alloc_pages_bulk: NULL page array");
+		return 0;
+	}
+	while (nr_populated < nr_pages && page_array[nr_populated])
+		nr_populated++;
+	if (nr_populated == nr_pages)
+		return nr_populated; /* already populated */
+	if (nr_pages - nr_populated == 1 || !atomic_load_explicit(&buddy.initialized, memory_order_acquire) ||
+	    prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac) != PREPARE_OK || !ac.preferred_zoneref->zone)
+		goto failed;
+	alloc_flags = gfp_to_alloc_flags_cma(gfp, ALLOC_WMARK_LOW);
+	zone = bulk_zone(&ac, alloc_flags, nr_pages);
+	if (!zone)
+		goto failed;
+	nr_populated =
+		bulk_from_pcp(gfp, zone, &ac, alloc_flags, nr_populated, nr_pages, page_array, &nr_account);
+	if (nr_account || nr_populated == nr_pages)
+		return nr_populated;
+failed:
+	/* not one page from the pcp: the single path, which may reclaim and reports failure */
+	page_array[nr_populated] = __alloc_pages_nodemask(gfp, 0, preferred_nid, nodemask);
+	if (page_array[nr_populated])
+		nr_populated++;
+	return nr_populated;
+}
+
+unsigned long alloc_pages_bulk_array_node(gfp_t gfp, int nid, unsigned long nr_pages,
+					  struct page **page_array)
+{
+	return __alloc_pages_bulk(gfp, nid, NULL, nr_pages, page_array);
+}
+
+unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct page **page_array)
+{
+	return __alloc_pages_bulk(gfp, NUMA_NO_NODE, NULL, nr_pages, page_array);
 }

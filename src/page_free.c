@@ -173,3 +173,92 @@ void free_hot_cold_page(struct page *page, bool cold)
 {
 	free_pages_entry(page, 0, cold);
 }
+
+/* ------------------------------------------------------------ batched freeing */
+
+/* Drop the CPU's lock a batch holds, if it holds it: before a report, or the zone lock's way. */
+static void release_cpu(struct buddy_cpu **cpu)
+{
+	if (*cpu) {
+		pcp_unlock_cpu(*cpu);
+		*cpu = NULL;
+	}
+}
+
+/*
+ * One entry of release_pages: drop its reference as put_page would, with
+ * free_pages_checked's checks. The order is the allocation's own (libbuddy
+ * records it; the kernel reads the compound order). True when this was the
+ * last reference and the block is to be freed; a bad entry is reported
+ * (with the batch's CPU lock dropped first) and skipped.
+ */
+static bool release_page_ref(struct page *page, unsigned int *order, struct buddy_cpu **cpu)
+{
+	bool last;
+
+	if (unlikely(!valid_page_pointer(page))) {
+		release_cpu(cpu);
+		bad_address(page, "release_pages: not a page descriptor of the arena");
+		return false;
+	}
+	*order = READ_ONCE(page->alloc_order);
+	if (unlikely(!free_page_matches(page, *order, PAGE_FLAGS_NOT_ALLOCATED)) ||
+	    unlikely(!page_ref_dec_unless_zero(page, &last))) {
+		release_cpu(cpu);
+		report_bad_free(page, *order);
+		return false;
+	}
+	return last;
+}
+
+/*
+ * 2.6.x-6.5 release_pages(pages, nr): drop one reference on each of nr
+ * pages and free those whose last reference went, the way 6.7
+ * free_unref_page_list does - pcp-order blocks parked on this CPU's lists
+ * in one hold of its lock for the whole batch (the lock covers every
+ * zone's lists of the CPU; the kernel's per-zone pcp locks are retaken per
+ * zone and every SWAP_CLUSTER_MAX pages to bound the time interrupts stay
+ * off, which has no counterpart here), the rest through the zone lock.
+ * NULL entries are skipped; a NULL array is reported.
+ */
+void release_pages(struct page **pages, int nr)
+{
+	struct buddy_cpu *cpu = NULL;
+
+	if (nr <= 0)
+		return;
+	if (unlikely(!pages)) {
+		bad_address(NULL, "release_pages: NULL page array");
+		return;
+	}
+	for (int i = 0; i < nr; i++) {
+		struct page *page = pages[i];
+		unsigned int order;
+
+		if (!page || !release_page_ref(page, &order, &cpu))
+			continue;
+
+		unsigned long pfn = page_to_pfn_fast(page);
+		struct zone *zone = page_zone(page);
+		int migratetype = get_pfnblock_migratetype(zone, pfn);
+
+		if (PageHead(page))
+			destroy_compound_page(page, order);
+		if (unlikely(PageFreeHooks(page))) {
+			release_cpu(&cpu); /* mprotect and poisoning: no CPU lock held across them */
+			clear_page_flag(page, PG_free_hooks);
+			debug_free_pages(page, order); /* as free_the_page: poisoned and unmapped */
+		}
+		free_pages_prepare(page, pfn, order);
+		if (!pcp_allowed_order(order) || migratetype == MIGRATE_ISOLATE) {
+			release_cpu(&cpu); /* count_vm_events takes it */
+			count_vm_events(PGFREE, 1UL << order);
+			free_one_page(zone, page, pfn, order, migratetype);
+			continue;
+		}
+		if (!cpu)
+			cpu = pcp_lock_this_cpu();
+		free_unref_page_locked(cpu, zone, page, order, migratetype);
+	}
+	release_cpu(&cpu);
+}

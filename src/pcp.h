@@ -50,14 +50,19 @@ static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 }
 
 /* Take that block off its list. cpu->lock held. */
-static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+static inline void __pcp_del(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
 {
 	VM_BUG_ON_PAGE(!pcp_lock_held(pcp, page), page);
 	VM_BUG_ON_PAGE(!PagePcp(page) || PageBuddy(page) || !page_on_list(page), page);
 	list_del(&page->lru);
 	pcp->count -= 1 << order;
-	if (unlikely(pcp->free_factor))
-		pcp->free_factor >>= 1; /* allocations undo the drain escalation (6.1) */
+}
+
+/* The same for one allocation, which halves the run of frees (6.7 rmqueue_pcplist). cpu->lock held. */
+static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+{
+	__pcp_del(pcp, page, order);
+	pcp->free_count >>= 1;
 }
 
 /*
@@ -78,8 +83,23 @@ static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, 
 	else
 		list_add(&page->lru, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
+	/*
+	 * 6.7: a free halves the refill growth and lengthens the run of frees;
+	 * the run's cap (batch << PCP_BATCH_SCALE_MAX) is applied where it is
+	 * read, on the slow side of the free (free_unref_page_tune).
+	 */
+	pcp->alloc_factor >>= 1;
+	pcp->free_count += 1 << order;
 	__count_vm_events(cpu, PGFREE, 1UL << order);
 	return unlikely(pcp->count >= pcp->high);
+}
+
+/* zone->flags bits under which every pcp free takes the tuning path (6.7 nr_pcp_high). */
+#define ZONE_PCP_PRESSURE ((1UL << ZONE_RECLAIM_ACTIVE) | (1UL << ZONE_BELOW_HIGH))
+
+static inline bool zone_pcp_pressure(const struct zone *zone)
+{
+	return __atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & ZONE_PCP_PRESSURE;
 }
 
 /*
@@ -107,9 +127,15 @@ static inline void pcp_unlock_cpu(struct buddy_cpu *cpu)
 }
 HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
 				    int migratetype, gfp_t gfp, unsigned int alloc_flags);
+HIDDEN struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
+				      unsigned int alloc_flags, struct per_cpu_pages *pcp,
+				      struct list_head *list);
+HIDDEN int decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp);
+HIDDEN void buddy_decay_pcp_high_all(void);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 			    bool cold);
 HIDDEN int pcp_refill_blocks(const struct per_cpu_pages *pcp, unsigned int order);
+HIDDEN int nr_pcp_alloc(struct per_cpu_pages *pcp, struct zone *zone, unsigned int order);
 HIDDEN long pcp_count_limit(const struct per_cpu_pages *pcp);
 HIDDEN void setup_zone_pageset(struct zone *zone);
 HIDDEN void zone_pcp_update(struct zone *zone);
@@ -123,15 +149,22 @@ HIDDEN bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int
 HIDDEN int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr);
 HIDDEN void __pcp_reserve_flush(struct zone *zone, struct per_cpu_pages *pcp);
 
-HIDDEN void free_pcppages_over_high(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
-				    int pindex);
+HIDDEN void free_unref_page_locked(struct buddy_cpu *cpu, struct zone *zone, struct page *page,
+				   unsigned int order, int migratetype);
+HIDDEN void free_unref_page_tune(struct zone *zone, struct per_cpu_pages *pcp, struct buddy_cpu *cpu,
+				 int pindex, unsigned int order);
 
 /*
  * Park a freed block on this CPU's list of its type (highatomic and CMA
- * blocks wait on the movable list), give a batch back past high, and drop
- * the CPU's lock (6.1 free_unref_page_commit). The one copy of this step, for
- * free_unref_page and the free fast path; past high it is a tail call.
- * cpu->lock held; released.
+ * blocks wait on the movable list), then 6.7 free_unref_page_commit's
+ * tuning, and drop the CPU's lock. The one copy of this step, for
+ * free_unref_page and the free fast path.
+ *
+ * The tuning (nr_pcp_high, nr_pcp_free, free_high) changes nothing while
+ * the list stays below high, the free is not of orders 1..3 and the zone
+ * is under no pressure (ZONE_BELOW_HIGH, ZONE_RECLAIM_ACTIVE): then only
+ * PCPF_PREV_FREE_HIGH_ORDER is cleared here. Anything else is a tail call
+ * to free_unref_page_tune. cpu->lock held; released.
  */
 static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct zone *zone,
 						   struct page *page, unsigned int order, int migratetype,
@@ -140,12 +173,18 @@ static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct
 	struct per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu->id];
 	int list_mt = migratetype >= MIGRATE_PCPTYPES ? MIGRATE_MOVABLE : migratetype;
 	int pindex = order_to_pindex(list_mt, order);
-
-	if (__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)) {
-		free_pcppages_over_high(zone, pcp, cpu, pindex); /* unlocks */
-		return;
-	}
+	/* three tests, each a compare and a branch; a tail call when any fires */
+	if (unlikely(__pcp_park(cpu, pcp, page, order, migratetype, pindex, cold)))
+		goto tune;
+	if (unlikely(order - 1 < PAGE_ALLOC_COSTLY_ORDER))
+		goto tune;
+	if (unlikely(zone_pcp_pressure(zone)))
+		goto tune;
+	pcp->flags &= (unsigned char)~PCPF_PREV_FREE_HIGH_ORDER;
 	pcp_unlock_cpu(cpu);
+	return;
+tune:
+	free_unref_page_tune(zone, pcp, cpu, pindex, order); /* unlocks */
 }
 
 #endif /* BUDDY_PCP_H */

@@ -192,6 +192,24 @@ static void clear_boosts(pg_data_t *pgdat, int highest_zoneidx, const unsigned l
 }
 
 /*
+ * 6.7 set_reclaim_active / clear_reclaim_active: while kswapd reclaims a
+ * node, the pcp frees of its eligible zones keep little (nr_pcp_high).
+ */
+static void set_reclaim_active(pg_data_t *pgdat, int highest_zoneidx, bool on)
+{
+	for (int z = 0; z <= highest_zoneidx; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		if (!populated_zone(zone))
+			continue;
+		if (on)
+			__atomic_fetch_or(&zone->flags, 1UL << ZONE_RECLAIM_ACTIVE, __ATOMIC_RELAXED);
+		else
+			__atomic_fetch_and(&zone->flags, ~(1UL << ZONE_RECLAIM_ACTIVE), __ATOMIC_RELAXED);
+	}
+}
+
+/*
  * 6.1 balance_pgdat: reclaim at rising priority until some eligible zone
  * meets its high mark for order. A boosted node is reclaimed for its boost
  * even when balanced, gently (the priority stops at DEF_PRIORITY - 2) and
@@ -208,6 +226,7 @@ static int balance_pgdat(pg_data_t *pgdat, int order, int highest_zoneidx, struc
 	count_vm_events(PAGEOUTRUN, 1);
 	nr_boost_reclaim = snapshot_boosts(pgdat, highest_zoneidx, zone_boosts);
 	boosted = nr_boost_reclaim != 0;
+	set_reclaim_active(pgdat, highest_zoneidx, true);
 restart:
 	sc.priority = DEF_PRIORITY;
 	do {
@@ -243,6 +262,7 @@ restart:
 	else
 		wake_nofail_waiters_if_any(); /* __GFP_NOFAIL requests sleep until pages come back */
 out:
+	set_reclaim_active(pgdat, highest_zoneidx, false);
 	if (boosted) {
 		clear_boosts(pgdat, highest_zoneidx, zone_boosts);
 		wakeup_kcompactd(pgdat, pageblock_order, highest_zoneidx); /* room now to defragment */

@@ -135,6 +135,22 @@ static __always_inline void __zone_statistics(struct buddy_cpu *cpu, struct per_
 	pcp->vm_numa_event[local ? NUMA_LOCAL : NUMA_OTHER]++;
 }
 
+/* The same for nr order-0 pages of one bulk allocation, counted once (5.13 __alloc_pages_bulk). cpu->lock
+ * held. */
+static inline void __zone_statistics_bulk(struct buddy_cpu *cpu, struct per_cpu_pages *pcp,
+					  struct zone *preferred, struct zone *zone, unsigned long nr,
+					  bool local)
+{
+	__count_vm_events(cpu, (enum vm_event_item)(PGALLOC_DMA + zone->idx), nr);
+	if (likely(zone == preferred || zone->node == preferred->node)) {
+		pcp->vm_numa_event[NUMA_HIT] += nr;
+	} else {
+		pcp->vm_numa_event[NUMA_MISS] += nr;
+		preferred->per_cpu_pageset[cpu->id].vm_numa_event[NUMA_FOREIGN] += nr;
+	}
+	pcp->vm_numa_event[local ? NUMA_LOCAL : NUMA_OTHER] += nr;
+}
+
 static inline void zone_statistics(struct buddy_cpu *cpu, struct zone *preferred, struct zone *zone,
 				   unsigned int order)
 {

@@ -33,7 +33,7 @@ struct buddy_config {
 	const char *numa_distance;	   /* fake NUMA distance matrix, "10 20;20 10" */
 	int min_free_kbytes;		   /* 0 = kernel formula */
 	int watermark_scale_factor;	   /* 0 = 10 */
-	int percpu_pagelist_high_fraction; /* 0 = derived from the low watermark */
+	int percpu_pagelist_high_fraction; /* 0 = pcp high auto-tuned (6.7); N = fixed at managed / N */
 	int mobility_grouping;		   /* 0 = auto, 1 = on, -1 = off */
 	size_t cma;			   /* per node */
 	const char *stats_print;	   /* views dumped to stderr at exit */

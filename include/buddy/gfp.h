@@ -175,6 +175,19 @@ BUDDY_API struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int or
 BUDDY_API struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 #define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
 
+/*
+ * Bulk allocation of order-0 pages (5.13+): fills the NULL slots of
+ * page_array[0..nr_pages) under one hold of the CPU's pcp lock and returns
+ * how many slots are populated from the start (set ones included; it stops
+ * at the first slot it cannot fill). The preferred node's zones only;
+ * falls back to a single allocation when the pcp cannot serve.
+ */
+BUDDY_API unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodemask,
+					   unsigned long nr_pages, struct page **page_array);
+BUDDY_API unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct page **page_array);
+BUDDY_API unsigned long alloc_pages_bulk_array_node(gfp_t gfp, int nid, unsigned long nr_pages,
+						    struct page **page_array);
+
 BUDDY_API unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
 BUDDY_API unsigned long get_zeroed_page(gfp_t gfp_mask);
 #define __get_free_page(gfp_mask)	 __get_free_pages((gfp_mask), 0)
@@ -188,6 +201,13 @@ BUDDY_API void __free_pages(struct page *page, unsigned int order);
 BUDDY_API void free_pages(unsigned long addr, unsigned int order);
 /* 4.x: free one order-0 page to the hot (head) or cold (tail) end of the pcp list. */
 BUDDY_API void free_hot_cold_page(struct page *page, bool cold);
+/*
+ * Batched put_page: drop one reference on each of pages[0..nr) and free
+ * those whose last reference went (each with its allocation's order), the
+ * pcp-order ones under one hold of the CPU's pcp lock. NULL entries are
+ * skipped; a bad entry is reported as a single free's would be.
+ */
+BUDDY_API void release_pages(struct page **pages, int nr);
 #define __free_page(page) __free_pages((page), 0)
 #define free_page(addr)	  free_pages((addr), 0)
 

@@ -262,7 +262,8 @@ static void reserve_fill_and_drain(void **state)
 		assert_int_equal(buddy_zone_free_pages(0, ZONE_NORMAL), free_allocated);
 		assert_true(test_pcp_reserve_count(zone, 0) > 0);
 		assert_true(test_pcp_reserve_count(zone, 0) <= reserve);
-		assert_true(test_pcp_count(zone, 0) < high);
+		/* under the high this free met: auto-tuning (6.7) may have moved it since the start */
+		assert_true(test_pcp_count(zone, 0) <= test_pcp_high(zone, 0));
 		assert_int_equal(buddy_check(), 0);
 	}
 	unpin();

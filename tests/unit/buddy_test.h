@@ -127,6 +127,9 @@ int test_pcp_high(const struct zone *zone, int cpu);
 int test_pcp_batch(const struct zone *zone, int cpu);
 int test_pcp_reserve_count(const struct zone *zone, int cpu); /* pages in this CPU's reserve */
 long test_zone_pcp_reserve_total(const struct zone *zone); /* all CPUs' reserves may hold this much */
+/* zone->flags (ZONE_* bits), and setting or clearing one as kswapd or the allocator would. */
+unsigned long test_zone_flags(const struct zone *zone);
+void test_zone_flag(struct zone *zone, int bit, bool on);
 /* The pcp list of (order, mt), for tests that walk or break it. */
 struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt);
 

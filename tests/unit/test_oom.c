@@ -25,16 +25,29 @@ static int count_of(const char *text, const char *needle)
 	return n;
 }
 
-/* GFP_KERNEL order-0 allocations until the first failure (no drains of our own: GFP_KERNEL drains). */
+/*
+ * Order-0 allocations with gfp until the first failure; for a mask that
+ * cannot reclaim, until one fails right after a drain. Such a mask
+ * (GFP_ATOMIC) fails while a refill's pages still sit on
+ * the pcp list (6.7 refills grow to batch << 5, and the watermark check
+ * counts only the buddy lists), so the lists are drained and it goes on.
+ */
 static size_t exhaust(gfp_t gfp, struct page_stack *s)
 {
-	size_t n = 0;
+	size_t n = 0, round;
 	struct page *p;
 
-	while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
-		page_stack_push(s, p);
-		n++;
-	}
+	do {
+		round = 0;
+		while ((p = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
+			page_stack_push(s, p);
+			round++;
+		}
+		n += round;
+		if (gfp & __GFP_DIRECT_RECLAIM)
+			break; /* its own slow path drained already (and an OOM notifier may free forever) */
+		buddy_drain_all_pages();
+	} while (round);
 	return n;
 }
 

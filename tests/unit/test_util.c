@@ -265,6 +265,19 @@ int test_pcp_batch(const struct zone *zone, int cpu) { return zone->per_cpu_page
 int test_pcp_reserve_count(const struct zone *zone, int cpu) { return zone->per_cpu_pageset[cpu].reserve_count; }
 long test_zone_pcp_reserve_total(const struct zone *zone) { return atomic_load(&zone->pcp_reserve_total); }
 
+unsigned long test_zone_flags(const struct zone *zone)
+{
+	return __atomic_load_n(&zone->flags, __ATOMIC_RELAXED);
+}
+
+void test_zone_flag(struct zone *zone, int bit, bool on)
+{
+	if (on)
+		__atomic_fetch_or(&zone->flags, 1UL << bit, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(&zone->flags, ~(1UL << bit), __ATOMIC_RELAXED);
+}
+
 struct list_head *test_pcp_list(struct zone *zone, int cpu, unsigned int order, int mt)
 {
 	return &zone->per_cpu_pageset[cpu].lists[order_to_pindex(mt, order)];
@@ -314,6 +327,15 @@ size_t take_all_pages(gfp_t gfp, struct page_stack *s)
 		}
 	} while (p);
 	return n;
+}
+
+void pcp_decay_to_high_min(void)
+{
+	int one = 1;
+
+	/* an eighth a step: 200 steps bring any high down */
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(buddy_ctl("vm.stat_refresh", NULL, NULL, &one, sizeof(one)), 0);
 }
 
 int pin_to_cpu(int cpu)

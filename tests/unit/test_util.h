@@ -64,6 +64,12 @@ void page_stack_free_all(struct page_stack *s);	/* frees every page (order 0) an
 size_t take_all_pages(gfp_t gfp, struct page_stack *s);
 
 /* The calling thread on one CPU (sched_setaffinity; 0 or -1), and on all again. */
+/*
+ * Decay every CPU's pcp high back to high_min (vm.stat_refresh, repeated):
+ * for tests that count drains from high_min after allocations grew high.
+ */
+void pcp_decay_to_high_min(void);
+
 int pin_to_cpu(int cpu);
 void unpin(void);
 /* A thread body: on CPU 1, free n order-0 pages, so they park on CPU 1's lists. */
