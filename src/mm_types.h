@@ -50,9 +50,9 @@ enum pageflags {
 	PG_isolated,   /* movable and isolated for migration: the library holds a reference */
 	PG_free_hooks, /* allocated while a debug mode watches frees: its free takes the full path */
 	/* page_reporting.h: */
-	PG_reported,   /* head of a free block whose memory was given back to the OS (PageReported) */
-	PG_zeroed,     /* taken from a reported block that reads as zero: __GFP_ZERO may skip the memset */
-	PG_guard, /* a guard page of debug_guardpage_minorder: free, off the lists (debug_page_alloc.h) */
+	PG_reported, /* head of a free block whose memory was given back to the OS (PageReported) */
+	PG_zeroed,   /* taken from a reported block that reads as zero: __GFP_ZERO may skip the memset */
+	PG_guard,    /* a guard page of debug_guardpage_minorder: free, off the lists (debug_page_alloc.h) */
 	NR_PAGEFLAGS
 };
 

@@ -918,7 +918,8 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodem
 	if (nr_populated == nr_pages)
 		return nr_populated; /* already populated */
 	if (nr_pages - nr_populated == 1 || !atomic_load_explicit(&buddy.initialized, memory_order_acquire) ||
-	    prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac) != PREPARE_OK || !ac.preferred_zoneref->zone)
+	    prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac) != PREPARE_OK ||
+	    !ac.preferred_zoneref->zone)
 		goto failed;
 	alloc_flags = gfp_to_alloc_flags_cma(gfp, ALLOC_WMARK_LOW);
 	zone = bulk_zone(&ac, alloc_flags, nr_pages);
