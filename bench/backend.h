@@ -47,8 +47,8 @@ static inline int bk_setup(enum bk_arena shape, size_t arena_bytes)
 	if (arena_bytes)
 		snprintf(conf + strlen(conf), sizeof(conf) - strlen(conf), ",arena_size:%zuM", arena_bytes >> 20);
 	if (shape == BK_ARENA_NORMAL_ONLY) {
-		cfg.dma = BUDDY_ZONE_EMPTY;
-		cfg.dma32 = BUDDY_ZONE_EMPTY;
+		cfg.dma_limit = BUDDY_ZONE_EMPTY;
+		cfg.dma32_limit = BUDDY_ZONE_EMPTY;
 	}
 	cfg.conf = conf;
 	return buddy_init(&cfg);

@@ -175,7 +175,7 @@ static int run(const struct params *pp, bool grouping, bool compact, struct resu
 	char conf[256];
 	struct buddy_config cfg = { 0 };
 
-	snprintf(conf, sizeof(conf), "arena_size:%s,dma:0,dma32:0,mobility_grouping:%s,compaction_proactiveness:0",
+	snprintf(conf, sizeof(conf), "arena_size:%s,dma_limit:0,dma32_limit:0,mobility_grouping:%s,compaction_proactiveness:0",
 		 pp->arena, grouping ? "on" : "off");
 	cfg.conf = conf;
 	if (buddy_init(&cfg))

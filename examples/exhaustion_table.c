@@ -25,7 +25,7 @@
 #include <buddy/oom.h>
 #include <buddy/shrinker.h>
 
-#define CONF	    "arena_size:512M,dma:0,dma32:0"
+#define CONF	    "arena_size:512M,dma_limit:0,dma32_limit:0"
 #define CACHE_PAGES 16384 /* 64 MiB */
 
 /* ---- growable page stacks */

@@ -133,7 +133,7 @@ static void show(const char *when)
 int main(void)
 {
 	struct buddy_config config = {
-		.arena_size = 64 << 20, .dma = BUDDY_ZONE_EMPTY, .dma32 = BUDDY_ZONE_EMPTY};
+		.arena_size = 64 << 20, .dma_limit = BUDDY_ZONE_EMPTY, .dma32_limit = BUDDY_ZONE_EMPTY};
 	unsigned long seed = 1, bad = 0;
 
 	if (buddy_init(&config))

@@ -145,7 +145,7 @@ static void pause_ms(long ms)
 int main(void)
 {
 	struct buddy_config cfg = {
-		.arena_size = 64 << 20, .dma = BUDDY_ZONE_EMPTY, .dma32 = BUDDY_ZONE_EMPTY};
+		.arena_size = 64 << 20, .dma_limit = BUDDY_ZONE_EMPTY, .dma32_limit = BUDDY_ZONE_EMPTY};
 	struct snapshot before;
 	unsigned long got = 0;
 

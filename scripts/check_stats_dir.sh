@@ -16,7 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-BUDDY_CONF="arena_size:64M,dma:4M,dma32:16M,stats_dir:$dir,stats_interval_ms:50" \
+BUDDY_CONF="arena_size:64M,dma_limit:4M,dma32_limit:20M,stats_dir:$dir,stats_interval_ms:50" \
   LD_LIBRARY_PATH=$build "$prog" 1000 3 20000 >/dev/null &
 pid=$!
 for _ in $(seq 100); do [[ -f $dir/vmstat ]] && break; sleep 0.1; done

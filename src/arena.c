@@ -5,6 +5,8 @@
  * the mem_map of page descriptors beside it, mapped and bound the same way.
  * pfn N is the page at arena_base + N * PAGE_SIZE, and the base is aligned to
  * a max-order block, so a block of order n is aligned to PAGE_SIZE << n.
+ * Which pfns make up which node and zone is memmap.c's plan (the simulated
+ * physical map); this file maps it and builds the nodes and zones.
  *
  * Nothing here touches per-page metadata for the whole arena: each new zone's
  * free pages are put on its lists, or deferred, by free_area.c
@@ -110,13 +112,16 @@ void arena_poison_pages(void *addr, size_t size)
 
 void arena_unpoison_all(void)
 {
-	size_t blocks = buddy.arena_bytes / MAX_BLOCK_BYTES;
+	size_t blocks = (buddy.arena_bytes + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES;
 	const size_t bits = 8 * sizeof(unsigned long);
 
 	for (size_t b = 0; poisoned_blocks && b < blocks; b++)
 		if (poisoned_blocks[b / bits] & (1UL << (b % bits)))
 			__asan_unpoison_memory_region(buddy.arena_base + b * MAX_BLOCK_BYTES,
-						      MAX_BLOCK_BYTES);
+						      buddy.arena_bytes - b * MAX_BLOCK_BYTES <
+								      MAX_BLOCK_BYTES
+							      ? buddy.arena_bytes - b * MAX_BLOCK_BYTES
+							      : MAX_BLOCK_BYTES);
 	free(poisoned_blocks);
 	poisoned_blocks = NULL;
 }
@@ -126,36 +131,14 @@ static void arena_poison_tracking_init(void)
 	size_t bits = 8 * sizeof(unsigned long);
 
 	poisoned_blocks =
-		calloc((buddy.arena_bytes / MAX_BLOCK_BYTES + bits - 1) / bits, sizeof(unsigned long));
+		calloc(((buddy.arena_bytes + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES + bits - 1) / bits,
+		       sizeof(unsigned long));
 }
 #else
 static void arena_poison_tracking_init(void)
 {
 }
 #endif
-
-/* Per-node zone sizes in pages; NORMAL takes what the others leave. */
-static int plan_zones(unsigned long node_pages, unsigned long sizes[MAX_NR_ZONES])
-{
-	unsigned long others = 0;
-
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		if (z == ZONE_NORMAL)
-			continue;
-		size_t bytes = round_up_sz(buddy.settings.zone_size[z], pageblock_nr_pages * PAGE_SIZE);
-		sizes[z] = bytes / PAGE_SIZE;
-		others += sizes[z];
-	}
-	if (others > node_pages) {
-		fprintf(stderr,
-			"libbuddy: zones dma+dma32+highmem+movable (%lu MiB) exceed the node size (%lu "
-			"MiB)\n",
-			others >> (20 - PAGE_SHIFT), node_pages >> (20 - PAGE_SHIFT));
-		return -EINVAL;
-	}
-	sizes[ZONE_NORMAL] = node_pages - others;
-	return 0;
-}
 
 /*
  * zone->lock is held for a few list operations at a time, like the kernel's
@@ -201,48 +184,54 @@ static int init_zone(pg_data_t *pgdat, enum zone_type idx, unsigned long start, 
 	return 0;
 }
 
-static int init_node(int nid, unsigned long start, unsigned long node_pages)
+/* A node and its zones, as memmap.c planned them. */
+static int init_node(int nid)
 {
-	unsigned long sizes[MAX_NR_ZONES];
-	pg_data_t *pgdat;
-	int rc = plan_zones(node_pages, sizes);
+	const struct memmap *m = &buddy.memmap;
+	pg_data_t *pgdat = aligned_alloc(CACHELINE, round_up_sz(sizeof(*pgdat), CACHELINE));
 
-	if (rc)
-		return rc;
-	pgdat = aligned_alloc(CACHELINE, round_up_sz(sizeof(*pgdat), CACHELINE));
 	if (!pgdat)
 		return -ENOMEM;
 	memset(pgdat, 0, sizeof(*pgdat));
 	buddy.node_data[nid] = pgdat;
 	pgdat->node_id = nid;
-	pgdat->node_start_pfn = start;
-	pgdat->node_spanned_pages = node_pages;
+	pgdat->node_start_pfn = m->node_start_pfn[nid];
+	pgdat->node_spanned_pages = m->node_start_pfn[nid + 1] - m->node_start_pfn[nid];
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		rc = init_zone(pgdat, (enum zone_type)z, start, sizes[z]);
+		int rc =
+			init_zone(pgdat, (enum zone_type)z, m->zone_start_pfn[nid][z], m->zone_pages[nid][z]);
 		if (rc)
 			return rc;
-		if (sizes[z])
+		if (m->zone_pages[nid][z])
 			pgdat->nr_zones = z + 1;
-		start += sizes[z];
 	}
 	return 0;
 }
 
+/* Node nid's slice of the arena and of mem_map: its own mappings, bound to the node. */
+static int map_node(int nid)
+{
+	unsigned long start = buddy.memmap.node_start_pfn[nid], end = buddy.memmap.node_start_pfn[nid + 1];
+	int rc = map_node_slice(buddy.arena_base + start * PAGE_SIZE, (end - start) * PAGE_SIZE, nid, true);
+
+	if (!rc)
+		rc = map_node_slice((char *)(buddy.mem_map + start), (end - start) * sizeof(struct page), nid,
+				    false);
+	return rc;
+}
+
+/*
+ * The arena as memmap_plan laid it out (init.c plans it right after the
+ * topology is known): one reservation for every node's pages, one for
+ * mem_map, each node's slice mapped and bound, then its zones built.
+ */
 int arena_reserve(void)
 {
 	int nodes = buddy.nr_node_ids;
-	size_t node_bytes = buddy.settings.arena_size / (size_t)nodes / MAX_BLOCK_BYTES * MAX_BLOCK_BYTES;
 	int rc;
 
-	if (node_bytes == 0) {
-		fprintf(stderr,
-			"libbuddy: arena_size %zu is too small for %d node(s) (at least %lu MiB each)\n",
-			buddy.settings.arena_size, nodes, MAX_BLOCK_BYTES >> 20);
-		return -EINVAL;
-	}
-	buddy.pages_per_node = node_bytes / PAGE_SIZE;
-	buddy.nr_pages = buddy.pages_per_node * (unsigned long)nodes;
-	buddy.arena_bytes = node_bytes * (size_t)nodes;
+	buddy.nr_pages = buddy.memmap.node_start_pfn[nodes];
+	buddy.arena_bytes = buddy.nr_pages * PAGE_SIZE;
 	buddy.mem_map_bytes = buddy.nr_pages * sizeof(struct page);
 
 	rc = open_arena_file();
@@ -256,14 +245,10 @@ int arena_reserve(void)
 		arena_release();
 		return -ENOMEM;
 	}
-	size_t meta_slice = buddy.pages_per_node * sizeof(struct page);
 	for (int nid = 0; nid < nodes; nid++) {
-		rc = map_node_slice(buddy.arena_base + (size_t)nid * node_bytes, node_bytes, nid, true);
+		rc = map_node(nid);
 		if (!rc)
-			rc = map_node_slice((char *)buddy.mem_map + (size_t)nid * meta_slice, meta_slice, nid,
-					    false);
-		if (!rc)
-			rc = init_node(nid, (unsigned long)nid * buddy.pages_per_node, buddy.pages_per_node);
+			rc = init_node(nid);
 		if (rc) {
 			arena_release();
 			return rc;

@@ -2,7 +2,8 @@
 /*
  * The contiguous memory allocator (Linux 6.1 mm/cma.c semantics, one area
  * per node): BUDDY_CONF cma:SIZE sets aside SIZE (rounded up to pageblocks)
- * at the top of each node's ZONE_NORMAL as MIGRATE_CMA pageblocks. While
+ * at the top of each node's highest zone below ZONE_MOVABLE (ZONE_NORMAL
+ * when the node has one) as MIGRATE_CMA pageblocks. While
  * free they serve movable allocations only (ALLOC_CMA; no fallback table
  * lists CMA); buddy_cma_alloc() takes a physically contiguous run out of the
  * area with alloc_contig_range(..., MIGRATE_CMA), and buddy_cma_release()
@@ -73,14 +74,28 @@ static void __init_cma_reserved_pageblocks(struct zone *zone, unsigned long star
 	zone->cma_pages += end - start;
 }
 
+/*
+ * Where a node's area goes: the top of its highest zone below ZONE_MOVABLE
+ * (the kernel reserves CMA top-down from memblock, outside ZONE_MOVABLE), so
+ * Normal on a big node, DMA32 on a small arena that has no Normal.
+ */
+static struct zone *cma_zone(int nid)
+{
+	for (int z = ZONE_HIGHMEM; z > ZONE_DMA; z--)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[z]))
+			return &NODE_DATA(nid)->node_zones[z];
+	return &NODE_DATA(nid)->node_zones[ZONE_DMA];
+}
+
 static int cma_declare_node(int nid, unsigned long nr_pages)
 {
-	struct zone *zone = &NODE_DATA(nid)->node_zones[ZONE_NORMAL];
+	struct zone *zone = cma_zone(nid);
 	struct cma *cma = &buddy.cma_areas[buddy.cma_area_count];
 
 	if (zone->spanned_pages < nr_pages) {
-		fprintf(stderr, "libbuddy: cma: %lu MiB does not fit in node %d's Normal zone (%lu MiB)\n",
-			nr_pages >> (20 - PAGE_SHIFT), nid, zone->spanned_pages >> (20 - PAGE_SHIFT));
+		fprintf(stderr, "libbuddy: cma: %lu MiB does not fit in node %d's %s zone (%lu MiB)\n",
+			nr_pages >> (20 - PAGE_SHIFT), nid, zone->name,
+			zone->spanned_pages >> (20 - PAGE_SHIFT));
 		return -EINVAL;
 	}
 	cma->bitmap = calloc(nr_pages / BITS_PER_LONG + 1, sizeof(unsigned long));

@@ -70,7 +70,8 @@ _Static_assert(BUDDY_HUGEPAGES_THP == ARENA_PAGES_THP && BUDDY_HUGEPAGES_HUGETLB
 		       BUDDY_HUGEPAGES_OFF == ARENA_PAGES_4K,
 	       "buddy.h spells the hugepages values as config.c stores them");
 
-static option_parse_fn parse_distance, parse_ratios, parse_string, parse_fault_attr;
+static option_parse_fn parse_distance, parse_ratios, parse_string, parse_fault_attr, parse_core,
+	parse_numa_fake;
 
 static const struct option_word on_off_auto[] = {{"on", 1}, {"off", -1}, {"auto", 0}, {NULL, 0}};
 static const struct option_word hugepages_words[] = {
@@ -99,10 +100,10 @@ static const struct option_word pcp_lock_words[] = {
 #define member_size(type, member) sizeof(((type *)0)->member)
 #define SETTING(member)		  .offset = offsetof(struct buddy_settings, member)
 #define FIELD(member, type)	  .field = (type), .field_offset = offsetof(struct buddy_config, member)
-#define ZONE_SIZE(zone, member, def_bytes, what)                                                             \
+#define ZONE_LIMIT(member, def_bytes, what)                                                                  \
 	{                                                                                                    \
-		.key = #member, .type = OPT_SIZE, SETTING(zone_size[zone]), .def = (def_bytes), .min = 0,    \
-		.max = OPT_SIZE_MAX, FIELD(member, FIELD_ZONE_SIZE), .meaning = what " size per node"        \
+		.key = #member, .type = OPT_SIZE, SETTING(member), .def = (def_bytes), .min = 0,             \
+		.max = OPT_SIZE_MAX, FIELD(member, FIELD_ZONE_SIZE), .meaning = what                         \
 	}
 
 /*
@@ -119,17 +120,43 @@ static const struct option_desc options[] = {
 	 .max = OPT_SIZE_MAX,
 	 FIELD(arena_size, FIELD_SIZE),
 	 .meaning = "whole reservation, split evenly across nodes"},
-	ZONE_SIZE(ZONE_DMA, dma, 16LL << 20, "ZONE_DMA"),
-	ZONE_SIZE(ZONE_DMA32, dma32, 256LL << 20, "ZONE_DMA32"),
-	ZONE_SIZE(ZONE_HIGHMEM, highmem, 0, "ZONE_HIGHMEM"),
-	ZONE_SIZE(ZONE_MOVABLE, movable, 0, "ZONE_MOVABLE"),
+	ZONE_LIMIT(dma_limit, 16LL << 20, "ZONE_DMA is the arena below this address (0: no ZONE_DMA)"),
+	ZONE_LIMIT(dma32_limit, 4LL << 30, "ZONE_DMA32 ends at this address (0: no ZONE_DMA32)"),
+	{.key = "highmem_start",
+	 .type = OPT_SIZE,
+	 SETTING(highmem_start),
+	 .min = 0,
+	 .max = OPT_SIZE_MAX,
+	 FIELD(highmem_start, FIELD_SIZE),
+	 .meaning = "ZONE_HIGHMEM from this address up, 32-bit style (0: no ZONE_HIGHMEM)"},
+	{.key = "kernelcore",
+	 .type = OPT_TEXT,
+	 SETTING(kernelcore),
+	 .parse = parse_core,
+	 FIELD(kernelcore, FIELD_TEXT),
+	 .meaning = "memory not in ZONE_MOVABLE: a size or N% (the kernel's kernelcore=)"},
+	{.key = "movablecore",
+	 .type = OPT_TEXT,
+	 SETTING(movablecore),
+	 .parse = parse_core,
+	 FIELD(movablecore, FIELD_TEXT),
+	 .meaning = "memory for ZONE_MOVABLE: a size or N% (the kernel's movablecore=)"},
 	{.key = "numa_fake",
-	 .type = OPT_INT,
+	 .type = OPT_TEXT,
 	 SETTING(numa_fake),
+	 .parse = parse_numa_fake,
 	 .min = 0,
 	 .max = MAX_NUMNODES,
 	 FIELD(numa_fake, FIELD_INT),
-	 .meaning = "split the arena into N fake nodes (0: real topology)"},
+	 .meaning = "N equal fake nodes, or nodes of a size (numa_fake:512M); 0: real topology"},
+	{.key = "numa_fake_size",
+	 .type = OPT_SIZE,
+	 SETTING(numa_fake_size),
+	 .min = 2LL << 20,
+	 .max = OPT_SIZE_MAX,
+	 .zero_ok = true,
+	 FIELD(numa_fake_size, FIELD_SIZE),
+	 .meaning = "fake nodes of this size, the last one taking the rest (numa_fake:<size>)"},
 	{.key = "numa_distance",
 	 .type = OPT_TEXT,
 	 SETTING(distance),
@@ -595,6 +622,48 @@ static int parse_string(const struct option_desc *o, const char *v, size_t len, 
 		return -1;
 	memcpy(out, v, len);
 	out[len] = 0;
+	return 0;
+}
+
+/* kernelcore= / movablecore=: "<size>" or "<N>%" (1..100), into a struct core_setting. */
+static int parse_core(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
+{
+	struct core_setting *c = setting_ptr(o, s);
+	long long n;
+
+	if (len > 1 && v[len - 1] == '%') {
+		if (parse_int(v, len - 1, &n) || n < 0 || n > 100)
+			return -1;
+		c->bytes = 0;
+		c->percent = (int)n;
+		return 0;
+	}
+	if (parse_size(v, len, &n) || n > OPT_SIZE_MAX)
+		return -1;
+	c->bytes = (size_t)n;
+	c->percent = 0;
+	return 0;
+}
+
+/*
+ * numa_fake: a plain number is a node count (numa=fake=N), a number with a
+ * size suffix a node size (numa=fake=<size>); setting one clears the other.
+ */
+static int parse_numa_fake(const struct option_desc *o, const char *v, size_t len, struct buddy_settings *s)
+{
+	long long n;
+
+	if (!parse_int(v, len, &n)) {
+		if (check_range(o, n))
+			return -1;
+		s->numa_fake = (int)n;
+		s->numa_fake_size = 0;
+		return 0;
+	}
+	if (parse_size(v, len, &n) || n < (2LL << 20) || n > OPT_SIZE_MAX)
+		return -1;
+	s->numa_fake_size = (size_t)n;
+	s->numa_fake = 0;
 	return 0;
 }
 

@@ -187,6 +187,8 @@ static int do_init(const struct buddy_config *config)
 	memset(&buddy, 0, sizeof(buddy));
 	buddy.settings = s;
 	rc = numa_discover(&buddy.settings, &buddy.nr_node_ids, &buddy.real_numa);
+	if (!rc) /* may lower nr_node_ids: before anything sizes itself by it */
+		rc = memmap_plan(&buddy.settings, &buddy.nr_node_ids, &buddy.memmap);
 	if (!rc)
 		rc = init_cpus();
 	if (!rc)

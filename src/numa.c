@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * NUMA topology: real nodes from libnuma, or fake ones (BUDDY_CONF numa_fake:N,
- * like the kernel's numa=fake) so that node fallback is testable on a
- * one-node machine. This is the only file that asks libnuma about the
+ * NUMA topology: real nodes from libnuma, or fake ones (BUDDY_CONF
+ * numa_fake:N or numa_fake:<size>, like the kernel's numa=fake) so that node
+ * fallback is testable on a one-node machine. This is the only file that asks libnuma about the
  * topology; binding memory to a node (mbind) goes through os.c.
  */
 #include <errno.h>
@@ -27,15 +27,19 @@ static void fake_distances(const struct buddy_settings *s, int n)
 
 int numa_discover(struct buddy_settings *s, int *nr_nodes, bool *real)
 {
-	if (s->numa_fake > 0) {
-		if (s->distance_given && s->distance_nodes != s->numa_fake) {
-			fprintf(stderr, "libbuddy: numa_distance must be a %dx%d matrix\n", s->numa_fake,
-				s->numa_fake);
+	if (s->numa_fake > 0 && s->numa_fake_size) {
+		fprintf(stderr, "libbuddy: numa_fake: a node count or a node size, not both\n");
+		return -EINVAL;
+	}
+	int fake = s->numa_fake_size ? memmap_fake_nodes_by_size(s) : s->numa_fake;
+	if (fake > 0) {
+		if (s->distance_given && s->distance_nodes != fake) {
+			fprintf(stderr, "libbuddy: numa_distance must be a %dx%d matrix\n", fake, fake);
 			return -EINVAL;
 		}
-		*nr_nodes = s->numa_fake;
+		*nr_nodes = fake;
 		*real = false;
-		fake_distances(s, s->numa_fake);
+		fake_distances(s, fake);
 		return 0;
 	}
 	if (s->distance_given) {

@@ -14,6 +14,7 @@
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
 
+#include "memmap.h"
 #include "pcp.h"
 
 /* ------------------------------------------------------- config.c */
@@ -25,8 +26,14 @@
  */
 struct buddy_settings {
 	size_t arena_size;
-	size_t zone_size[MAX_NR_ZONES]; /* per node; NORMAL is derived */
-	int numa_fake;
+	/* The physical map (memmap.c): zone limits as addresses in the arena, 0 = no such zone. */
+	size_t dma_limit;
+	size_t dma32_limit;
+	size_t highmem_start; /* 0: no ZONE_HIGHMEM */
+	struct core_setting kernelcore;
+	struct core_setting movablecore;
+	int numa_fake;	       /* N equal fake nodes (numa=fake=N) */
+	size_t numa_fake_size; /* or fake nodes of this size (numa=fake=<size>) */
 	int distance[MAX_NUMNODES][MAX_NUMNODES];
 	bool distance_given;
 	int distance_nodes; /* the matrix is distance_nodes square */
@@ -178,7 +185,7 @@ struct buddy_state {
 	struct page *mem_map;	/* one descriptor per pfn */
 	size_t mem_map_bytes;
 	int nr_node_ids;
-	unsigned long pages_per_node;
+	struct memmap memmap; /* node slices and zone ranges (memmap.c) */
 	pg_data_t *node_data[MAX_NUMNODES];
 	int node_distance[MAX_NUMNODES][MAX_NUMNODES];
 	bool real_numa; /* nodes are libnuma's, bound with mbind */
@@ -258,7 +265,7 @@ static inline bool valid_page_pointer(const struct page *page)
 }
 static inline int pfn_to_nid(unsigned long pfn)
 {
-	return (int)(pfn / buddy.pages_per_node);
+	return memmap_pfn_to_nid(&buddy.memmap, buddy.nr_node_ids, pfn);
 }
 /* The zone spanning pfn; NULL outside the zones. */
 static inline struct zone *pfn_to_zone(unsigned long pfn)

@@ -20,16 +20,19 @@ extern "C" {
 /*
  * Start-up configuration. A zero field means "the default". Every field has a
  * BUDDY_CONF key of the same name (sizes accept K/M/G suffixes), e.g.
- *   BUDDY_CONF=arena_size:4G,dma:16M,dma32:1G,numa_fake:2
+ *   BUDDY_CONF=arena_size:8G,dma32_limit:2G,numa_fake:2
  * docs/configuration.md lists each key with its default and range.
  */
 struct buddy_config {
-	size_t arena_size; /* whole reservation, split evenly across nodes */
-	size_t dma;	   /* per node; 0 = default, BUDDY_ZONE_EMPTY = none */
-	size_t dma32;
-	size_t highmem;
-	size_t movable;
-	int numa_fake;			   /* >0: split the arena into this many fake nodes */
+	size_t arena_size; /* the simulated physical memory, pfn 0 at its base */
+	/* Zone limits, addresses in the arena (docs/configuration.md#the-physical-map). */
+	size_t dma_limit;		   /* 0 = default (16M), BUDDY_ZONE_EMPTY = no ZONE_DMA */
+	size_t dma32_limit;		   /* 0 = default (4G), BUDDY_ZONE_EMPTY = no ZONE_DMA32 */
+	size_t highmem_start;		   /* 0 = no ZONE_HIGHMEM */
+	const char *kernelcore;		   /* "512M" or "75%": the rest is ZONE_MOVABLE; NULL = none */
+	const char *movablecore;	   /* "256M" or "25%" for ZONE_MOVABLE; NULL = none */
+	int numa_fake;			   /* >0: split the arena into this many equal fake nodes */
+	size_t numa_fake_size;		   /* or into fake nodes of this size (the last takes the rest) */
 	const char *numa_distance;	   /* fake NUMA distance matrix, "10 20;20 10" */
 	int min_free_kbytes;		   /* 0 = kernel formula */
 	int watermark_scale_factor;	   /* 0 = 10 */
@@ -65,7 +68,7 @@ struct buddy_config {
 #define BUDDY_HUGEPAGES_THP	1
 #define BUDDY_HUGEPAGES_HUGETLB 2
 
-/* Ask for a zone to be present but empty (0 means "default size"). */
+/* A zone limit of 0 bytes: no such zone (0 in the field means "the default limit"). */
 #define BUDDY_ZONE_EMPTY ((size_t)-1)
 
 /*

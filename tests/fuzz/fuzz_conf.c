@@ -69,10 +69,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (with_fields && left >= 24) {
 		cfg.arena_size = take_size(&p, &left);
-		cfg.dma = take_size(&p, &left);
-		cfg.dma32 = take_size(&p, &left);
-		cfg.highmem = take_size(&p, &left);
-		cfg.movable = take_size(&p, &left);
+		cfg.dma_limit = take_size(&p, &left);
+		cfg.dma32_limit = take_size(&p, &left);
+		cfg.highmem_start = take_size(&p, &left);
+		cfg.numa_fake_size = take_size(&p, &left);
 		cfg.cma = take_size(&p, &left);
 		cfg.numa_fake = take_int(&p, &left);
 		cfg.min_free_kbytes = take_int(&p, &left);

@@ -282,7 +282,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct buddy_config cfg = {.conf = "arena_size:8M,dma:1M,dma32:2M,kswapd:off,mobility_grouping:on"};
+	struct buddy_config cfg = {.conf = "arena_size:8M,dma_limit:2M,dma32_limit:4M,kswapd:off,mobility_grouping:on"};
 	unsigned long bytes;
 	size_t len = sizeof(bytes);
 

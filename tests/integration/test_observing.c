@@ -39,7 +39,7 @@ static void count_bytes(void *opaque, const char *text)
 
 static void test_every_view_through_the_public_api(void **state)
 {
-	struct buddy_config cfg = { .arena_size = 64UL << 20, .dma = 4UL << 20, .dma32 = 16UL << 20 };
+	struct buddy_config cfg = { .arena_size = 64UL << 20, .dma_limit = 4UL << 20, .dma32_limit = 20UL << 20 };
 	(void)state;
 
 	assert_int_equal(buddy_init(&cfg), 0);
@@ -71,7 +71,7 @@ static void test_stats_print_at_exit(void **state)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct buddy_config cfg = { .arena_size = 64UL << 20, .dma = 4UL << 20, .dma32 = 16UL << 20,
+		struct buddy_config cfg = { .arena_size = 64UL << 20, .dma_limit = 4UL << 20, .dma32_limit = 20UL << 20,
 					    .stats_print = "buddyinfo+vmstat" };
 		dup2(fd, STDERR_FILENO);
 		if (buddy_init(&cfg))

@@ -73,7 +73,7 @@ static void check_and_exit(void)
 static void test_life_cycle_and_views(void **state)
 {
 	(void)state;
-	init("arena_size:64M,dma:4M,dma32:16M");
+	init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	assert_int_equal(buddy_nr_nodes(), 1);
 	assert_int_equal(buddy_init(NULL), -EBUSY);
 
@@ -93,7 +93,7 @@ static void test_life_cycle_and_views(void **state)
 	check_and_exit();
 
 	/* Fresh again after exit, with a different layout. */
-	init("arena_size:32M,dma:0,dma32:8M");
+	init("arena_size:32M,dma_limit:0,dma32_limit:8M");
 	assert_false(buddyinfo(ZONE_DMA, counts));
 	assert_int_equal(buddyinfo_pages(ZONE_DMA32), 2048);
 	assert_int_equal(buddyinfo_pages(ZONE_NORMAL), 6144);
@@ -103,7 +103,7 @@ static void test_life_cycle_and_views(void **state)
 static void test_allocate_everything_the_api_offers(void **state)
 {
 	(void)state;
-	init("arena_size:64M,dma:4M,dma32:16M");
+	init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	unsigned long normal = buddyinfo_pages(ZONE_NORMAL);
 
 	struct page *pages[MAX_ORDER];
@@ -179,7 +179,7 @@ static void test_allocate_everything_the_api_offers(void **state)
 static void test_failures_are_reported_not_fatal(void **state)
 {
 	(void)state;
-	init("arena_size:16M,dma:0,dma32:0");
+	init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER));
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_DMA | __GFP_DMA32 | __GFP_NOWARN, 0));
 	/* Exhaust, then everything comes back. */
@@ -200,7 +200,7 @@ static void test_failures_are_reported_not_fatal(void **state)
 static void test_lazy_init(void **state)
 {
 	(void)state;
-	setenv("BUDDY_CONF", "arena_size:16M,dma:0,dma32:0", 1);
+	setenv("BUDDY_CONF", "arena_size:16M,dma_limit:0,dma32_limit:0", 1);
 	assert_false(buddy_initialized());
 	unsigned long addr = __get_free_page(GFP_KERNEL);
 	unsetenv("BUDDY_CONF");

@@ -49,7 +49,7 @@ static double best_of(int runs, long pairs)
 int main(int argc, char **argv)
 {
 	long pairs = argc > 1 ? atol(argv[1]) : 2000000;
-	struct buddy_config cfg = {.conf = "arena_size:64M,dma:0,dma32:0,kswapd:off,fail_page_alloc_verbose:0"};
+	struct buddy_config cfg = {.conf = "arena_size:64M,dma_limit:0,dma32_limit:0,kswapd:off,fail_page_alloc_verbose:0"};
 	int v;
 
 	if (buddy_init(&cfg))

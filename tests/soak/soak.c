@@ -272,7 +272,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(conf, sizeof(conf),
-		 "arena_size:64M,dma:4M,dma32:16M,fail_page_alloc:1/5/0/-1,fail_page_alloc_min_order:0,"
+		 "arena_size:64M,dma_limit:4M,dma32_limit:20M,fail_page_alloc:1/5/0/-1,fail_page_alloc_min_order:0,"
 		 "fail_page_alloc_verbose:0,fail_page_alloc_ignore_gfp_wait:off,fail_page_alloc_seed:%llu%s%s",
 		 (unsigned long long)seed, extra ? "," : "", extra ? extra : "");
 	struct buddy_config cfg = {.conf = conf};

@@ -89,7 +89,7 @@ static void test_compaction_races_owners_and_allocators(void **state)
 	pthread_t owners[OWNER_THREADS], alloc, compact;
 
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,compaction_proactiveness:100");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,compaction_proactiveness:100");
 	long free_before = free_after_drain(0, ZONE_NORMAL);
 	struct owner *o = owner_new();
 
@@ -143,7 +143,7 @@ static void test_fork_while_compacting(void **state)
 	pthread_t compactor;
 
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,compaction_proactiveness:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,compaction_proactiveness:0");
 	struct owner *o = owner_new();
 	for (unsigned long id = 0; id < 6000; id++)
 		owner_add(o, id, GFP_HIGHUSER_MOVABLE, (unsigned int)(id % 2));

@@ -132,7 +132,7 @@ static void *contig(void *arg)
 static void test_contig_races_with_traffic(void **state)
 {
 	(void)state;
-	struct buddy_config cfg = { .conf = "arena_size:64M,dma:0,dma32:0,cma:8M" };
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma_limit:0,dma32_limit:0,cma:8M" };
 	pthread_t t[WORKERS + 1];
 
 	/* cma_alloc failures are expected here and reported: keep stderr quiet. */

@@ -132,13 +132,13 @@ static int rounds(void)
 static void test_double_free_race_default_lock(void **state)
 {
 	(void)state;
-	run_race("arena_size:64M,dma:0,dma32:0", rounds());
+	run_race("arena_size:64M,dma_limit:0,dma32_limit:0", rounds());
 }
 
 static void test_double_free_race_atomic_lock(void **state)
 {
 	(void)state;
-	run_race("arena_size:64M,dma:0,dma32:0,pcp_lock:atomic", rounds());
+	run_race("arena_size:64M,dma_limit:0,dma32_limit:0,pcp_lock:atomic", rounds());
 }
 
 int main(void)

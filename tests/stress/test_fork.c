@@ -75,7 +75,7 @@ static void test_fork_while_threads_allocate(void **state)
 	(void)state;
 	const char *env = getenv("BUDDY_STRESS_FORKS");
 	int forks = env ? atoi(env) : 60;
-	struct buddy_config cfg = { .conf = "arena_size:64M,dma:0,dma32:0" };
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma_limit:0,dma32_limit:0" };
 	pthread_t threads[NR_WORKERS];
 
 	assert_int_equal(buddy_init(&cfg), 0);

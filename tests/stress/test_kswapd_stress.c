@@ -22,7 +22,7 @@
 #include "internal.h"
 #include "vmscan.h"
 
-#define CONF	      "arena_size:64M,dma:0,dma32:0"
+#define CONF	      "arena_size:64M,dma_limit:0,dma32_limit:0"
 #define NR_ALLOCATORS 3
 #define CACHE_MAX     20000
 

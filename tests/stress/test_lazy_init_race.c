@@ -62,7 +62,7 @@ static int run_round(int k)
 	pthread_t thread;
 	void *probe_rc;
 
-	setenv("BUDDY_CONF", "arena_size:64M,dma:0,dma32:0", 1);
+	setenv("BUDDY_CONF", "arena_size:64M,dma_limit:0,dma32_limit:0", 1);
 	probe_at = k;
 	if (pthread_create(&thread, NULL, probe, NULL))
 		return 10;

@@ -23,7 +23,7 @@
 #include "nofail.h"
 #include "test_util.h"
 
-#define CONF "arena_size:16M,dma:0,dma32:0"
+#define CONF "arena_size:16M,dma_limit:0,dma32_limit:0"
 
 /* Every page the allocator has, taken without reclaim: the zone is empty afterwards. */
 static void take_everything(struct page_stack *s)

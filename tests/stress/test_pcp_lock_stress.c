@@ -56,7 +56,7 @@
 #include "internal.h"	/* BUDDY_ASAN/BUDDY_TSAN */
 #include "buddy_test.h"	/* test_pcp_rseq_lock(): to say which lock ran */
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 #define ARENA_PAGES ((64UL << 20) / PAGE_SIZE)
 
 #define MAX_WORKERS 16

@@ -38,7 +38,7 @@
 #include "buddy_test.h"
 #include "test_util.h"
 
-#define CONF "arena_size:2G"
+#define CONF "arena_size:2G,dma_limit:0,dma32_limit:0"
 #define MAX_WORKERS 16
 #define MAX_BATCH 48
 #define MAILBOX 8

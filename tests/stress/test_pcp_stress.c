@@ -175,7 +175,7 @@ static void test_threads_orders_and_remote_frees(void **state)
 	(void)state;
 	char conf[256];
 	const char *extra = getenv("BUDDY_TEST_CONF_EXTRA");
-	snprintf(conf, sizeof(conf), "arena_size:256M,dma:16M,dma32:64M%s%s", extra ? "," : "", extra ? extra : "");
+	snprintf(conf, sizeof(conf), "arena_size:256M,dma_limit:16M,dma32_limit:80M%s%s", extra ? "," : "", extra ? extra : "");
 	struct buddy_config cfg = { .conf = conf };
 	assert_int_equal(buddy_init(&cfg), 0);
 	char *before = NULL, *after = NULL;

@@ -46,7 +46,7 @@ static void *worker(void *arg)
 static void test_tunables_while_allocating(void **state)
 {
 	(void)state;
-	struct buddy_config cfg = { .conf = "arena_size:64M,dma:4M,dma32:16M" };
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma_limit:4M,dma32_limit:20M" };
 	const int ratios[2][MAX_NR_ZONES] = { { 256, 256, 32, 0, 0 }, { 32, 64, 8, 0, 0 } };
 	pthread_t threads[NR_WORKERS];
 	long before[MAX_NR_ZONES];

@@ -50,7 +50,7 @@ static void test_views_while_allocating(void **state)
 {
 	static const char *const views[] = { "buddyinfo", "pagetypeinfo", "zoneinfo",
 					     "vmstat", "extfrag_index", "unusable_index" };
-	struct buddy_config cfg = { .conf = "arena_size:64M,dma:4M,dma32:16M,numa_fake:2" };
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma_limit:4M,dma32_limit:20M,numa_fake:2" };
 	pthread_t t[WORKERS];
 	(void)state;
 

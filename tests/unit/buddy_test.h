@@ -54,7 +54,6 @@ char *test_arena_base(void);		/* virtual address of pfn 0 */
 size_t test_arena_bytes(void);
 int test_arena_backing(void);		/* what backs it: BUDDY_HUGEPAGES_* (hugetlb may fall back) */
 unsigned long test_nr_pages(void);	/* pfns 0 .. test_nr_pages()-1 */
-unsigned long test_pages_per_node(void);
 struct page *test_mem_map(void);	/* the descriptor of pfn 0 */
 size_t test_mem_map_bytes(void);
 

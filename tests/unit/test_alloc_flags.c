@@ -48,11 +48,11 @@ static void test_gfp_to_alloc_flags(void **state)
 }
 
 /*
- * One zone, arena_size:64M,dma:0,dma32:0: NORMAL 16384 pages.
+ * One zone, arena_size:64M,dma_limit:0,dma32_limit:0: NORMAL 16384 pages.
  * min_free_kbytes = int_sqrt(65536 * 16) = 1024 -> pages_min 256 -> min 256;
  * delta = max(64, 16) = 64 -> low 320, high 384. Reserve for NORMAL: 0.
  */
-#define ONE_ZONE "arena_size:64M,dma:0,dma32:0"
+#define ONE_ZONE "arena_size:64M,dma_limit:0,dma32_limit:0"
 /*
  * The depths below are the static marks: kswapd - which the slow path wakes
  * for every mask with __GFP_KSWAPD_RECLAIM - would clear a fallback's
@@ -142,7 +142,7 @@ static void test_fast_path_low_then_min(void **state)
 	struct page_stack s = { 0 };
 	struct page *p;
 
-	test_init("arena_size:64M,dma:4M,dma32:16M" NO_KSWAPD);
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M" NO_KSWAPD);
 	while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL) {
 		enum zone_type z = page_zonenum(p);
 
@@ -181,7 +181,7 @@ static void test_lowmem_reserve_protection(void **state)
 	(void)state;
 	struct page_stack s = { 0 };
 
-	test_init("arena_size:64M,dma:4M,dma32:16M" NO_KSWAPD);
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M" NO_KSWAPD);
 	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA), ZONE_MOVABLE), 60);
 	assert_int_equal(test_zone_lowmem_reserve(zone_of(0, ZONE_DMA32), ZONE_MOVABLE), 44);
 	assert_int_equal(take_all_pages(GFP_HIGHUSER_MOVABLE, &s), (11264 - 176) + (4096 - 108) + (1024 - 76));
@@ -214,7 +214,7 @@ static void test_lowmem_reserve_off(void **state)
 	struct page_stack s = { 0 };
 	const int none[MAX_NR_ZONES] = { 0, 0, 0, 0, 0 };
 
-	test_init("arena_size:64M,dma:4M,dma32:16M" NO_KSWAPD);
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M" NO_KSWAPD);
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(none), 0);
 	take_all_pages(GFP_HIGHUSER_MOVABLE, &s);
 	assert_int_equal(free_after_drain(0, ZONE_NORMAL), 176);
@@ -241,7 +241,7 @@ static void test_movable_and_highmem_pressure(void **state)
 	(void)state;
 	struct page_stack s = { 0 };
 
-	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M" NO_KSWAPD);
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M,highmem_start:48M,movablecore:8M" NO_KSWAPD);
 	struct page *first = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
 	assert_int_equal(page_zonenum(first), ZONE_MOVABLE);
 	page_stack_push(&s, first);

@@ -23,7 +23,7 @@
 #include "buddy_test.h"
 #include "test_util.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 
 /* A kB line of a /proc file ("AnonHugePages:", "HugePages_Free:"), or -1. */
 static long proc_value(const char *path, const char *key)

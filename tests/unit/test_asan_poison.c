@@ -17,7 +17,7 @@
 #ifdef BUDDY_ASAN
 static void write_after_free(void)
 {
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	char *p = (char *)__get_free_pages(GFP_KERNEL, 2);
 	p[0] = 1;
 	free_pages((unsigned long)p, 2);
@@ -26,7 +26,7 @@ static void write_after_free(void)
 
 static void reuse_after_realloc(void)
 {
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	char *p = (char *)__get_free_pages(GFP_KERNEL, 0);
 	free_pages((unsigned long)p, 0);
 	char *q = (char *)__get_free_pages(GFP_KERNEL, 0);	/* the same page, from the pcp list */

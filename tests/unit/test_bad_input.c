@@ -14,7 +14,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define CONF "arena_size:64M,dma:2M,dma32:8M"
+#define CONF "arena_size:64M,dma_limit:2M,dma32_limit:10M"
 
 /* Run the misuse with stderr captured; its report must contain want. */
 #define EXPECT_REPORT(want, stmt)                                                     \
@@ -353,7 +353,7 @@ static void test_exit_reports_leaked_pages(void **state)
 {
 	(void)state;
 	static const char *const confs[] = {
-		CONF, "arena_size:64M,dma:0,dma32:0,cma:8M", "arena_size:32M,dma:0,dma32:0,numa_fake:2",
+		CONF, "arena_size:64M,dma_limit:0,dma32_limit:0,cma:8M", "arena_size:32M,dma_limit:0,dma32_limit:0,numa_fake:2",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(confs); i++) {
@@ -371,7 +371,7 @@ static void test_exit_reports_leaked_pages(void **state)
 	}
 
 	/* Leaky: 1 + 8 + 4 (compound) + 1 (half of a split pair) + 16 (CMA run) pages. */
-	test_init("arena_size:64M,dma:0,dma32:0,cma:8M");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,cma:8M");
 	assert_non_null(alloc_pages(GFP_KERNEL, 0));
 	assert_non_null(alloc_pages(GFP_KERNEL, 3));
 	assert_non_null(alloc_pages(GFP_KERNEL | __GFP_COMP, 2));
@@ -386,7 +386,7 @@ static void test_exit_reports_leaked_pages(void **state)
 	free(out);
 
 	/* One page left on the second node counts too. */
-	test_init("arena_size:32M,dma:0,dma32:0,numa_fake:2");
+	test_init("arena_size:32M,dma_limit:0,dma32_limit:0,numa_fake:2");
 	assert_non_null(alloc_pages_node(1, GFP_KERNEL, 0));
 	assert_consistent();
 	out = exit_report();

@@ -27,7 +27,7 @@ static int count_reports(const char *text)
 static void test_both_bits_map_to_unmovable(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,mobility_grouping:on");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,mobility_grouping:on");
 	assert_int_equal(gfpflags_to_migratetype(GFP_KERNEL | BOTH), MIGRATE_UNMOVABLE);
 	assert_int_equal(gfpflags_to_migratetype(GFP_KERNEL | __GFP_MOVABLE), MIGRATE_MOVABLE);
 	assert_int_equal(gfpflags_to_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_RECLAIMABLE);
@@ -42,7 +42,7 @@ static void test_both_bits_served_and_reported_once(void **state)
 	static const unsigned int orders[] = { 0, 1, 3, 9, 10, 0, 9 };
 	struct page *pages[sizeof(orders) / sizeof(orders[0])];
 
-	test_init("arena_size:64M,dma:0,dma32:0,mobility_grouping:on");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,mobility_grouping:on");
 	struct page *parked = alloc_pages(GFP_KERNEL, 1);
 	assert_non_null(parked);
 	__free_pages(parked, 1);
@@ -69,7 +69,7 @@ static void test_both_bits_served_and_reported_once(void **state)
 static void test_both_bits_do_not_get_cma(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	assert_int_equal(gfp_to_alloc_flags(GFP_KERNEL | BOTH) & ALLOC_CMA, 0);
 	assert_int_not_equal(gfp_to_alloc_flags(GFP_HIGHUSER_MOVABLE) & ALLOC_CMA, 0);
 	test_check_and_exit();

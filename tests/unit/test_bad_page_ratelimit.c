@@ -18,7 +18,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define CONF	     "arena_size:16M,dma:0,dma32:0,kswapd:off"
+#define CONF	     "arena_size:16M,dma_limit:0,dma32_limit:0,kswapd:off"
 #define DOUBLE_FREES 100000
 
 static long fake_now_ms;

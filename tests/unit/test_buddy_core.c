@@ -13,7 +13,7 @@
 #include "test_util.h"
 
 /* One NORMAL zone of 16 max-order blocks starting at pfn 0. */
-#define ONE_ZONE "arena_size:64M,dma:0,dma32:0"
+#define ONE_ZONE "arena_size:64M,dma_limit:0,dma32_limit:0"
 #define ONE_ZONE_BLOCKS 16UL
 
 /* Parse buddy_dump(..., "buddyinfo") for node 0's zone zname. */
@@ -202,7 +202,7 @@ static void test_alignment_every_order(void **state)
 {
 	(void)state;
 	static const gfp_t masks[] = { GFP_DMA, GFP_DMA32, GFP_KERNEL, GFP_HIGHUSER_MOVABLE };
-	test_init("arena_size:64M,dma:2M,dma32:6M");
+	test_init("arena_size:64M,dma_limit:2M,dma32_limit:8M");
 	for (size_t m = 0; m < ARRAY_SIZE(masks); m++) {
 		for (unsigned int order = 0; order < MAX_ORDER; order++) {
 			struct page *pages[3];
@@ -295,7 +295,7 @@ static void test_tail_placement_later_block(void **state)
 static void test_small_fallback_under_pcp_refill(void **state)
 {
 	(void)state;
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	size_t max = 4096, n = 0;
 	struct page **pages = calloc(max, sizeof(*pages));
 	struct page *page;

@@ -32,7 +32,7 @@ static void expect_caught(const char *want)
 /* A zone with free blocks at several orders and an allocation in it. */
 static struct page *setup(void)
 {
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	struct page *page = alloc_pages(GFP_KERNEL, 4);	/* not a pcp order: lists at 4..9 */
 	assert_non_null(page);
 	buddy_drain_all_pages();

@@ -14,7 +14,7 @@
 #include "internal.h"
 
 #define CMA_PAGES 2048UL	/* cma:8M */
-#define CONF "arena_size:64M,dma:0,dma32:0,cma:8M"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0,cma:8M"
 
 static unsigned long cma_base(void)
 {
@@ -67,7 +67,7 @@ static void test_cma_area_set_up_at_top_of_normal(void **state)
 	test_check_and_exit();
 
 	/* A CMA area larger than the Normal zone is refused. */
-	struct buddy_config cfg = { .conf = "arena_size:64M,dma:0,dma32:0,cma:128M" };
+	struct buddy_config cfg = { .conf = "arena_size:64M,dma_limit:0,dma32_limit:0,cma:128M" };
 	stderr_capture_begin();
 	int rc = buddy_init(&cfg);
 	free(stderr_capture_end());
@@ -209,7 +209,7 @@ static void test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way(void 
 static void test_cma_area_per_node(void **state)
 {
 	(void)state;
-	test_init("arena_size:128M,numa_fake:2,dma:0,dma32:0,cma:8M");
+	test_init("arena_size:128M,numa_fake:2,dma_limit:0,dma32_limit:0,cma:8M");
 	assert_int_equal(buddy_nr_nodes(), 2);
 	for (int nid = 0; nid < 2; nid++)
 		assert_int_equal(test_zone_cma_pages(zone_of(nid, ZONE_NORMAL)), CMA_PAGES);

@@ -12,7 +12,7 @@
 #include "vmstat.h"
 #include "movable_owner.h"
 
-#define CONF "arena_size:64M,dma:0,dma32:0,compaction_proactiveness:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0,compaction_proactiveness:0"
 
 /* Share of the zone's free pages in free blocks of order >= 9 (1 - unusable_index). */
 static double usable_at_order9(struct zone *zone)
@@ -47,7 +47,7 @@ static unsigned long rnd(unsigned long *s)
 static void test_compact_memory_after_churn_frees_order9(void **state)
 {
 	(void)state;
-	test_init("arena_size:128M,dma:0,dma32:0,compaction_proactiveness:0");
+	test_init("arena_size:128M,dma_limit:0,dma32_limit:0,compaction_proactiveness:0");
 	struct zone *zone = normal_zone();
 	struct owner *o = owner_new();
 	static const gfp_t masks[3] = {GFP_KERNEL, GFP_KERNEL | __GFP_RECLAIMABLE, GFP_HIGHUSER_MOVABLE};
@@ -205,7 +205,7 @@ static void test_alloc_contig_range_migrates_owner_pages(void **state)
 static void test_cma_alloc_migrates_owner_pages(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,cma:8M,compaction_proactiveness:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,cma:8M,compaction_proactiveness:0");
 	struct owner *o = owner_new();
 	unsigned long n = 0;
 	while (n < 12000 && owner_add(o, n, GFP_HIGHUSER_MOVABLE, 0))

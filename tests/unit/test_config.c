@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Configuration and life cycle: BUDDY_CONF parsing (sizes, errors that name
- * the key), how the zone sizes carve each node, lazy initialisation on the
+ * the key), how the zone limits carve the arena's nodes, lazy initialisation on the
  * first allocation, re-initialisation, and struct buddy_config fields.
  */
 #define _GNU_SOURCE
@@ -40,15 +40,15 @@ static void test_sizes_with_suffixes(void **state)
 		const char *conf;
 		size_t arena;
 	} cases[] = {
-		{ "arena_size:65536K,dma:0,dma32:0", 64UL << 20 },
-		{ "arena_size:65536k,dma:0,dma32:0", 64UL << 20 },
-		{ "arena_size:64M,dma:0,dma32:0", 64UL << 20 },
-		{ "arena_size:32m,dma:0,dma32:0", 32UL << 20 },
-		{ "arena_size:1G,dma:0,dma32:0", 1UL << 30 },
-		{ "arena_size:1g,dma:0,dma32:0", 1UL << 30 },
-		{ "arena_size:8388608,dma:0,dma32:0", 8UL << 20 },
+		{ "arena_size:65536K,dma_limit:0,dma32_limit:0", 64UL << 20 },
+		{ "arena_size:65536k,dma_limit:0,dma32_limit:0", 64UL << 20 },
+		{ "arena_size:64M,dma_limit:0,dma32_limit:0", 64UL << 20 },
+		{ "arena_size:32m,dma_limit:0,dma32_limit:0", 32UL << 20 },
+		{ "arena_size:1G,dma_limit:0,dma32_limit:0", 1UL << 30 },
+		{ "arena_size:1g,dma_limit:0,dma32_limit:0", 1UL << 30 },
+		{ "arena_size:8388608,dma_limit:0,dma32_limit:0", 8UL << 20 },
 		/* Not a multiple of a max-order block: rounded down. */
-		{ "arena_size:9M,dma:0,dma32:0", 8UL << 20 },
+		{ "arena_size:9M,dma_limit:0,dma32_limit:0", 8UL << 20 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -57,12 +57,17 @@ static void test_sizes_with_suffixes(void **state)
 		assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), cases[i].arena / PAGE_SIZE);
 		test_check_and_exit();
 	}
-	/* Zone sizes take suffixes too. */
-	assert_int_equal(init_env("arena_size:64M,dma:4096K,dma32:0x800000,highmem:2M,movable:2m", NULL), 0);
+	/* Zone limits take suffixes too. */
+	assert_int_equal(init_env("arena_size:64M,dma_limit:4096K,dma32_limit:0xC00000,highmem_start:61440k,"
+				  "movablecore:2m",
+				  NULL),
+			 0);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 1024);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 2048);
-	assert_int_equal(test_zone_spanned(zone0(ZONE_HIGHMEM)), 512);
-	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 512);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), 12288);
+	/* movablecore rounds up to a max-order block (4 MiB): all of HighMem */
+	assert_int_equal(test_zone_spanned(zone0(ZONE_HIGHMEM)), 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 1024);
 	test_check_and_exit();
 }
 
@@ -93,8 +98,15 @@ static void test_malformed_values(void **state)
 	expect_rejected("arena_size:-64M", "arena_size");
 	expect_rejected("arena_size:64MM", "arena_size");
 	expect_rejected("arena_size:1M", "arena_size");	/* below the 4M minimum */
-	expect_rejected("dma:abc", "dma");
-	expect_rejected("dma32:1X", "dma32");
+	expect_rejected("dma_limit:abc", "dma_limit");
+	expect_rejected("dma32_limit:1X", "dma32_limit");
+	expect_rejected("kernelcore:101%", "kernelcore");
+	expect_rejected("movablecore:%", "movablecore");
+	expect_rejected("movablecore:12Q", "movablecore");
+	expect_rejected("numa_fake:1M", "numa_fake");	/* a node size below a pageblock */
+	/* the old per-node zone sizes are gone: the message names the key */
+	expect_rejected("dma:16M", "dma");
+	expect_rejected("dma32:256M", "dma32");
 	expect_rejected("numa_fake:two", "numa_fake");
 	expect_rejected("numa_fake:65", "numa_fake");
 	expect_rejected("watermark_scale_factor:0", "watermark_scale_factor");
@@ -106,64 +118,75 @@ static void test_malformed_values(void **state)
 	expect_rejected("arena_size", "arena_size");	/* no value at all */
 }
 
-/* Zones follow each other in kernel order, each pageblock-aligned, NORMAL the rest. */
+/*
+ * A node's zones in kernel order: each populated one starts where the one
+ * below ends, all pageblock-aligned, managed = spanned; an empty zone starts
+ * at pfn 0 (calculate_node_totalpages) and the populated ones cover the node.
+ */
 static void assert_zones_carve_node(int nid, const unsigned long expect_pages[MAX_NR_ZONES])
 {
 	unsigned long pfn = test_node_start_pfn(nid);
 
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = zone_of(nid, (enum zone_type)z);
-		assert_int_equal(test_zone_start_pfn(zone), pfn);
-		assert_int_equal(test_zone_start_pfn(zone) % pageblock_nr_pages, 0);
 		if (test_zone_spanned(zone) != expect_pages[z])
 			fail_msg("node %d zone %s: %lu pages, expected %lu", nid, test_zone_name(zone), test_zone_spanned(zone),
 				 expect_pages[z]);
-		assert_int_equal(test_zone_spanned(zone) % pageblock_nr_pages, 0);
-		assert_int_equal(test_zone_managed(zone), test_zone_spanned(zone));
 		assert_int_equal(test_zone_idx(zone), z);
 		assert_int_equal(test_zone_nid(zone), nid);
+		if (!expect_pages[z]) {
+			assert_int_equal(test_zone_start_pfn(zone), 0);
+			continue;
+		}
+		assert_int_equal(test_zone_start_pfn(zone), pfn);
+		assert_int_equal(test_zone_start_pfn(zone) % pageblock_nr_pages, 0);
+		assert_int_equal(test_zone_spanned(zone) % pageblock_nr_pages, 0);
+		assert_int_equal(test_zone_managed(zone), test_zone_spanned(zone));
 		pfn += test_zone_spanned(zone);
 	}
 	assert_int_equal(pfn, test_node_start_pfn(nid) + test_node_spanned(nid));
 }
 
-static void test_zone_sizes_carve_the_node(void **state)
+static void test_zone_limits_carve_the_arena(void **state)
 {
 	(void)state;
-	const unsigned long all[MAX_NR_ZONES] = { 1024, 4096, 16384 - 1024 - 4096 - 2048 - 1024, 2048, 1024 };
+	/* DMA [0, 4M), DMA32 [4M, 20M), Normal [20M, 52M), HighMem [52M, 60M), Movable the top 4M */
+	const unsigned long all[MAX_NR_ZONES] = { 1024, 4096, 8192, 2048, 1024 };
 
-	assert_int_equal(init_env("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:4M", NULL), 0);
+	assert_int_equal(init_env("arena_size:64M,dma_limit:4M,dma32_limit:20M,highmem_start:52M,movablecore:4M", NULL),
+			 0);
 	assert_zones_carve_node(0, all);
 	/* Every zone's free pages are all its pages. */
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		assert_int_equal(zone_free((enum zone_type)z), (long)all[z]);
 	test_check_and_exit();
 
-	/* Per node, with fake nodes: each node gets the same carving. */
-	const unsigned long per_node[MAX_NR_ZONES] = { 512, 1024, 4096 - 512 - 1024, 0, 0 };
-	assert_int_equal(init_env("arena_size:64M,dma:2M,dma32:4M,numa_fake:4", NULL), 0);
+	/* Limits are addresses: with fake nodes only node 0 lies below them. */
+	const unsigned long node0[MAX_NR_ZONES] = { 512, 1024, 4096 - 512 - 1024, 0, 0 };
+	const unsigned long upper[MAX_NR_ZONES] = { 0, 0, 4096, 0, 0 };
+	assert_int_equal(init_env("arena_size:64M,dma_limit:2M,dma32_limit:6M,numa_fake:4", NULL), 0);
 	assert_int_equal(buddy_nr_nodes(), 4);
 	for (int nid = 0; nid < 4; nid++) {
 		assert_int_equal(test_node_start_pfn(nid), (unsigned long)nid * 4096);
-		assert_zones_carve_node(nid, per_node);
+		assert_zones_carve_node(nid, nid ? upper : node0);
 	}
 	test_check_and_exit();
 
-	/* Defaults: DMA 16M, DMA32 256M, NORMAL the rest. */
-	const unsigned long defaults[MAX_NR_ZONES] = { 4096, 65536, 262144 - 4096 - 65536, 0, 0 };
+	/* Defaults on 1 GiB: DMA below 16M, DMA32 the rest (below 4G), no Normal. */
+	const unsigned long defaults[MAX_NR_ZONES] = { 4096, 262144 - 4096, 0, 0, 0 };
 	assert_int_equal(init_env("", NULL), 0);
 	assert_int_equal(test_arena_bytes(), 1UL << 30);
 	assert_zones_carve_node(0, defaults);
 	test_check_and_exit();
 }
 
-static void test_zone_boundaries_are_pageblock_aligned(void **state)
+static void test_zone_limits_round_up_to_pageblocks(void **state)
 {
 	(void)state;
-	/* 1M rounds up to one pageblock (2M), 3M to two, 5000K to three. */
-	const unsigned long expect[MAX_NR_ZONES] = { 512, 1024, 16384 - 512 - 1024 - 1536, 1536, 0 };
+	/* 1M rounds up to one pageblock (2M), 5000K to 6M, 59M to 60M. */
+	const unsigned long expect[MAX_NR_ZONES] = { 512, 1024, 16384 - 512 - 1024 - 1024, 1024, 0 };
 
-	assert_int_equal(init_env("arena_size:64M,dma:1M,dma32:3M,highmem:5000K", NULL), 0);
+	assert_int_equal(init_env("arena_size:64M,dma_limit:1M,dma32_limit:5000K,highmem_start:59M", NULL), 0);
 	assert_zones_carve_node(0, expect);
 	/* Allocations from each zone still are aligned and consistent. */
 	struct page *page = alloc_pages(GFP_DMA32, pageblock_order - 1);
@@ -173,24 +196,34 @@ static void test_zone_boundaries_are_pageblock_aligned(void **state)
 	test_check_and_exit();
 }
 
-static void test_too_big_zones_rejected(void **state)
+static void expect_init_message(const char *conf, const char *in_message)
 {
-	(void)state;
 	char *text;
 
-	assert_int_equal(init_env("arena_size:64M,dma:32M,dma32:40M", &text), -EINVAL);
-	assert_non_null(strstr(text, "exceed"));
+	assert_int_equal(init_env(conf, &text), -EINVAL);
+	if (!strstr(text, in_message))
+		fail_msg("BUDDY_CONF=%s: message \"%s\" does not name \"%s\"", conf, text, in_message);
 	free(text);
 	assert_false(buddy_initialized());
-	assert_int_equal(init_env("arena_size:64M,dma:0,dma32:0,movable:128M", NULL), -EINVAL);
-	assert_false(buddy_initialized());
-	/* Exactly the node: NORMAL is empty, which is allowed. */
-	assert_int_equal(init_env("arena_size:16M,dma:4M,dma32:12M", NULL), 0);
+}
+
+static void test_contradicting_limits_rejected(void **state)
+{
+	(void)state;
+	expect_init_message("arena_size:64M,dma_limit:32M,dma32_limit:16M", "dma32_limit");
+	expect_init_message("arena_size:64M,dma_limit:4M,dma32_limit:32M,highmem_start:16M", "highmem_start");
+	expect_init_message("arena_size:64M,numa_fake:2,numa_fake_size:8M", "numa_fake");
+	/* Limits beyond the arena are fine: here Normal is empty, and GFP_KERNEL falls back to DMA32. */
+	assert_int_equal(init_env("arena_size:16M,dma_limit:4M,dma32_limit:16M", NULL), 0);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), 0);
-	struct page *page = alloc_pages(GFP_KERNEL, 0);	/* falls back to DMA32 */
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(page);
 	assert_int_equal(page_zonenum(page), ZONE_DMA32);
 	__free_page(page);
+	test_check_and_exit();
+	/* So is a movablecore as large as memory: the kernel then makes no ZONE_MOVABLE at all. */
+	assert_int_equal(init_env("arena_size:64M,dma_limit:0,dma32_limit:0,movablecore:128M", NULL), 0);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 0);
 	test_check_and_exit();
 }
 
@@ -199,7 +232,7 @@ static void test_lazy_init_on_first_allocation(void **state)
 	(void)state;
 	buddy_exit();
 	assert_false(buddy_initialized());
-	setenv("BUDDY_CONF", "arena_size:64M,dma:2M,dma32:0", 1);
+	setenv("BUDDY_CONF", "arena_size:64M,dma_limit:2M,dma32_limit:0", 1);
 	struct page *page = alloc_pages(GFP_KERNEL, 1);
 	unsetenv("BUDDY_CONF");
 	assert_non_null(page);
@@ -220,14 +253,14 @@ static void test_lazy_init_on_first_allocation(void **state)
 	assert_non_null(strstr(text, "nonsense"));
 	free(text);
 	assert_false(buddy_initialized());
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	test_check_and_exit();
 }
 
 static void test_exit_then_init_is_fresh(void **state)
 {
 	(void)state;
-	test_init("arena_size:32M,dma:2M,dma32:4M");
+	test_init("arena_size:32M,dma_limit:2M,dma32_limit:6M");
 	long full[MAX_NR_ZONES];
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		full[z] = zone_free((enum zone_type)z);
@@ -242,7 +275,7 @@ static void test_exit_then_init_is_fresh(void **state)
 	assert_false(buddy_initialized());
 	assert_int_equal(buddy_nr_nodes(), 0);
 
-	test_init("arena_size:32M,dma:2M,dma32:4M");
+	test_init("arena_size:32M,dma_limit:2M,dma32_limit:6M");
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		assert_int_equal(zone_free((enum zone_type)z), full[z]);
 	struct page *page = alloc_pages(GFP_KERNEL, 3);
@@ -255,8 +288,8 @@ static void test_exit_then_init_is_fresh(void **state)
 static void test_init_twice_is_busy(void **state)
 {
 	(void)state;
-	test_init("arena_size:16M,dma:0,dma32:0");
-	struct buddy_config cfg = { .conf = "arena_size:32M,dma:0,dma32:0" };
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
+	struct buddy_config cfg = { .conf = "arena_size:32M,dma_limit:0,dma32_limit:0" };
 	assert_int_equal(buddy_init(&cfg), -EBUSY);
 	assert_int_equal(buddy_init(NULL), -EBUSY);
 	assert_int_equal(test_arena_bytes(), 16UL << 20);	/* unchanged */
@@ -268,10 +301,10 @@ static void test_config_struct_fields(void **state)
 	(void)state;
 	struct buddy_config cfg = {
 		.arena_size = 64UL << 20,
-		.dma = BUDDY_ZONE_EMPTY,
-		.dma32 = 8UL << 20,
-		.highmem = 4UL << 20,
-		.movable = 2UL << 20,
+		.dma_limit = BUDDY_ZONE_EMPTY,
+		.dma32_limit = 8UL << 20,
+		.highmem_start = 60UL << 20,
+		.movablecore = "2M",
 		.numa_fake = 2,
 		.numa_distance = "10 30;30 10",
 		.min_free_kbytes = 512,
@@ -285,14 +318,20 @@ static void test_config_struct_fields(void **state)
 	assert_int_equal(test_min_free_kbytes(), 512);
 	assert_int_equal(test_watermark_scale_factor(), 100);
 	assert_int_equal(test_mobility_grouping_disabled(), 1);
+	/* node 0 [0, 32M): DMA32 below 8M, Normal above; node 1 [32M, 64M): Normal, then HighMem from
+	 * 60M - which movablecore (2M, rounded up to a max-order block) takes whole as Movable */
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 0);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 2048);
-	assert_int_equal(test_zone_spanned(zone0(ZONE_HIGHMEM)), 1024);
-	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 512);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_NORMAL)), 6144);
+	assert_int_equal(test_zone_spanned(zone0(ZONE_MOVABLE)), 0);
+	assert_int_equal(test_zone_spanned(zone_of(1, ZONE_DMA32)), 0);
+	assert_int_equal(test_zone_spanned(zone_of(1, ZONE_NORMAL)), 7168);
+	assert_int_equal(test_zone_spanned(zone_of(1, ZONE_HIGHMEM)), 0);
+	assert_int_equal(test_zone_spanned(zone_of(1, ZONE_MOVABLE)), 1024);
 	test_check_and_exit();
 
 	/* conf is parsed after the fields and wins. */
-	struct buddy_config over = { .arena_size = 64UL << 20, .dma = 4UL << 20, .conf = "dma:2M,dma32:0" };
+	struct buddy_config over = { .arena_size = 64UL << 20, .dma_limit = 4UL << 20, .conf = "dma_limit:2M,dma32_limit:0" };
 	assert_int_equal(buddy_init(&over), 0);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA)), 512);
 	assert_int_equal(test_zone_spanned(zone0(ZONE_DMA32)), 0);
@@ -345,10 +384,13 @@ static void test_config_fields_range_checked(void **state)
 		{ { .numa_fake = 65 }, "numa_fake" },
 		{ { .arena_size = 1UL << 20 }, "arena_size" },
 		{ { .arena_size = SIZE_MAX }, "arena_size" },
-		{ { .dma = SIZE_MAX - (1UL << 20) }, "dma" },
-		{ { .dma32 = SIZE_MAX - 4095 }, "dma32" },
-		{ { .highmem = SIZE_MAX - 1 }, "highmem" },
-		{ { .movable = (size_t)1 << 50 }, "movable" },
+		{ { .dma_limit = SIZE_MAX - (1UL << 20) }, "dma" },
+		{ { .dma32_limit = SIZE_MAX - 4095 }, "dma32" },
+		{ { .highmem_start = SIZE_MAX - 1 }, "highmem_start" },
+		{ { .numa_fake_size = (size_t)1 << 50 }, "numa_fake_size" },
+		{ { .numa_fake_size = 1UL << 20 }, "numa_fake_size" },
+		{ { .kernelcore = "200%" }, "kernelcore" },
+		{ { .movablecore = "lots" }, "movablecore" },
 		{ { .cma = SIZE_MAX - 4095 }, "cma" },
 		{ { .cma = SIZE_MAX }, "cma" },
 		{ { .stats_print = too_long }, "stats_print" },
@@ -361,8 +403,8 @@ static void test_config_fields_range_checked(void **state)
 	/* The edges of each range are accepted, and the values land where the keys put them. */
 	struct buddy_config edge = {
 		.arena_size = 64UL << 20,
-		.dma = BUDDY_ZONE_EMPTY,
-		.dma32 = BUDDY_ZONE_EMPTY,
+		.dma_limit = BUDDY_ZONE_EMPTY,
+		.dma32_limit = BUDDY_ZONE_EMPTY,
 		.watermark_scale_factor = 3000,
 		.min_free_kbytes = 128,
 		.percpu_pagelist_high_fraction = 8,
@@ -410,16 +452,16 @@ static void test_setters_take_the_keys_ranges(void **state)
 		assert_int_equal(buddy_setting_check(key, (long long)max + 1), -EINVAL);
 
 		/* BUDDY_CONF: the same edges. */
-		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%d", key, max);
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma_limit:0,dma32_limit:0,%s:%d", key, max);
 		assert_int_equal(init_env(conf, NULL), 0);
 		buddy_exit();
-		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%lld", key, (long long)max + 1);
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma_limit:0,dma32_limit:0,%s:%lld", key, (long long)max + 1);
 		expect_rejected(conf, key);
-		snprintf(conf, sizeof(conf), "arena_size:16M,dma:0,dma32:0,%s:%lld", key, (long long)min - 1);
+		snprintf(conf, sizeof(conf), "arena_size:16M,dma_limit:0,dma32_limit:0,%s:%lld", key, (long long)min - 1);
 		expect_rejected(conf, key);
 
 		/* The setter: the same edges; a refusal changes nothing. */
-		test_init("arena_size:16M,dma:0,dma32:0,min_free_kbytes:256,watermark_scale_factor:20");
+		test_init("arena_size:16M,dma_limit:0,dma32_limit:0,min_free_kbytes:256,watermark_scale_factor:20");
 		unsigned long low = test_zone_watermark(zone0(ZONE_NORMAL), WMARK_LOW);
 		assert_int_equal(tunables[i].set(min - 1), -EINVAL);
 		assert_int_equal(tunables[i].set(max == INT_MAX ? INT_MIN : max + 1), -EINVAL);
@@ -432,7 +474,7 @@ static void test_setters_take_the_keys_ranges(void **state)
 	}
 
 	/* min_free_kbytes 0 resolves to the formula's value, at init and in the setter alike. */
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	int formula = test_settings()->min_free_kbytes;
 	assert_int_equal(formula, 512);	/* int_sqrt(16384 kB * 16) */
 	assert_int_equal(buddy_set_min_free_kbytes(1 << 30), 0);
@@ -448,7 +490,7 @@ static void test_setters_take_the_keys_ranges(void **state)
 	assert_int_equal(buddy_set_lowmem_reserve_ratio(edge), 0);
 	assert_int_equal(test_settings()->lowmem_reserve_ratio[0], INT_MAX);
 	test_check_and_exit();
-	assert_int_equal(init_env("arena_size:16M,dma:0,dma32:0,lowmem_reserve_ratio:2147483647/0/32/0/0", NULL), 0);
+	assert_int_equal(init_env("arena_size:16M,dma_limit:0,dma32_limit:0,lowmem_reserve_ratio:2147483647/0/32/0/0", NULL), 0);
 	assert_int_equal(test_settings()->lowmem_reserve_ratio[0], INT_MAX);
 	assert_int_equal(test_settings()->lowmem_reserve_ratio[2], 32);
 	test_check_and_exit();
@@ -466,12 +508,24 @@ static void test_defaults(void **state)
 
 	buddy_default_settings(&s);
 	assert_int_equal(s.arena_size, 1UL << 30);
-	assert_int_equal(s.zone_size[ZONE_DMA], 16UL << 20);
-	assert_int_equal(s.zone_size[ZONE_DMA32], 256UL << 20);
-	assert_int_equal(s.zone_size[ZONE_NORMAL], 0);
-	assert_int_equal(s.zone_size[ZONE_HIGHMEM], 0);
-	assert_int_equal(s.zone_size[ZONE_MOVABLE], 0);
+	assert_int_equal(s.dma_limit, 16UL << 20);
+	assert_int_equal(s.dma32_limit, 4UL << 30);
+	assert_int_equal(s.highmem_start, 0);
+	assert_int_equal(s.kernelcore.bytes, 0);
+	assert_int_equal(s.kernelcore.percent, 0);
+	assert_int_equal(s.movablecore.bytes, 0);
 	assert_int_equal(s.numa_fake, 0);
+	assert_int_equal(s.numa_fake_size, 0);
+	/* numa_fake: a count or a size, each clearing the other; kernelcore: a size or a percentage */
+	assert_int_equal(buddy_parse_conf_string("numa_fake:512M,kernelcore:75%", &s), 0);
+	assert_int_equal(s.numa_fake_size, 512UL << 20);
+	assert_int_equal(s.numa_fake, 0);
+	assert_int_equal(s.kernelcore.percent, 75);
+	assert_int_equal(buddy_parse_conf_string("numa_fake:3,kernelcore:1G", &s), 0);
+	assert_int_equal(s.numa_fake_size, 0);
+	assert_int_equal(s.numa_fake, 3);
+	assert_int_equal(s.kernelcore.percent, 0);
+	assert_int_equal(s.kernelcore.bytes, 1UL << 30);
 	assert_false(s.distance_given);
 	assert_int_equal(s.min_free_kbytes, 0);
 	assert_int_equal(s.watermark_scale_factor, 10);
@@ -517,7 +571,7 @@ static void test_struct_page_size(void **state)
 	(void)state;
 	print_message("sizeof(struct page) = %zu\n", sizeof(struct page));
 	assert_true(sizeof(struct page) <= 64);
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	assert_int_equal(test_mem_map_bytes(), test_nr_pages() * sizeof(struct page));
 	/* mem_map is a separate mapping, not inside the arena. */
 	uintptr_t mm = (uintptr_t)test_mem_map(), base = (uintptr_t)test_arena_base();
@@ -541,9 +595,9 @@ int main(void)
 		T(test_sizes_with_suffixes),
 		T(test_unknown_key),
 		T(test_malformed_values),
-		T(test_zone_sizes_carve_the_node),
-		T(test_zone_boundaries_are_pageblock_aligned),
-		T(test_too_big_zones_rejected),
+		T(test_zone_limits_carve_the_arena),
+		T(test_zone_limits_round_up_to_pageblocks),
+		T(test_contradicting_limits_rejected),
 		T(test_lazy_init_on_first_allocation),
 		T(test_exit_then_init_is_fresh),
 		T(test_init_twice_is_busy),

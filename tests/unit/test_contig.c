@@ -11,7 +11,7 @@
 #include "test_util.h"
 #include "internal.h"
 
-#define CONF "arena_size:64M,dma:0,dma32:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0"
 
 static struct {
 	struct page *page;
@@ -211,7 +211,7 @@ static void test_alloc_contig_pages(void **state)
 static void test_contig_range_must_lie_in_one_zone(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:16M");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:16M");
 	unsigned long boundary = test_zone_start_pfn(zone_of(0, ZONE_NORMAL));
 
 	assert_int_equal(alloc_contig_range(boundary - 10, boundary + 10, MIGRATE_MOVABLE, GFP_KERNEL), -EINVAL);

@@ -13,7 +13,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 
 static int read_int(const char *name)
 {

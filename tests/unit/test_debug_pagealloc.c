@@ -17,7 +17,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define SMALL "arena_size:16M,dma:0,dma32:0"
+#define SMALL "arena_size:16M,dma_limit:0,dma32_limit:0"
 
 /*
  * In a child, a failed cmocka assertion would jump back into the test
@@ -230,7 +230,7 @@ static void test_split_and_contig_pages_fault_after_free(void **state)
 static void test_hugetlb_is_refused(void **state)
 {
 	(void)state;
-	struct buddy_config cfg = {.arena_size = 16 << 20, .dma = BUDDY_ZONE_EMPTY, .dma32 = BUDDY_ZONE_EMPTY,
+	struct buddy_config cfg = {.arena_size = 16 << 20, .dma_limit = BUDDY_ZONE_EMPTY, .dma32_limit = BUDDY_ZONE_EMPTY,
 				   .hugepages = BUDDY_HUGEPAGES_HUGETLB, .debug_pagealloc = 1};
 
 	stderr_capture_begin();

@@ -18,7 +18,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define CONF "arena_size:64M,dma:0,dma32:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0"
 
 static struct zone *normal(void)
 {

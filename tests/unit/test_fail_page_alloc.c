@@ -21,7 +21,7 @@
 #include "fast_path.h"
 #include "test_util.h"
 
-#define CONF "arena_size:16M,dma:0,dma32:0,kswapd:off"
+#define CONF "arena_size:16M,dma_limit:0,dma32_limit:0,kswapd:off"
 /* Every request may fail, silently, whatever its order. */
 #define ALWAYS CONF ",fail_page_alloc:1/100/0/-1,fail_page_alloc_min_order:0,fail_page_alloc_verbose:0"
 

@@ -93,7 +93,7 @@ static const gfp_t gfp_of[MIGRATE_PCPTYPES] = {
  */
 static void check_table_order(int want, int first, int second)
 {
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	hold_everything();
 	struct page *a = take_held_block(NULL);
 	struct page *b = take_held_block(a);
@@ -141,7 +141,7 @@ static void free_rest_of_block(struct page *block, unsigned long from, unsigned 
 static void test_fallback_largest_order_first(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	hold_everything();
 	struct page *rec = take_held_block(NULL);
 	struct page *mov = take_held_block(rec);
@@ -165,7 +165,7 @@ static void test_fallback_largest_order_first(void **state)
 static void test_movable_takes_smallest_when_it_cannot_steal(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	hold_everything();
 	struct page *rec = take_held_block(NULL);
 	struct page *unm = take_held_block(rec);
@@ -198,7 +198,7 @@ static void test_movable_takes_smallest_when_it_cannot_steal(void **state)
  */
 static void check_claim(unsigned long nr_free, unsigned long in_use_unmovable, bool claimed)
 {
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	hold_everything();
 	struct page *blk = take_held_block(NULL);
 	free_part_of_block(blk, 0, nr_free);
@@ -240,7 +240,7 @@ static void test_claim_rule(void **state)
 static void test_claim_always_without_grouping(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,mobility_grouping:off");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,mobility_grouping:off");
 	hold_everything();
 	struct page *blk = take_held_block(NULL);
 	set_block_type(blk, MIGRATE_MOVABLE);	/* ignored: stays UNMOVABLE */

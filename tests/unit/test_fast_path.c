@@ -8,7 +8,7 @@
 static void test_block_empties_every_cache_and_allocations_go_on(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	struct page *warm = alloc_page(GFP_KERNEL);
 	assert_non_null(warm);
 	assert_non_null(test_cpu(0)->local_zone[ZONE_NORMAL]);
@@ -41,7 +41,7 @@ static void test_block_before_init_holds_after_it(void **state)
 {
 	(void)state;
 	fast_path_block(FAST_PATH_FAIL_PAGE_ALLOC);
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	assert_null(test_cpu(0)->local_zone[ZONE_NORMAL]);
 	fast_path_unblock(FAST_PATH_FAIL_PAGE_ALLOC);
 	assert_non_null(test_cpu(0)->local_zone[ZONE_NORMAL]);
@@ -52,7 +52,7 @@ static void test_block_before_init_holds_after_it(void **state)
 static void test_free_hooks_mark_is_cleared_by_the_free(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	assert_int_equal(pin_to_cpu(0), 0);
 	struct page *page = alloc_page(GFP_KERNEL);
 	assert_non_null(page);

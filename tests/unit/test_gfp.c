@@ -118,7 +118,7 @@ static void test_gfp_zone_all_16_combinations(void **state)
 	}
 }
 
-#define ALL_ZONES "arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M"
+#define ALL_ZONES "arena_size:64M,dma_limit:4M,dma32_limit:20M,highmem_start:48M,movablecore:8M"
 
 static void test_allocations_land_in_the_masks_zone(void **state)
 {
@@ -223,7 +223,7 @@ static void test_zonelist_falls_back_downward(void **state)
 	struct page **pages;
 	size_t n;
 
-	test_init("arena_size:16M,dma:2M,dma32:4M");
+	test_init("arena_size:16M,dma_limit:2M,dma32_limit:6M");
 	int nr = first_use_order(GFP_KERNEL, order, &pages, &n);
 	assert_int_equal(nr, 3);
 	assert_int_equal(order[0], ZONE_NORMAL);
@@ -234,7 +234,7 @@ static void test_zonelist_falls_back_downward(void **state)
 	test_check_and_exit();
 
 	/* DMA32 full -> DMA; never NORMAL. */
-	test_init("arena_size:16M,dma:2M,dma32:4M");
+	test_init("arena_size:16M,dma_limit:2M,dma32_limit:6M");
 	nr = first_use_order(GFP_DMA32, order, &pages, &n);
 	assert_int_equal(nr, 2);
 	assert_int_equal(order[0], ZONE_DMA32);
@@ -243,7 +243,7 @@ static void test_zonelist_falls_back_downward(void **state)
 	test_check_and_exit();
 
 	/* DMA has nowhere to fall back to. */
-	test_init("arena_size:16M,dma:2M,dma32:4M");
+	test_init("arena_size:16M,dma_limit:2M,dma32_limit:6M");
 	nr = first_use_order(GFP_DMA, order, &pages, &n);
 	assert_int_equal(nr, 1);
 	assert_int_equal(order[0], ZONE_DMA);
@@ -252,7 +252,7 @@ static void test_zonelist_falls_back_downward(void **state)
 	test_check_and_exit();
 
 	/* HIGHMEM full -> NORMAL -> DMA32 -> DMA. */
-	test_init("arena_size:16M,dma:2M,dma32:2M,highmem:4M");
+	test_init("arena_size:16M,dma_limit:2M,dma32_limit:4M,highmem_start:12M");
 	nr = first_use_order(GFP_HIGHUSER, order, &pages, &n);
 	assert_int_equal(nr, 4);
 	assert_int_equal(order[0], ZONE_HIGHMEM);
@@ -269,7 +269,7 @@ static void test_empty_highmem_and_movable_fall_to_normal(void **state)
 	static const gfp_t masks[] = { GFP_HIGHUSER, GFP_HIGHUSER_MOVABLE, __GFP_HIGHMEM | __GFP_MOVABLE,
 				       GFP_TRANSHUGE };
 
-	test_init("arena_size:16M,dma:2M,dma32:4M,highmem:0,movable:0");
+	test_init("arena_size:16M,dma_limit:2M,dma32_limit:6M");
 	assert_false(populated_zone(zone_of(0, ZONE_HIGHMEM)));
 	assert_false(populated_zone(zone_of(0, ZONE_MOVABLE)));
 	for (size_t i = 0; i < ARRAY_SIZE(masks); i++) {
@@ -289,7 +289,7 @@ static void test_node_fallback(void **state)
 	nodemask_t only1;
 	struct page *page;
 
-	test_init("arena_size:16M,dma:0,dma32:0,numa_fake:2");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0,numa_fake:2");
 	assert_int_equal(buddy_nr_nodes(), 2);
 	nodes_clear(&only1);
 	node_set(1, &only1);

@@ -9,7 +9,7 @@
 #include "internal.h"
 
 /* No watermark boost: the atomic requests' fallbacks would raise the marks under fill_below_low. */
-#define CONF "arena_size:64M,dma:0,dma32:0,watermark_boost_factor:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0,watermark_boost_factor:0"
 
 static bool same_block(struct page *a, struct page *b)
 {

@@ -22,7 +22,7 @@
 #include "vmscan.h"
 
 /* One zone: NORMAL 16384 pages, min 256, low 320, high 384 (test_alloc_flags). */
-#define CONF "arena_size:64M,dma:0,dma32:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0"
 
 struct page_cache {
 	struct shrinker s;

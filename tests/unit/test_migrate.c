@@ -13,7 +13,7 @@
 #include "movable_owner.h"
 
 /* One zone; no proactive compaction, so nothing moves unless a test asks. */
-#define CONF "arena_size:64M,dma:0,dma32:0,compaction_proactiveness:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0,compaction_proactiveness:0"
 
 static void assert_reported(char *text, const char *what)
 {

@@ -11,7 +11,7 @@
 static void test_placement_by_type(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	assert_int_equal(test_mobility_grouping_disabled(), 0);
 
 	static const struct {
@@ -48,11 +48,11 @@ static void test_placement_by_type(void **state)
 static void test_grouping_auto_follows_kernel_rule(void **state)
 {
 	(void)state;
-	test_init("arena_size:8M,dma:0,dma32:0");	/* 2048 pages < 512 * 6 */
+	test_init("arena_size:8M,dma_limit:0,dma32_limit:0");	/* 2048 pages < 512 * 6 */
 	assert_int_equal(test_mobility_grouping_disabled(), 1);
 	test_check_and_exit();
 
-	test_init("arena_size:12M,dma:0,dma32:0");	/* 3072 pages: not below */
+	test_init("arena_size:12M,dma_limit:0,dma32_limit:0");	/* 3072 pages: not below */
 	assert_int_equal(test_mobility_grouping_disabled(), 0);
 	test_check_and_exit();
 }
@@ -60,7 +60,7 @@ static void test_grouping_auto_follows_kernel_rule(void **state)
 static void test_grouping_off_makes_everything_unmovable(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0,mobility_grouping:off");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0,mobility_grouping:off");
 	assert_int_equal(test_mobility_grouping_disabled(), 1);
 	assert_int_equal(gfpflags_to_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_UNMOVABLE);
 	assert_int_equal(gfpflags_to_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_UNMOVABLE);
@@ -118,7 +118,7 @@ static unsigned long lcg(unsigned long *s)
 static void test_no_unmovable_in_movable_block_while_unmovable_free(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	struct zone *zone = normal_zone();
 	static struct live live[8192];
 	static const gfp_t gfps[] = { GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE };

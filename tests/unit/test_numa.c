@@ -55,7 +55,7 @@ static void test_real_numa_pages_on_their_node(void **state)
 
 	if (numa_available() < 0)
 		skip();
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	assert_true(test_real_numa());
 	assert_int_equal(buddy_nr_nodes(), numa_max_node() + 1 > MAX_NUMNODES ? MAX_NUMNODES : numa_max_node() + 1);
 	for (int nid = 0; nid < buddy_nr_nodes(); nid++) {
@@ -84,7 +84,7 @@ static void test_fake_numa_not_bound(void **state)
 	(void)state;
 	int mode = -1;
 
-	test_init("arena_size:64M,numa_fake:2,dma:0,dma32:0");
+	test_init("arena_size:64M,numa_fake:2,dma_limit:0,dma32_limit:0");
 	assert_false(test_real_numa());
 	struct page *p = alloc_pages_node(1, GFP_KERNEL | __GFP_ZERO, 0);
 	assert_non_null(p);
@@ -140,7 +140,7 @@ static void test_fake_cpu_to_node(void **state)
 	(void)state;
 	int cpus[64];
 
-	test_init("arena_size:96M,numa_fake:3,dma:0,dma32:0");
+	test_init("arena_size:96M,numa_fake:3,dma_limit:0,dma32_limit:0");
 	for (int c = 0; c < test_nr_cpus(); c++)
 		assert_int_equal(test_cpu_node(c), c % 3);
 	int n = allowed_cpus(cpus, 64);
@@ -158,7 +158,7 @@ static void test_local_node_preferred(void **state)
 	(void)state;
 	int cpus[64];
 
-	test_init("arena_size:96M,numa_fake:3,dma:0,dma32:0");
+	test_init("arena_size:96M,numa_fake:3,dma_limit:0,dma32_limit:0");
 	int n = allowed_cpus(cpus, 64);
 	assert_true(n > 0);
 	for (int i = 0; i < n; i++) {
@@ -220,7 +220,7 @@ static void test_numa_events(void **state)
 	struct page *p;
 	nodemask_t mask;
 
-	test_init("arena_size:96M,numa_fake:3,dma:4M,dma32:8M,numa_distance:10 30 20;20 10 20;40 15 10");
+	test_init("arena_size:96M,numa_fake:3,dma_limit:4M,dma32_limit:12M,numa_distance:10 30 20;20 10 20;40 15 10");
 	assert_true(allowed_cpus(cpus, 64) > 0);
 	pin_to(cpus[0]);
 	int local = numa_node_id(), remote = (local + 1) % 3;
@@ -262,7 +262,10 @@ static void test_numa_events(void **state)
 	while (nr < 8192 && (held[nr] = alloc_pages_node(remote, GFP_KERNEL | __GFP_THISNODE | __GFP_NOWARN, 0)))
 		nr++;
 	const struct zonelist *zl = test_zonelist(remote, ZONELIST_FALLBACK);
-	int next = test_zone_nid(test_zonelist_zone(zl, 3));		/* after remote's own 3 zones */
+	int first_other = 0;
+	while (test_zone_nid(test_zonelist_zone(zl, first_other)) == remote) /* after remote's own zones */
+		first_other++;
+	int next = test_zone_nid(test_zonelist_zone(zl, first_other));
 	assert_int_not_equal(next, remote);
 	e = read_events();
 	p = alloc_pages_node(remote, GFP_KERNEL, 0);

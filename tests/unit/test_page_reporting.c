@@ -30,7 +30,7 @@
 #include "test_util.h"
 
 /* ZONE_NORMAL must stay above its low mark by a batch of 32 order-9 blocks (64 MiB) to report. */
-#define ARENA	   "arena_size:256M,dma:4M,dma32:16M"
+#define ARENA	   "arena_size:256M,dma_limit:4M,dma32_limit:20M"
 #define CONF	   ARENA ",page_reporting:on,page_reporting_delay_ms:3600000"
 #define NBLOCKS	   16 /* order-9 blocks: 32 MiB */
 #define BLOCK_SIZE (PAGE_SIZE << pageblock_order)

@@ -31,7 +31,7 @@ static int list_len(struct list_head *h)
 static struct per_cpu_pages *start_on_cpu0(void)
 {
 	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	return pcp_of(0);
 }
 
@@ -58,7 +58,7 @@ static struct page **alloc_pages_then_drain(int n)
 static void test_batch_and_high_follow_the_formulas(void **state)
 {
 	(void)state;
-	test_init("arena_size:1G,dma:0,dma32:0");
+	test_init("arena_size:1G,dma_limit:0,dma32_limit:0");
 	struct zone *zone = normal_zone();
 	unsigned long managed = test_zone_managed(zone);	/* 262144 */
 	/* batch: min(262144 >> 10, 256) / 4 = 64; rounddown_pow_of_two(64 + 32) - 1 = 63 */
@@ -74,13 +74,13 @@ static void test_batch_and_high_follow_the_formulas(void **state)
 	test_check_and_exit();
 
 	/* percpu_pagelist_high_fraction: high = managed / fraction (>= 4 * batch) */
-	test_init("arena_size:1G,dma:0,dma32:0,percpu_pagelist_high_fraction:64");
+	test_init("arena_size:1G,dma_limit:0,dma32_limit:0,percpu_pagelist_high_fraction:64");
 	/* high: 262144 / 64 = 4096 pages, split over the node's CPUs, at least 4 * batch */
 	assert_int_equal(pcp_of(0)->high, 4096 / test_nr_cpus());
 	test_check_and_exit();
 
 	/* 2048 pages: (2048 >> 10) / 4 = 0 -> 1 -> rounddown_pow_of_two(1) - 1 = 0 -> max(1, 0) = 1 */
-	test_init("arena_size:8M,dma:0,dma32:0");
+	test_init("arena_size:8M,dma_limit:0,dma32_limit:0");
 	assert_int_equal(pcp_of(0)->batch, 1);
 	assert_true(pcp_of(0)->high >= 4);
 	test_check_and_exit();
@@ -90,7 +90,7 @@ static void test_refill_takes_one_batch_in_one_go(void **state)
 {
 	(void)state;
 	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:1G,dma:0,dma32:0");
+	test_init("arena_size:1G,dma_limit:0,dma32_limit:0");
 	struct per_cpu_pages *pcp = pcp_of(0);
 	long free_before = zone_free(ZONE_NORMAL);
 
@@ -308,7 +308,7 @@ static void test_pages_parked_on_another_cpu_are_not_lost(void **state)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		skip();
 	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:16M,dma:0,dma32:0");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
 	const gfp_t gfp = GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOWARN;	/* ignore watermarks: take everything */
 	long total = zone_free(ZONE_NORMAL);
 	struct page **pages = calloc((size_t)total + 1, sizeof(*pages));
@@ -353,7 +353,7 @@ static void *free_all(void *arg)
 static void test_a_page_allocated_by_one_thread_is_freed_by_another(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	long initial = zone_free(ZONE_NORMAL);
 	struct page *pages[256];
 	for (int i = 0; i < 256; i++)
@@ -371,12 +371,12 @@ static void test_a_page_allocated_by_one_thread_is_freed_by_another(void **state
 static void test_lock_mode_follows_the_configuration(void **state)
 {
 	(void)state;
-	struct buddy_config atomic_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:atomic" };
+	struct buddy_config atomic_cfg = { .conf = "arena_size:16M,dma_limit:0,dma32_limit:0,pcp_lock:atomic" };
 	assert_int_equal(buddy_init(&atomic_cfg), 0);
 	assert_int_equal(test_pcp_rseq_lock(), 0);
 	test_check_and_exit();
 #if defined(BUDDY_RSEQ_LOCK)
-	struct buddy_config rseq_cfg = { .conf = "arena_size:16M,dma:0,dma32:0,pcp_lock:rseq" };
+	struct buddy_config rseq_cfg = { .conf = "arena_size:16M,dma_limit:0,dma32_limit:0,pcp_lock:rseq" };
 	assert_int_equal(buddy_init(&rseq_cfg), 0);
 	if (__rseq_size >= 20)
 		assert_int_equal(test_pcp_rseq_lock(), 1);

@@ -139,7 +139,7 @@ static void test_random_alloc_free(void **state)
 	rng_state = seed;
 	print_message("test_random: seed %lu\n", seed);
 
-	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M,highmem_start:48M,movablecore:8M");
 	long full[MAX_NR_ZONES];
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		full[z] = zone_free((enum zone_type)z);

@@ -17,7 +17,7 @@
 #include "shrinker.h"
 #include "vmscan.h"
 
-#define CONF "arena_size:64M,dma:0,dma32:0"
+#define CONF "arena_size:64M,dma_limit:0,dma32_limit:0"
 
 /* A shrinker whose count is set by the test and whose scans are recorded. */
 struct fake {
@@ -224,7 +224,7 @@ static unsigned long calls_for_node1(unsigned long flags)
 static void test_numa_aware_defers_per_node(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,numa_fake:2,dma:0,dma32:0");
+	test_init("arena_size:64M,numa_fake:2,dma_limit:0,dma32_limit:0");
 	assert_int_equal(calls_for_node1(SHRINKER_NUMA_AWARE), 1);
 	assert_int_equal(calls_for_node1(0), 2);
 	test_check_and_exit();

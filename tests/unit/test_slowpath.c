@@ -19,7 +19,7 @@
 #include "internal.h"
 #include "test_util.h"
 
-#define CONF "arena_size:16M,dma:0,dma32:0"
+#define CONF "arena_size:16M,dma_limit:0,dma32_limit:0"
 
 static int count_of(const char *text, const char *needle)
 {

@@ -16,7 +16,7 @@
 #include "test_util.h"
 #include "vmscan.h"
 
-#define CONF "arena_size:16M,dma:0,dma32:0,kswapd:off"
+#define CONF "arena_size:16M,dma_limit:0,dma32_limit:0,kswapd:off"
 
 /* Take every page the mask gets without reclaim, draining between rounds. */
 static void take_all(gfp_t gfp, struct page_stack *s)

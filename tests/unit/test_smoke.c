@@ -5,7 +5,7 @@
 static void test_every_order_round_trip(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:0,dma32:0");
+	test_init("arena_size:64M,dma_limit:0,dma32_limit:0");
 	long before = zone_free(ZONE_NORMAL);
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
 		struct page *page = alloc_pages(GFP_KERNEL, order);

@@ -20,7 +20,7 @@
 
 #include "obs_util.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 
 static char dir[128];
 

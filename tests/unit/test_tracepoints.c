@@ -99,7 +99,7 @@ static void test_probe_sites_run_untraced(void **state)
 	int n = 0;
 	(void)state;
 
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	while (n < (int)ARRAY_SIZE(pages) && (pages[n] = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN)))
 		n++;
 	for (int i = 0; i < n; i += 2)

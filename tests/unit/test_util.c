@@ -135,7 +135,6 @@ char *test_arena_base(void) { return buddy.arena_base; }
 size_t test_arena_bytes(void) { return buddy.arena_bytes; }
 int test_arena_backing(void) { return buddy.arena_backing; }
 unsigned long test_nr_pages(void) { return buddy.nr_pages; }
-unsigned long test_pages_per_node(void) { return buddy.pages_per_node; }
 struct page *test_mem_map(void) { return buddy.mem_map; }
 size_t test_mem_map_bytes(void) { return buddy.mem_map_bytes; }
 

@@ -14,7 +14,7 @@
 
 #include "buddy_test.h"	/* the accessors over the internals */
 
-/* Initialise with a conf string ("arena_size:64M,dma:4M"); fails the test on error. */
+/* Initialise with a conf string ("arena_size:64M,dma_limit:4M"); fails the test on error. */
 void test_init(const char *conf);
 /* Drain the pcp lists, assert buddy_check() == 0, then buddy_exit(). */
 void test_check_and_exit(void);

@@ -22,7 +22,7 @@
 
 #include "internal.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 
 /* ------------------------------------------------------------ layout checker */
 

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
 
 struct snapshot {
 	long v[64];
@@ -151,7 +151,7 @@ static void test_pcp_refill_and_drain_counts(void **state)
 static void test_numa_events_per_zone(void **state)
 {
 	(void)state;
-	test_init("arena_size:16M,dma:0,dma32:0,numa_fake:2");
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0,numa_fake:2");
 	int cpu = pin_to_one_cpu();
 	int cpu_node = test_cpu_node(cpu);
 	struct zone *n0 = zone_of(0, ZONE_NORMAL), *n1 = zone_of(1, ZONE_NORMAL);

@@ -8,8 +8,8 @@
 
 #include "internal.h"
 
-#define CONF "arena_size:64M,dma:4M,dma32:16M"
-#define NUMA_CONF "arena_size:16M,dma:0,dma32:0,numa_fake:2"
+#define CONF "arena_size:64M,dma_limit:4M,dma32_limit:20M"
+#define NUMA_CONF "arena_size:16M,dma_limit:0,dma32_limit:0,numa_fake:2"
 
 static long fake_now;
 static long fake_clock(void)

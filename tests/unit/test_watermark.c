@@ -50,7 +50,7 @@ static void assert_managed(int nid, unsigned long dma, unsigned long dma32, unsi
 	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_NORMAL)), normal);
 	/* HighMem and Movable: whatever remains of the node's pages. */
 	assert_int_equal(test_zone_managed(zone_of(nid, ZONE_HIGHMEM)) + test_zone_managed(zone_of(nid, ZONE_MOVABLE)),
-			 test_pages_per_node() - dma - dma32 - normal);
+			 test_node_spanned(nid) - dma - dma32 - normal);
 }
 
 /* The zoneinfo-like table the note quotes, from the live zones. */
@@ -72,31 +72,30 @@ static void print_table(const char *title)
 }
 
 /*
- * 1 GiB, default zones: DMA 16M = 4096 pages, DMA32 256M = 65536,
- * NORMAL = 262144 - 69632 = 192512. lowmem = 262144 pages = 1048576 kB.
+ * 1 GiB, default limits: DMA below 16M = 4096 pages, DMA32 the rest (the
+ * arena ends below 4G) = 258048, no Normal. lowmem = 262144 pages = 1048576 kB.
  * min_free_kbytes = int_sqrt(1048576 * 16 = 16777216) = 4096; pages_min = 1024.
- *   DMA:    tmp = 1024*4096/262144   = 16;  delta = max(4, 4096*10/10000 = 4)     = 4   -> 16 / 20 / 24
- *   DMA32:  tmp = 1024*65536/262144  = 256; delta = max(64, 65536*10/10000 = 65)  = 65  -> 256 / 321 / 386
- *   Normal: tmp = 1024*192512/262144 = 752; delta = max(188, 192512*10/10000=192) = 192 -> 752 / 944 / 1136
- *   HighMem, Movable (empty): min = clamp(0/1024, 32, 128) = 32, delta = max(0, 0) -> 32 / 32 / 32
+ *   DMA:    tmp = 1024*4096/262144   = 16;   delta = max(4, 4096*10/10000 = 4)       = 4   -> 16 / 20 / 24
+ *   DMA32:  tmp = 1024*258048/262144 = 1008; delta = max(252, 258048*10/10000 = 258) = 258 -> 1008 / 1266 / 1524
+ *   Normal (empty): tmp = 0, delta 0                                                        -> 0 / 0 / 0
+ *   HighMem, Movable (empty): min = clamp(0/1024, 32, 128) = 32, delta = max(0, 0)      -> 32 / 32 / 32
  * protection (ratios 256 256 32 0 0):
- *   DMA:    (0, 65536/256 = 256, (65536+192512)/256 = 1008, 1008, 1008)
- *   DMA32:  (0, 0, 192512/256 = 752, 752, 752)
- *   Normal: (0, 0, 0, 0/32 = 0, 0); HighMem, Movable: ratio 0 -> all 0
+ *   DMA:    (0, 258048/256 = 1008, 1008, 1008, 1008)
+ *   DMA32:  (0, 0, 0, 0, 0) - nothing above it on this node
  */
 static void test_default_1g(void **state)
 {
 	(void)state;
 	test_init("arena_size:1G");
-	assert_managed(0, 4096, 65536, 192512);
+	assert_managed(0, 4096, 258048, 0);
 	assert_int_equal(test_min_free_kbytes(), 4096);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
-	assert_marks(0, ZONE_DMA32, 256, 321, 386);
-	assert_marks(0, ZONE_NORMAL, 752, 944, 1136);
+	assert_marks(0, ZONE_DMA32, 1008, 1266, 1524);
+	assert_marks(0, ZONE_NORMAL, 0, 0, 0);
 	assert_marks(0, ZONE_HIGHMEM, 32, 32, 32);
 	assert_marks(0, ZONE_MOVABLE, 32, 32, 32);
-	assert_protection(0, ZONE_DMA, 0, 256, 1008, 1008, 1008);
-	assert_protection(0, ZONE_DMA32, 0, 0, 752, 752, 752);
+	assert_protection(0, ZONE_DMA, 0, 1008, 1008, 1008, 1008);
+	assert_protection(0, ZONE_DMA32, 0, 0, 0, 0, 0);
 	assert_protection(0, ZONE_NORMAL, 0, 0, 0, 0, 0);
 	assert_protection(0, ZONE_MOVABLE, 0, 0, 0, 0, 0);
 	print_table("1 GiB arena");
@@ -104,35 +103,64 @@ static void test_default_1g(void **state)
 }
 
 /*
- * 16 GiB, default zones: DMA 4096, DMA32 65536, NORMAL 4194304 - 69632 = 4124672.
+ * 16 GiB, default limits: DMA 4096, DMA32 (16M..4G) 1044480, Normal (4G..16G) 3145728.
  * min_free_kbytes = int_sqrt(16777216 kB * 16 = 268435456) = 16384; pages_min = 4096.
- *   DMA:    tmp = 4096*4096/4194304    = 4;    delta = max(1, 4)                        -> 4 / 8 / 12
- *   DMA32:  tmp = 4096*65536/4194304   = 64;   delta = max(16, 65)                      -> 64 / 129 / 194
- *   Normal: tmp = 4096*4124672/4194304 = 4028; delta = max(1007, 4124672*10/10000=4124) -> 4028 / 8152 / 12276
+ *   DMA:    tmp = 4096*4096/4194304    = 4;    delta = max(1, 4)                         -> 4 / 8 / 12
+ *   DMA32:  tmp = 4096*1044480/4194304 = 1020; delta = max(255, 1044480*10/10000 = 1044) -> 1020 / 2064 / 3108
+ *   Normal: tmp = 4096*3145728/4194304 = 3072; delta = max(768, 3145728*10/10000 = 3145) -> 3072 / 6217 / 9362
  *   HighMem, Movable: 32 / 32 / 32
  * protection:
- *   DMA:    (0, 256, (65536+4124672)/256 = 16368, 16368, 16368)
- *   DMA32:  (0, 0, 4124672/256 = 16112, 16112, 16112)
+ *   DMA:    (0, 1044480/256 = 4080, (1044480+3145728)/256 = 16368, 16368, 16368)
+ *   DMA32:  (0, 0, 3145728/256 = 12288, 12288, 12288)
  */
 static void test_default_16g(void **state)
 {
 	(void)state;
 	test_init("arena_size:16G");
-	assert_managed(0, 4096, 65536, 4124672);
+	assert_managed(0, 4096, 1044480, 3145728);
 	assert_int_equal(test_min_free_kbytes(), 16384);
 	assert_marks(0, ZONE_DMA, 4, 8, 12);
-	assert_marks(0, ZONE_DMA32, 64, 129, 194);
-	assert_marks(0, ZONE_NORMAL, 4028, 8152, 12276);
+	assert_marks(0, ZONE_DMA32, 1020, 2064, 3108);
+	assert_marks(0, ZONE_NORMAL, 3072, 6217, 9362);
 	assert_marks(0, ZONE_MOVABLE, 32, 32, 32);
-	assert_protection(0, ZONE_DMA, 0, 256, 16368, 16368, 16368);
-	assert_protection(0, ZONE_DMA32, 0, 0, 16112, 16112, 16112);
+	assert_protection(0, ZONE_DMA, 0, 4080, 16368, 16368, 16368);
+	assert_protection(0, ZONE_DMA32, 0, 0, 12288, 12288, 12288);
 	assert_protection(0, ZONE_NORMAL, 0, 0, 0, 0, 0);
 	print_table("16 GiB arena");
 	test_check_and_exit();
 }
 
 /*
- * 64M arena with dma:4M, dma32:16M: DMA 1024, DMA32 4096, NORMAL 11264;
+ * 8 GiB in two fake nodes, default limits: node 0 [0, 4G) holds DMA 4096 and
+ * DMA32 1044480, node 1 [4G, 8G) Normal 1048576 alone. lowmem counts every
+ * node: 2097152 pages = 8388608 kB, min_free_kbytes = int_sqrt(134217728) =
+ * 11585, pages_min = 2896, shared over all lowmem zones of all nodes:
+ *   node 0 DMA:    2896*4096/2097152    = 5;    delta max(1, 4)       -> 5 / 9 / 13
+ *   node 0 DMA32:  2896*1044480/2097152 = 1442; delta max(360, 1044)  -> 1442 / 2486 / 3530
+ *   node 1 Normal: 2896*1048576/2097152 = 1448; delta max(362, 1048)  -> 1448 / 2496 / 3544
+ * Reserves are per node: node 0's DMA keeps 1044480/256 = 4080 from DMA32
+ * requests and the same from Normal ones (node 0 has no Normal); node 1's
+ * Normal has no zone below it to protect.
+ */
+static void test_default_8g_two_nodes(void **state)
+{
+	(void)state;
+	test_init("arena_size:8G,numa_fake:2");
+	assert_managed(0, 4096, 1044480, 0);
+	assert_managed(1, 0, 0, 1048576);
+	assert_int_equal(test_min_free_kbytes(), 11585);
+	assert_marks(0, ZONE_DMA, 5, 9, 13);
+	assert_marks(0, ZONE_DMA32, 1442, 2486, 3530);
+	assert_marks(1, ZONE_NORMAL, 1448, 2496, 3544);
+	assert_protection(0, ZONE_DMA, 0, 4080, 4080, 4080, 4080);
+	assert_protection(0, ZONE_DMA32, 0, 0, 0, 0, 0);
+	assert_protection(1, ZONE_NORMAL, 0, 0, 0, 0, 0);
+	print_table("8 GiB arena, 2 nodes");
+	test_check_and_exit();
+}
+
+/*
+ * 64M arena with dma_limit:4M, dma32_limit:20M: DMA 1024, DMA32 4096, NORMAL 11264;
  * lowmem 16384 pages = 65536 kB. Tunables from BUDDY_CONF-style options:
  * min_free_kbytes 2048 -> pages_min 512; watermark_scale_factor 200;
  * lowmem_reserve_ratio 128 64 16 0 0.
@@ -146,7 +174,7 @@ static void test_default_16g(void **state)
 static void test_tunables_from_conf(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M,min_free_kbytes:2048,watermark_scale_factor:200,"
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M,min_free_kbytes:2048,watermark_scale_factor:200,"
 		  "lowmem_reserve_ratio:128 64 16 0 0");
 	assert_managed(0, 1024, 4096, 11264);
 	assert_int_equal(test_min_free_kbytes(), 2048);
@@ -160,9 +188,9 @@ static void test_tunables_from_conf(void **state)
 }
 
 /*
- * HighMem and Movable populated: arena 64M, dma 4M, dma32 16M, highmem 8M,
- * movable 8M -> DMA 1024, DMA32 4096, Normal 16384 - 9216 = 7168, HighMem
- * 2048, Movable 2048 pages. lowmem (DMA..Normal) 12288 pages = 49152 kB:
+ * HighMem and Movable populated: arena 64M, dma_limit 4M, dma32_limit 20M,
+ * highmem_start 48M, movablecore 8M -> DMA 1024, DMA32 4096, Normal 16384 -
+ * 9216 = 7168, HighMem 2048, Movable (taken from the top of HighMem) 2048 pages. lowmem (DMA..Normal) 12288 pages = 49152 kB:
  * min_free_kbytes = int_sqrt(786432) = 886, pages_min = 221, shared over the
  * 12288 non-highmem, non-movable pages:
  *   DMA     221*1024/12288 = 18,  delta max(4, 1)   -> 18 / 22 / 26
@@ -179,7 +207,7 @@ static void test_tunables_from_conf(void **state)
 static void test_highmem_and_movable(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M,highmem:8M,movable:8M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M,highmem_start:48M,movablecore:8M");
 	assert_managed(0, 1024, 4096, 7168);
 	assert_int_equal(test_min_free_kbytes(), 886);
 	assert_marks(0, ZONE_DMA, 18, 22, 26);
@@ -233,7 +261,7 @@ static void assert_pcp_follows_low(void)
 static void test_setters_recompute(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	assert_int_equal(test_min_free_kbytes(), 1024);
 	assert_marks(0, ZONE_DMA, 16, 20, 24);
 	assert_marks(0, ZONE_DMA32, 64, 80, 96);
@@ -284,34 +312,36 @@ static void test_setters_recompute(void **state)
 }
 
 /*
- * Two fake nodes of 64M each (same zones): lowmem counts both nodes, 32768
- * pages = 131072 kB, so min_free_kbytes = int_sqrt(2097152) = 1448 and
- * pages_min = 362, shared out over 32768 pages:
- *   DMA 362*1024/32768 = 11 (delta max(2, 1) = 2)       -> 11 / 13 / 15
- *   DMA32 362*4096/32768 = 45 (delta max(11, 4) = 11)   -> 45 / 56 / 67
- *   Normal 362*11264/32768 = 124 (delta max(31, 11))    -> 124 / 155 / 186
- * Reserves are per node: DMA (0, 16, 60, ...), DMA32 (0, 0, 44, ...).
- * watermark_scale_factor 100 then gives deltas 10, 40, 112 on both nodes.
+ * 128M in two fake nodes: node 0 [0, 64M) has DMA 1024, DMA32 4096 and
+ * Normal 11264 pages, node 1 [64M, 128M) Normal 16384 alone. lowmem counts
+ * both nodes, 32768 pages = 131072 kB, so min_free_kbytes = int_sqrt(2097152)
+ * = 1448 and pages_min = 362, shared out over 32768 pages:
+ *   node 0 DMA 362*1024/32768 = 11 (delta max(2, 1) = 2)        -> 11 / 13 / 15
+ *   node 0 DMA32 362*4096/32768 = 45 (delta max(11, 4) = 11)    -> 45 / 56 / 67
+ *   node 0 Normal 362*11264/32768 = 124 (delta max(31, 11))     -> 124 / 155 / 186
+ *   node 1 Normal 362*16384/32768 = 181 (delta max(45, 16))     -> 181 / 226 / 271
+ * Reserves are per node: node 0 DMA (0, 16, 60, ...), DMA32 (0, 0, 44, ...).
+ * watermark_scale_factor 100 then gives deltas 10, 40, 112 and 163.
  */
 static void test_setters_every_node(void **state)
 {
 	(void)state;
-	test_init("arena_size:128M,numa_fake:2,dma:4M,dma32:16M");
+	test_init("arena_size:128M,numa_fake:2,dma_limit:4M,dma32_limit:20M");
 	assert_int_equal(test_min_free_kbytes(), 1448);
-	for (int nid = 0; nid < 2; nid++) {
-		assert_managed(nid, 1024, 4096, 11264);
-		assert_marks(nid, ZONE_DMA, 11, 13, 15);
-		assert_marks(nid, ZONE_DMA32, 45, 56, 67);
-		assert_marks(nid, ZONE_NORMAL, 124, 155, 186);
-		assert_protection(nid, ZONE_DMA, 0, 16, 60, 60, 60);
-		assert_protection(nid, ZONE_DMA32, 0, 0, 44, 44, 44);
-	}
+	assert_managed(0, 1024, 4096, 11264);
+	assert_managed(1, 0, 0, 16384);
+	assert_marks(0, ZONE_DMA, 11, 13, 15);
+	assert_marks(0, ZONE_DMA32, 45, 56, 67);
+	assert_marks(0, ZONE_NORMAL, 124, 155, 186);
+	assert_marks(1, ZONE_NORMAL, 181, 226, 271);
+	assert_protection(0, ZONE_DMA, 0, 16, 60, 60, 60);
+	assert_protection(0, ZONE_DMA32, 0, 0, 44, 44, 44);
+	assert_protection(1, ZONE_NORMAL, 0, 0, 0, 0, 0);
 	assert_int_equal(buddy_set_watermark_scale_factor(100), 0);
-	for (int nid = 0; nid < 2; nid++) {
-		assert_marks(nid, ZONE_DMA, 11, 21, 31);
-		assert_marks(nid, ZONE_DMA32, 45, 85, 125);
-		assert_marks(nid, ZONE_NORMAL, 124, 236, 348);
-	}
+	assert_marks(0, ZONE_DMA, 11, 21, 31);
+	assert_marks(0, ZONE_DMA32, 45, 85, 125);
+	assert_marks(0, ZONE_NORMAL, 124, 236, 348);
+	assert_marks(1, ZONE_NORMAL, 181, 344, 507);
 	assert_pcp_follows_low();
 	test_check_and_exit();
 }
@@ -331,7 +361,7 @@ static void test_setters_every_node(void **state)
 static void test_matches_real_zoneinfo(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	const unsigned long managed[MAX_NR_ZONES] = { 3840, 772917, 262144, 0, 0 };
 	unsigned long saved[MAX_NR_ZONES];
 
@@ -363,7 +393,7 @@ static void test_matches_real_zoneinfo(void **state)
 static void test_min_free_kbytes_clamps(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	struct zone *dma = zone_of(0, ZONE_DMA), *dma32 = zone_of(0, ZONE_DMA32), *normal = zone_of(0, ZONE_NORMAL);
 	unsigned long s0 = test_zone_managed(dma), s1 = test_zone_managed(dma32), s2 = test_zone_managed(normal);
 
@@ -412,7 +442,7 @@ static void test_min_free_kbytes_clamps(void **state)
 static void test_zone_watermark_ok_arithmetic(void **state)
 {
 	(void)state;
-	test_init("arena_size:64M,dma:4M,dma32:16M");
+	test_init("arena_size:64M,dma_limit:4M,dma32_limit:20M");
 	struct zone *z = zone_of(0, ZONE_NORMAL), *dma = zone_of(0, ZONE_DMA);
 
 	assert_true(__zone_watermark_ok(z, 0, 100, ZONE_NORMAL, ALLOC_WMARK_MIN, 101));
@@ -451,7 +481,7 @@ static void test_zone_watermark_ok_arithmetic(void **state)
 static void test_zone_watermark_ok_orders(void **state)
 {
 	(void)state;
-	test_init("arena_size:8M,dma:0,dma32:0");
+	test_init("arena_size:8M,dma_limit:0,dma32_limit:0");
 	struct zone *z = zone_of(0, ZONE_NORMAL);
 	unsigned long n = test_zone_managed(z), got = 0;
 	struct page **pages = calloc(n, sizeof(*pages));
@@ -493,6 +523,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_1g),
 		cmocka_unit_test(test_default_16g),
+		cmocka_unit_test(test_default_8g_two_nodes),
 		cmocka_unit_test(test_tunables_from_conf),
 		cmocka_unit_test(test_highmem_and_movable),
 		cmocka_unit_test(test_setters_recompute),

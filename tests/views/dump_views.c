@@ -16,7 +16,7 @@ static const char *const views[] = {"buddyinfo", "pagetypeinfo",   "zoneinfo", "
 
 int main(int argc, char **argv)
 {
-	struct buddy_config cfg = {.conf = "arena_size:128M,dma:4M,dma32:16M,numa_fake:2,cma:8M"};
+	struct buddy_config cfg = {.conf = "arena_size:128M,dma_limit:4M,dma32_limit:20M,numa_fake:2,cma:8M"};
 	static struct page *held[600];
 	static unsigned int order[600];
 	static const gfp_t masks[] = {GFP_KERNEL, GFP_HIGHUSER_MOVABLE, GFP_KERNEL | __GFP_RECLAIMABLE,

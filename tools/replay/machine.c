@@ -92,12 +92,16 @@ int machine_from_zoneinfo(const char *path, double scale, char *conf, size_t len
 	for (int z = 0; z < NR_ZONES; z++)
 		node_kib += zi[z].managed ? zone_kib(zi[z].managed, scale) : 0;
 	node_kib = (node_kib + 4095) / 4096 * 4096; /* a whole max-order block */
-	snprintf(conf, len, "arena_size:%luK,dma:%luK,dma32:%luK,movable:%luK%s",
-		 node_kib * (unsigned long)nodes,
-		 zi[ZONE_DMA].managed ? zone_kib(zi[ZONE_DMA].managed, scale) : 0UL,
-		 zi[ZONE_DMA32].managed ? zone_kib(zi[ZONE_DMA32].managed, scale) : 0UL,
-		 zi[ZONE_MOVABLE].managed ? zone_kib(zi[ZONE_MOVABLE].managed, scale) : 0UL,
-		 nodes > 1 ? ",numa_fake:" : "");
+	/*
+	 * libbuddy's zone keys are limits (addresses), as the kernel's are:
+	 * DMA32 ends where node 0's DMA and DMA32 together end; 0 = no such zone.
+	 */
+	unsigned long dma_kib = zi[ZONE_DMA].managed ? zone_kib(zi[ZONE_DMA].managed, scale) : 0UL;
+	unsigned long dma32_kib = zi[ZONE_DMA32].managed ? zone_kib(zi[ZONE_DMA32].managed, scale) : 0UL;
+	unsigned long movable_kib = zi[ZONE_MOVABLE].managed ? zone_kib(zi[ZONE_MOVABLE].managed, scale) : 0UL;
+	snprintf(conf, len, "arena_size:%luK,dma_limit:%luK,dma32_limit:%luK,movablecore:%luK%s",
+		 node_kib * (unsigned long)nodes, dma_kib, dma32_kib ? dma_kib + dma32_kib : 0UL,
+		 movable_kib * (unsigned long)nodes, nodes > 1 ? ",numa_fake:" : "");
 	if (nodes > 1)
 		snprintf(conf + strlen(conf), len - strlen(conf), "%d", nodes);
 	return 0;

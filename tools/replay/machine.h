@@ -15,7 +15,7 @@
 void machine_default_zones(struct zone_span spans[NR_ZONES]);
 
 /*
- * Read a zoneinfo file: fills conf (e.g. "arena_size:5636M,dma:15M,dma32:3019M,movable:0")
+ * Read a zoneinfo file: fills conf (e.g. "arena_size:5636M,dma_limit:16M,dma32_limit:3036M,movablecore:0K")
  * and spans. Returns 0, or -1 with the reason on stderr.
  */
 int machine_from_zoneinfo(const char *path, double scale, char *conf, size_t len,

@@ -81,7 +81,7 @@ CRAFTED = "".join([
     "a 1 [000] 1.000035: kmem:mm_page_alloc: page=0x6000 pfn=0x6000 order=0 migr",  # truncated last line, no newline
 ])
 
-j, err = run(["--conf", "arena_size:64M,dma:0,dma32:0"], CRAFTED)
+j, err = run(["--conf", "arena_size:64M,dma_limit:0,dma32_limit:0"], CRAFTED)
 check_keys(j)
 check("crafted events", j["events"], 19)
 check("crafted allocs", j["allocs"], 4)
@@ -110,24 +110,24 @@ if "double free in the trace" not in err or "malformed (missing field)" not in e
     failures.append("crafted: stderr lacks the double-free or malformed reports:\n" + err)
 
 # --cpu-mode pin follows the traced CPU (CPU c on allowed CPU c mod n): the same counts.
-j, _ = run(["--cpu-mode", "pin", "--conf", "arena_size:64M,dma:0,dma32:0"], CRAFTED)
+j, _ = run(["--cpu-mode", "pin", "--conf", "arena_size:64M,dma_limit:0,dma32_limit:0"], CRAFTED)
 check("pin events", j and j["events"], 19)
 check("pin frees", j and j["frees"], 7)
 if not j or j["cpu_switches"] < 1:
     failures.append(f"pin: cpu_switches {j and j['cpu_switches']}")
 
 # --strict: the first malformed line stops the replay with status 3.
-run(["--strict", "--conf", "arena_size:64M,dma:0,dma32:0"], CRAFTED, expect_rc=3)
+run(["--strict", "--conf", "arena_size:64M,dma_limit:0,dma32_limit:0"], CRAFTED, expect_rc=3)
 
 # A small arena: order-10 allocations fail, are counted and summarised.
 BIG = "".join(L.format(i, "mm_page_alloc", f"page=0x{i:x}000 pfn=0x{i*1024:x} order=10 migratetype=1 "
                        "gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_COMP") for i in range(1, 9))
-j, _ = run(["--conf", "arena_size:8M,dma:0,dma32:0"], BIG)
+j, _ = run(["--conf", "arena_size:8M,dma_limit:0,dma32_limit:0"], BIG)
 if not j or j["failed_allocs"] < 6 or j["failed_summary"][0]["order"] != 10:
     failures.append(f"small arena: failed_allocs {j and j['failed_allocs']}, summary {j and j['failed_summary']}")
 
 # Snapshots every N events carry buddyinfo, the order-9 unusable index and free pages per migratetype.
-j, _ = run(["--conf", "arena_size:64M,dma:0,dma32:0", "--snapshot-events", "5"], CRAFTED)
+j, _ = run(["--conf", "arena_size:64M,dma_limit:0,dma32_limit:0", "--snapshot-events", "5"], CRAFTED)
 check("snapshots", len(j["snapshots"]), 4)
 s = j["snapshots"][0]
 for k in ("trace_seconds", "unusable_index_order9", "free_pages_by_migratetype", "buddyinfo"):
@@ -138,23 +138,23 @@ for k in ("trace_seconds", "unusable_index_order9", "free_pages_by_migratetype",
 gz = os.path.join(TMP, "trace.txt.gz")
 with gzip.open(gz, "wt") as f:
     f.write(CRAFTED)
-j, _ = run(["--conf", "arena_size:64M,dma:0,dma32:0"], path=gz)
+j, _ = run(["--conf", "arena_size:64M,dma_limit:0,dma32_limit:0"], path=gz)
 check("gzip events", j and j["events"], 19)
 if shutil.which("zstd"):
     subprocess.run(["zstd", "-q", "-f", os.path.join(TMP, "trace.txt"), "-o", os.path.join(TMP, "trace.txt.zst")],
                    check=True)
-    j, _ = run(["--conf", "arena_size:64M,dma:0,dma32:0"], path=os.path.join(TMP, "trace.txt.zst"))
+    j, _ = run(["--conf", "arena_size:64M,dma_limit:0,dma32_limit:0"], path=os.path.join(TMP, "trace.txt.zst"))
     check("zstd events", j and j["events"], 19)
 
 # --like-this-machine from a 6.18 zoneinfo: managed pages per zone, rounded up to pageblocks.
 golden = os.path.join(DATA, "..", "..", "tests", "golden", "linux-6.18-proc", "zoneinfo")
 j, _ = run(["--like-this-machine", "--zoneinfo", golden], CRAFTED)
 check("like-this-machine conf", j and j["conf"],
-      "arena_size:4157440K,dma:16384K,dma32:3092480K,movable:0K")
+      "arena_size:4157440K,dma_limit:16384K,dma32_limit:3108864K,movablecore:0K")
 check("like-this-machine kernel zones", j and j["kernel"]["pages_by_zone"]["DMA32"], 1 + 8 + 2 + 4)
 j, _ = run(["--like-this-machine", "--scale", "0.5", "--zoneinfo", golden], CRAFTED)
 check("like-this-machine scaled", j and j["conf"],
-      "arena_size:2080768K,dma:8192K,dma32:1546240K,movable:0K")
+      "arena_size:2080768K,dma_limit:8192K,dma32_limit:1554432K,movablecore:0K")
 
 # --allocator: the same sequence through a malloc peer (buddy-replay-glibc is always built).
 if os.access(os.path.join(os.path.dirname(TOOL), "buddy-replay-glibc"), os.X_OK):
