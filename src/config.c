@@ -728,6 +728,34 @@ static bool has_range(const struct option_desc *o)
 	return o->type != OPT_TEXT;
 }
 
+/*
+ * The per-node zone sizes of earlier versions were removed with the physical
+ * map (memmap.c): their meaning has no kernel counterpart, so rather than
+ * guess, the message names the key that replaces each.
+ */
+static void report_unknown_key(const char *key, size_t len)
+{
+	static const struct {
+		const char *old, *replacement;
+	} removed[] = {
+		{"dma", "dma_limit"},
+		{"dma32", "dma32_limit"},
+		{"highmem", "highmem_start"},
+		{"movable", "movablecore or kernelcore"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(removed); i++)
+		if (strlen(removed[i].old) == len && !strncmp(key, removed[i].old, len)) {
+			fprintf(stderr,
+				"libbuddy: BUDDY_CONF: option \"%s\" was removed: zones are address ranges "
+				"of the "
+				"arena now; use %s (docs/configuration.md, \"The physical map\")\n",
+				removed[i].old, removed[i].replacement);
+			return;
+		}
+	fprintf(stderr, "libbuddy: BUDDY_CONF: unknown option \"%.*s\"\n", (int)len, key);
+}
+
 int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 {
 	const char *p = conf;
@@ -750,7 +778,7 @@ int buddy_parse_conf_string(const char *conf, struct buddy_settings *s)
 		size_t klen = (size_t)(colon - p);
 		const struct option_desc *o = find_option(p, klen);
 		if (!o) {
-			fprintf(stderr, "libbuddy: BUDDY_CONF: unknown option \"%.*s\"\n", (int)klen, p);
+			report_unknown_key(p, klen);
 			return -EINVAL;
 		}
 		const char *v = colon + 1;

@@ -105,8 +105,9 @@ static void test_malformed_values(void **state)
 	expect_rejected("movablecore:12Q", "movablecore");
 	expect_rejected("numa_fake:1M", "numa_fake");	/* a node size below a pageblock */
 	/* the old per-node zone sizes are gone: the message names the key */
-	expect_rejected("dma:16M", "dma");
-	expect_rejected("dma32:256M", "dma32");
+	expect_rejected("dma:16M", "dma_limit");
+	expect_rejected("dma32:256M", "dma32_limit");
+	expect_rejected("movable:8M", "movablecore");
 	expect_rejected("numa_fake:two", "numa_fake");
 	expect_rejected("numa_fake:65", "numa_fake");
 	expect_rejected("watermark_scale_factor:0", "watermark_scale_factor");
