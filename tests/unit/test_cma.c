@@ -229,6 +229,26 @@ static void test_cma_area_per_node(void **state)
 }
 
 /*
+ * On the physical map a 64 MiB arena has no Normal zone (DMA below 16M,
+ * DMA32 above): the area goes to the top of DMA32, the node's highest zone
+ * below ZONE_MOVABLE, and serves runs from there.
+ */
+static void test_cma_area_in_dma32_without_normal(void **state)
+{
+	(void)state;
+	test_init("arena_size:64M,cma:8M");
+	struct zone *dma32 = zone_of(0, ZONE_DMA32);
+	assert_int_equal(test_zone_spanned(zone_of(0, ZONE_NORMAL)), 0);
+	assert_int_equal(test_zone_cma_pages(dma32), CMA_PAGES);
+	struct page *run = buddy_cma_alloc(CMA_PAGES, 0);
+	assert_non_null(run);
+	assert_ptr_equal(page_zone(run), dma32);
+	assert_int_equal(page_to_pfn(run), zone_end_pfn(dma32) - CMA_PAGES);
+	assert_true(buddy_cma_release(run, CMA_PAGES));
+	test_check_and_exit();
+}
+
+/*
  * A CMA area on a large arena costs the area, not the arena (defect 6 of
  * issue 17: the set-up initialised every deferred block of the zone, 1 GB of
  * struct pages for 1T, and buddy_check() then read all of mem_map). Counted,
@@ -354,6 +374,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cma_alloc_fails_cleanly_when_movable_pages_are_in_the_way,
 				       test_teardown_exit),
 		cmocka_unit_test_setup(test_cma_area_per_node, test_teardown_exit),
+		cmocka_unit_test_setup(test_cma_area_in_dma32_without_normal, test_teardown_exit),
 		cmocka_unit_test_setup(test_cma_on_big_arena_costs_the_area, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
