@@ -209,8 +209,14 @@ static void test_migrate_page_freeing_src_is_reported_and_nothing_leaks(void **s
 
 	stderr_capture_begin();
 	struct owner *o = compact_with_fault(OWNER_FREE_IN_MIGRATE, &before);
-	assert_reported(stderr_capture_end(), "migrate_page freed the page it was migrating");
-	assert_true(o->migrate_calls > 0);
+	char *text = stderr_capture_end();
+	/* seen once in ~200 loaded runs: no report at all; say what compaction did if it recurs */
+	if (!o->migrate_calls)
+		fail_msg("compaction migrated nothing: isolate_calls %lu, migrate scanned %lu, free scanned %lu, "
+			 "isolated %lu",
+			 o->isolate_calls, sum_vm_event(COMPACTMIGRATE_SCANNED), sum_vm_event(COMPACTFREE_SCANNED),
+			 sum_vm_event(COMPACTISOLATED));
+	assert_reported(text, "migrate_page freed the page it was migrating");
 	assert_int_equal(owner_verify(o), 0); /* the owner's pages are the new ones, intact */
 	finish_fault_test(o, before, free_before);
 }
