@@ -717,14 +717,14 @@ static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int or
 		refuse_alloc(gfp_mask, order, nodemask, why);
 		return;
 	}
-	/* a bad node is the caller's bug (6.1 VM_BUG_ON / VM_WARN_ON): reported even with __GFP_NOWARN */
+	/* 6.1 stops on a bad node (VM_BUG_ON); we fail it, reported as any refusal (so __GFP_NOWARN silences it) */
 	if (nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
 		snprintf(why, sizeof(why), "node %d out of range (0..%d, or NUMA_NO_NODE)", nid,
 			 MAX_NUMNODES - 1);
 	else
 		snprintf(why, sizeof(why), "node %d does not exist (nodes 0..%d)", nid,
 			 buddy.nr_node_ids - 1);
-	refuse_alloc(gfp_mask & ~__GFP_NOWARN, order, nodemask, why);
+	refuse_alloc(gfp_mask, order, nodemask, why);
 }
 
 /*
