@@ -248,15 +248,24 @@ static void test_threads_churn(void **state)
 	test_check_and_exit();
 }
 
+/* A failed test leaves no restriction behind to fail the next ones. */
+static int teardown(void **state)
+{
+	(void)buddy_set_mempolicy(MPOL_DEFAULT, NULL, 0);
+	(void)buddy_set_mems_allowed(NULL);
+	unpin();
+	return test_teardown_exit(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_set_get, test_teardown_exit),
-		cmocka_unit_test_teardown(test_hardwall_confines, test_teardown_exit),
-		cmocka_unit_test_teardown(test_softwall_and_atomic, test_teardown_exit),
-		cmocka_unit_test_teardown(test_bulk_respects_cpuset, test_teardown_exit),
-		cmocka_unit_test_teardown(test_retry_cpuset_after_change, test_teardown_exit),
-		cmocka_unit_test_teardown(test_threads_churn, test_teardown_exit),
+		cmocka_unit_test_teardown(test_set_get, teardown),
+		cmocka_unit_test_teardown(test_hardwall_confines, teardown),
+		cmocka_unit_test_teardown(test_softwall_and_atomic, teardown),
+		cmocka_unit_test_teardown(test_bulk_respects_cpuset, teardown),
+		cmocka_unit_test_teardown(test_retry_cpuset_after_change, teardown),
+		cmocka_unit_test_teardown(test_threads_churn, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
