@@ -717,7 +717,8 @@ static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int or
 		refuse_alloc(gfp_mask, order, nodemask, why);
 		return;
 	}
-	/* 6.1 stops on a bad node (VM_BUG_ON); we fail it, reported as any refusal (so __GFP_NOWARN silences it) */
+	/* 6.1 stops on a bad node (VM_BUG_ON); we fail it, reported as any refusal (so __GFP_NOWARN silences
+	 * it) */
 	if (nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
 		snprintf(why, sizeof(why), "node %d out of range (0..%d, or NUMA_NO_NODE)", nid,
 			 MAX_NUMNODES - 1);

@@ -369,7 +369,8 @@ static void format_nodemask(char *buf, size_t len, const buddy_nodemask_t *nodem
  * kernel's CPU line and stack trace have no counterpart here. A why (for
  * requests refused before any zone was tried) replaces the summary.
  */
-void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask, const char *why)
+void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
+			 const char *why)
 {
 	char names[512], nodes[256];
 

@@ -104,7 +104,8 @@ HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
 HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
 				const char *why);
-HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask, const char *why);
+HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
+			 const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
 HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are still allocated */
 /*

@@ -82,7 +82,8 @@ static void shrink_zones(struct zonelist *zonelist, const buddy_nodemask_t *node
 	}
 }
 
-unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask, buddy_nodemask_t *nodemask)
+unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask,
+				buddy_nodemask_t *nodemask)
 {
 	struct scan_control sc = {
 		.nr_to_reclaim = SWAP_CLUSTER_MAX,

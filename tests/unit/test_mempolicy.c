@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "test_util.h"
 
@@ -285,6 +286,61 @@ static void test_exit_drops_blocker(void **state)
 	test_check_and_exit();
 }
 
+/* The report a refused node id prints, with __GFP_NOWARN off. */
+static void assert_refused(int nid, const char *why)
+{
+	char *out;
+
+	stderr_capture_begin();
+	assert_null(alloc_pages_node(nid, GFP_KERNEL, 0));
+	assert_null(__alloc_pages_nodemask(GFP_KERNEL, 0, nid, NULL));
+	out = stderr_capture_end();
+	assert_non_null(strstr(out, why));
+	free(out);
+	stderr_capture_begin();
+	assert_null(alloc_pages_node(nid, GFP_KERNEL | __GFP_NOWARN, 0));
+	out = stderr_capture_end();
+	assert_string_equal(out, "");
+	free(out);
+}
+
+/*
+ * docs/zone-policy.md "Node ids": NUMA_NO_NODE is the local node; a node
+ * id out of range (6.1 VM_BUG_ON) or naming no node is refused with a
+ * report, never served from some other node; the task policy is not used.
+ */
+static void test_nid_rules(void **state)
+{
+	(void)state;
+	buddy_nodemask_t m = mask_of(1, -1);
+	struct page *p;
+
+	test_init(CONF_TWO_NODES);
+	warn_alloc_set_ratelimit(0, 0, NULL);
+	for (int nid = 0; nid < 2; nid++) {
+		if (pin_to_node(nid) < 0)
+			continue;
+		p = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0);
+		assert_int_equal(page_to_nid(p), nid);
+		__free_page(p);
+		p = alloc_pages_node(1 - nid, GFP_KERNEL | __GFP_THISNODE, 0);
+		assert_int_equal(page_to_nid(p), 1 - nid);
+		__free_page(p);
+	}
+	pin_to_node(0);
+	assert_int_equal(buddy_set_mempolicy(MPOL_BIND, &m, MAX_NUMNODES + 1), 0);
+	p = alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, 0); /* local, not the policy's */
+	assert_int_equal(page_to_nid(p), 0);
+	__free_page(p);
+	set_default();
+	assert_refused(-2, "node -2 out of range (0..63, or NUMA_NO_NODE)");
+	assert_refused(MAX_NUMNODES, "node 64 out of range (0..63, or NUMA_NO_NODE)");
+	assert_refused(2, "node 2 does not exist (nodes 0..1)");
+	assert_refused(MAX_NUMNODES - 1, "node 63 does not exist (nodes 0..1)");
+	unpin();
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +352,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_preferred_many_falls_back, test_teardown_exit),
 		cmocka_unit_test_teardown(test_local_and_default, test_teardown_exit),
 		cmocka_unit_test_teardown(test_exit_drops_blocker, test_teardown_exit),
+		cmocka_unit_test_teardown(test_nid_rules, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
