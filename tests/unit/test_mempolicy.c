@@ -286,6 +286,54 @@ static void test_exit_drops_blocker(void **state)
 	test_check_and_exit();
 }
 
+static pthread_barrier_t bound, done;
+
+/* Bound to node 1 while the main thread, on node 0 with no policy, allocates. */
+static void *hold_bind_policy(void *arg)
+{
+	buddy_nodemask_t m = mask_of(1, -1);
+	struct page *p;
+
+	(void)arg;
+	assert_int_equal(buddy_set_mempolicy(MPOL_BIND, &m, MAX_NUMNODES + 1), 0);
+	pthread_barrier_wait(&bound);
+	for (int i = 0; i < 100; i++) {
+		p = alloc_page(GFP_KERNEL);
+		assert_int_equal(page_to_nid(p), 1);
+		__free_page(p);
+	}
+	pthread_barrier_wait(&done);
+	return NULL;
+}
+
+/* A policy is the thread's own: another thread's allocations stay local (on the full path). */
+static void test_policy_is_per_thread(void **state)
+{
+	(void)state;
+	pthread_t t;
+
+	test_init(CONF_TWO_NODES);
+	pthread_barrier_init(&bound, NULL, 2);
+	pthread_barrier_init(&done, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, hold_bind_policy, NULL), 0);
+	pthread_barrier_wait(&bound);
+	assert_true(fast_path_blocked_by(FAST_PATH_MEMPOLICY));
+	for (int i = 0; i < 100; i++) {
+		int cpu = pin_to_node(0);
+		struct page *p = alloc_page(GFP_KERNEL);
+		assert_true(cpu >= 0);
+		assert_int_equal(page_to_nid(p), 0);
+		__free_page(p);
+	}
+	pthread_barrier_wait(&done);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_false(fast_path_blocked_by(FAST_PATH_MEMPOLICY));
+	pthread_barrier_destroy(&bound);
+	pthread_barrier_destroy(&done);
+	unpin();
+	test_check_and_exit();
+}
+
 /* The report a refused node id prints, with __GFP_NOWARN off. */
 static void assert_refused(int nid, const char *why)
 {
@@ -341,18 +389,27 @@ static void test_nid_rules(void **state)
 	test_check_and_exit();
 }
 
+/* A failed test leaves no policy behind to fail the next ones. */
+static int teardown(void **state)
+{
+	(void)buddy_set_mempolicy(MPOL_DEFAULT, NULL, 0);
+	unpin();
+	return test_teardown_exit(state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_set_get_roundtrip, test_teardown_exit),
-		cmocka_unit_test_teardown(test_bad_arguments, test_teardown_exit),
-		cmocka_unit_test_teardown(test_interleave_round_robin, test_teardown_exit),
-		cmocka_unit_test_teardown(test_bind_confines_and_fails, test_teardown_exit),
-		cmocka_unit_test_teardown(test_preferred_falls_back, test_teardown_exit),
-		cmocka_unit_test_teardown(test_preferred_many_falls_back, test_teardown_exit),
-		cmocka_unit_test_teardown(test_local_and_default, test_teardown_exit),
-		cmocka_unit_test_teardown(test_exit_drops_blocker, test_teardown_exit),
-		cmocka_unit_test_teardown(test_nid_rules, test_teardown_exit),
+		cmocka_unit_test_teardown(test_set_get_roundtrip, teardown),
+		cmocka_unit_test_teardown(test_bad_arguments, teardown),
+		cmocka_unit_test_teardown(test_interleave_round_robin, teardown),
+		cmocka_unit_test_teardown(test_bind_confines_and_fails, teardown),
+		cmocka_unit_test_teardown(test_preferred_falls_back, teardown),
+		cmocka_unit_test_teardown(test_preferred_many_falls_back, teardown),
+		cmocka_unit_test_teardown(test_local_and_default, teardown),
+		cmocka_unit_test_teardown(test_exit_drops_blocker, teardown),
+		cmocka_unit_test_teardown(test_nid_rules, teardown),
+		cmocka_unit_test_teardown(test_policy_is_per_thread, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
