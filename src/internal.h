@@ -155,7 +155,7 @@ HIDDEN bool boost_watermark(struct zone *zone); /* zone->lock held; true if boos
 
 struct alloc_context {
 	struct zonelist *zonelist;
-	nodemask_t *nodemask;
+	buddy_nodemask_t *nodemask;
 	struct zoneref *preferred_zoneref;
 	int migratetype;
 	enum zone_type highest_zoneidx;
@@ -165,6 +165,8 @@ struct alloc_context {
  * Walk the zonelist from ac's preferred zone and take a prepared page from
  * the first zone whose watermark (alloc_flags) allows it; NULL if none.
  */
+/* 6.1 alloc_flags_nofragment: ALLOC_KSWAPD and ALLOC_NOFRAGMENT for a first attempt preferring zone. */
+HIDDEN unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp_mask);
 HIDDEN struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
 					   const struct alloc_context *ac);
 

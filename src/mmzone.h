@@ -29,7 +29,7 @@ enum numa_stat_item {
 	NUMA_HIT,	     /* allocated from the preferred node */
 	NUMA_MISS,	     /* allocated here although another node was preferred */
 	NUMA_FOREIGN,	     /* preferred this zone's node but got another */
-	NUMA_INTERLEAVE_HIT, /* no interleave policy here: always 0 */
+	NUMA_INTERLEAVE_HIT, /* MPOL_INTERLEAVE pages on the node it chose (6.1 alloc_page_interleave) */
 	NUMA_LOCAL,	     /* allocated on the calling CPU's node */
 	NUMA_OTHER,	     /* allocated on another node than the CPU's */
 	NR_VM_NUMA_EVENT_ITEMS

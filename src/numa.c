@@ -8,10 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-/* libnuma has its own nodemask_t; keep it apart from the gfp.h one. */
-#define nodemask_t libnuma_nodemask_t
+/* libnuma's nodemask_t stays libnuma's: ours is buddy_nodemask_t (gfp.h). */
 #include <numa.h>
-#undef nodemask_t
 
 #include "internal.h"
 #include "os.h"

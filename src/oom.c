@@ -130,7 +130,7 @@ static void oom_notify_call_chain(unsigned long *freed)
 
 /* ------------------------------------------------------------ out_of_memory */
 
-bool out_of_memory(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask)
+bool out_of_memory(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask)
 {
 	unsigned long freed = 0;
 	unsigned int noreclaim = memalloc_noreclaim_save();

@@ -27,7 +27,7 @@ HIDDEN void oom_unlock(void);
  * (rate-limited) - for one without, nothing: the kernel does not kill for
  * IO-less reclaim - and false.
  */
-HIDDEN bool out_of_memory(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask);
+HIDDEN bool out_of_memory(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask);
 
 /* fork(): see internal.h's fork section. */
 HIDDEN void oom_fork_lock(void);

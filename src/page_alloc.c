@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "compaction.h"
+#include "cpuset.h"
 #include "fail_page_alloc.h"
 #include "debug_page_alloc.h"
 #include "internal.h"
+#include "mempolicy.h"
 #include "nofail.h"
 #include "oom.h"
 #include "page_alloc_slow.h"
@@ -158,7 +160,7 @@ out:
 }
 
 static struct zoneref *first_zones_zonelist(struct zonelist *zl, enum zone_type highest,
-					    const nodemask_t *nodes)
+					    const buddy_nodemask_t *nodes)
 {
 	struct zoneref *z = zl->_zonerefs;
 
@@ -211,10 +213,26 @@ static __noinline void set_zone_below_high(struct zone *zone)
 	__atomic_fetch_or(&zone->flags, 1UL << ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
 }
 
+/*
+ * 6.1 get_page_from_freelist's fragmentation rule: a walk that would leave
+ * the preferred zone's node while ALLOC_NOFRAGMENT is set goes back and
+ * tries the local zones again without it - fragmenting local memory is
+ * preferred to using a remote node.
+ */
+static inline bool nofragment_leaves_node(unsigned int alloc_flags, const struct zone *zone,
+					  const struct alloc_context *ac)
+{
+	const struct zone *preferred = ac->preferred_zoneref->zone;
+
+	return (alloc_flags & ALLOC_NOFRAGMENT) && buddy.nr_node_ids > 1 && zone != preferred &&
+	       zone->node != preferred->node;
+}
+
 /* The zonelist walk: see internal.h. */
 struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
 				    const struct alloc_context *ac)
 {
+retry:
 	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
 		struct zone *zone = z->zone;
 
@@ -222,6 +240,13 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 			continue;
 		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
 			continue;
+		if (cpusets_enabled() && (alloc_flags & ALLOC_CPUSET) &&
+		    !__cpuset_zone_allowed(zone, gfp_mask))
+			continue;
+		if (unlikely(nofragment_leaves_node(alloc_flags, zone, ac))) {
+			alloc_flags &= ~(unsigned int)ALLOC_NOFRAGMENT;
+			goto retry;
+		}
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			unsigned long mark;
 
@@ -250,6 +275,11 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, unsigned
 				reserve_highatomic_pageblock(page, zone, order);
 			return page;
 		}
+	}
+	/* every zone would have had to fragment: allow it and walk again (6.1) */
+	if (alloc_flags & ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~(unsigned int)ALLOC_NOFRAGMENT;
+		goto retry;
 	}
 	return NULL;
 }
@@ -345,13 +375,17 @@ bool should_compact_retry(struct alloc_context *ac, int order, unsigned int allo
 
 /*
  * 6.1 __alloc_pages_cpuset_fallback: the request's own zonelist with extra
- * rights (ALLOC_HARDER, ALLOC_NO_WATERMARKS). There are no cpusets to fall
- * back from, so it is one attempt.
+ * rights (ALLOC_HARDER, ALLOC_NO_WATERMARKS), inside the cpuset first and,
+ * if the thread's nodes are depleted, outside it.
  */
 static struct page *__alloc_pages_cpuset_fallback(gfp_t gfp_mask, unsigned int order,
 						  unsigned int alloc_flags, const struct alloc_context *ac)
 {
-	return get_page_from_freelist(gfp_mask, order, alloc_flags | ALLOC_CPUSET, ac);
+	struct page *page = get_page_from_freelist(gfp_mask, order, alloc_flags | ALLOC_CPUSET, ac);
+
+	if (!page)
+		page = get_page_from_freelist(gfp_mask, order, alloc_flags, ac);
+	return page;
 }
 
 /*
@@ -439,8 +473,24 @@ struct slowpath_state {
 	enum compact_result compact_result;
 	int compaction_retries;
 	int no_progress_loops;
-	bool nofail_waiting; /* entered as a __GFP_NOFAIL waiter */
+	bool nofail_waiting;		 /* entered as a __GFP_NOFAIL waiter */
+	unsigned int cpuset_mems_cookie; /* read_mems_allowed_begin at the restart */
+	bool restart;			 /* check_retry_cpuset said so before the OOM step */
 };
+
+/*
+ * 6.1 check_retry_cpuset: a failure may be due to mems_allowed changing
+ * under the allocation, or to a policy's nodemask the cpuset no longer
+ * allows (dropped then, as 6.1 drops it); either way start again.
+ */
+static bool check_retry_cpuset(unsigned int cpuset_mems_cookie, struct alloc_context *ac)
+{
+	if (cpusets_enabled() && ac->nodemask && !cpuset_nodemask_valid_mems_allowed(ac->nodemask)) {
+		ac->nodemask = NULL;
+		return true;
+	}
+	return read_mems_allowed_retry(cpuset_mems_cookie);
+}
 
 /*
  * 6.1's first steps: the slow path's own alloc_flags, kswapd woken, one try
@@ -523,6 +573,11 @@ static struct page *slowpath_round(gfp_t gfp_mask, unsigned int order, struct al
 		*again = true;
 		return NULL;
 	}
+	/* a cpuset change rather than a lack of memory: restart, do not OOM (6.1) */
+	if (check_retry_cpuset(st->cpuset_mems_cookie, ac)) {
+		st->restart = true;
+		return NULL;
+	}
 	/* reclaim has failed us: the OOM step */
 	page = __alloc_pages_may_oom(gfp_mask, order, ac, &st->did_some_progress);
 	if (page)
@@ -561,21 +616,34 @@ static struct page *slowpath_nofail(gfp_t gfp_mask, unsigned int order, const st
 /*
  * Linux 6.1 __alloc_pages_slowpath, in its order (docs/slow-path.md draws
  * it): first attempts, then rounds of reclaim, compaction and the retry
- * decisions, the OOM step, and __GFP_NOFAIL's endless loop. There are no
- * cpusets, so no restart on a cpuset change.
+ * decisions, the OOM step, and __GFP_NOFAIL's endless loop; a cpuset
+ * change seen before the OOM step or at the end restarts it all
+ * (retry_cpuset). The preferred zone is looked up again at each start: the
+ * first attempt may have used the cpuset's nodes as its nodemask. With no
+ * usable zone at all even __GFP_NOFAIL gives up - waiting could not help.
  */
 static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order,
 							     struct alloc_context *ac)
 {
-	struct slowpath_state st = {
-		.compact_priority = DEF_COMPACT_PRIORITY,
-		.compact_result = COMPACT_SKIPPED,
-	};
-	bool give_up = false, again;
+	struct slowpath_state st;
+	bool give_up, again, nofail_waiting = false;
 	struct page *page;
 
 	gfp_mask = slowpath_gfp_mask(gfp_mask, order);
-	page = slowpath_first_attempts(gfp_mask, order, ac, &st, &give_up);
+restart:
+	st = (struct slowpath_state){
+		.compact_priority = DEF_COMPACT_PRIORITY,
+		.compact_result = COMPACT_SKIPPED,
+		.nofail_waiting = nofail_waiting,
+		.cpuset_mems_cookie = read_mems_allowed_begin(),
+	};
+	give_up = false;
+	ac->preferred_zoneref = first_zones_zonelist(ac->zonelist, ac->highest_zoneidx, ac->nodemask);
+	if (!ac->preferred_zoneref->zone) {
+		page = NULL;
+		give_up = true;
+	} else
+		page = slowpath_first_attempts(gfp_mask, order, ac, &st, &give_up);
 	while (!page) {
 		if (!give_up) {
 			page = slowpath_round(gfp_mask, order, ac, &st, &again);
@@ -583,6 +651,12 @@ static __noinline __cold struct page *__alloc_pages_slowpath(gfp_t gfp_mask, uns
 				continue;
 		}
 		give_up = false; /* straight to nopage, once */
+		if (st.restart || check_retry_cpuset(st.cpuset_mems_cookie, ac)) {
+			nofail_waiting = st.nofail_waiting;
+			goto restart;
+		}
+		if (!ac->preferred_zoneref->zone)
+			break;
 		if (!(gfp_mask & __GFP_NOFAIL) ||
 		    !nofail_may_loop(gfp_mask, order, gfp_mask & __GFP_DIRECT_RECLAIM))
 			break;
@@ -606,7 +680,7 @@ enum prepare_result {
  * with no warn_alloc and no mm_page_alloc event.
  */
 static enum prepare_result prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-					       nodemask_t *nodemask, struct alloc_context *ac)
+					       buddy_nodemask_t *nodemask, struct alloc_context *ac)
 {
 	enum zone_type high = gfp_zone_fast(gfp_mask);
 	int list = (gfp_mask & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
@@ -615,6 +689,7 @@ static enum prepare_result prepare_alloc_pages(gfp_t gfp_mask, unsigned int orde
 		return PREPARE_BAD;
 	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
 		bad_mobility_mask(gfp_mask);
+	/* docs/zone-policy.md "Node ids": no node is local, a node that does not exist is refused */
 	if (preferred_nid == NUMA_NO_NODE)
 		preferred_nid = buddy.cpus[pcp_cpu_id()].node;
 	else if (unlikely(preferred_nid < 0 || preferred_nid >= buddy.nr_node_ids))
@@ -633,14 +708,23 @@ static enum prepare_result prepare_alloc_pages(gfp_t gfp_mask, unsigned int orde
 
 /* prepare_alloc_pages said no: the failure report names why, as every refusal does. */
 static __noinline __cold void refuse_bad_request(gfp_t gfp_mask, unsigned int order, int nid,
-						 const nodemask_t *nodemask)
+						 const buddy_nodemask_t *nodemask)
 {
-	char why[64];
+	char why[96];
 
-	if (gfp_zone_fast(gfp_mask) == ZONE_BAD)
+	if (gfp_zone_fast(gfp_mask) == ZONE_BAD) {
 		snprintf(why, sizeof(why), "invalid zone modifier combination (GFP_ZONE_BAD)");
+		refuse_alloc(gfp_mask, order, nodemask, why);
+		return;
+	}
+	/* 6.1 stops on a bad node (VM_BUG_ON); we fail it, reported as any refusal (so __GFP_NOWARN silences
+	 * it) */
+	if (nid < NUMA_NO_NODE || nid >= MAX_NUMNODES)
+		snprintf(why, sizeof(why), "node %d out of range (0..%d, or NUMA_NO_NODE)", nid,
+			 MAX_NUMNODES - 1);
 	else
-		snprintf(why, sizeof(why), "node %d does not exist", nid);
+		snprintf(why, sizeof(why), "node %d does not exist (nodes 0..%d)", nid,
+			 buddy.nr_node_ids - 1);
 	refuse_alloc(gfp_mask, order, nodemask, why);
 }
 
@@ -721,6 +805,42 @@ fail:
 }
 
 /*
+ * 6.1 alloc_flags_nofragment: ALLOC_KSWAPD from the mask, and
+ * ALLOC_NOFRAGMENT when the preferred zone is ZONE_NORMAL and ZONE_DMA32
+ * below it can take the pressure instead of a fallback that would mix
+ * migratetypes in a Normal pageblock (on one node the kernel sets it even
+ * without DMA32; with several, only when the node has DMA32).
+ */
+unsigned int alloc_flags_nofragment(struct zone *zone, gfp_t gfp_mask)
+{
+	unsigned int alloc_flags = (gfp_mask & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0;
+
+	if (!zone || zone->idx != ZONE_NORMAL)
+		return alloc_flags;
+	if (buddy.nr_node_ids > 1 && !populated_zone(zone - 1)) /* node_zones[ZONE_DMA32] */
+		return alloc_flags;
+	return alloc_flags | ALLOC_NOFRAGMENT;
+}
+
+/*
+ * 6.1 prepare_alloc_pages with cpusets: the first attempt is hardwalled -
+ * a request without a nodemask takes mems_allowed as its nodemask, one with
+ * a nodemask gets ALLOC_CPUSET. The slow path then goes back to the
+ * caller's mask and flags.
+ */
+static inline void cpuset_first_attempt(gfp_t *alloc_gfp, buddy_nodemask_t **nodemask,
+					unsigned int *alloc_flags)
+{
+	if (likely(!cpusets_enabled()))
+		return;
+	*alloc_gfp |= __GFP_HARDWALL;
+	if (!*nodemask) /* the allocator only reads it; NULL while this thread is unrestricted */
+		*nodemask = (buddy_nodemask_t *)cpuset_current_mems_allowed();
+	else
+		*alloc_flags |= ALLOC_CPUSET;
+}
+
+/*
  * Everything the leaf fast path does not serve. First the fast path in its
  * general form, for what the leaf never tries - other pcp orders, the atomic
  * lock mode - then the rest. An order-0 request that the leaf turned down
@@ -728,10 +848,13 @@ fail:
  * rather than repeating the same attempt.
  */
 static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-						nodemask_t *nodemask)
+						buddy_nodemask_t *nodemask)
 {
 	struct alloc_context ac;
 	struct page *page;
+	gfp_t alloc_gfp = gfp_mask;
+	buddy_nodemask_t *first_mask = nodemask;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
 
 	if (pcp_allowed_order(order) && (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) &&
 	    preferred_nid == NUMA_NO_NODE && !nodemask) {
@@ -749,7 +872,8 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 		refuse_alloc(gfp_mask, order, nodemask, "order too large");
 		return NULL;
 	}
-	switch (prepare_alloc_pages(gfp_mask, order, preferred_nid, nodemask, &ac)) {
+	cpuset_first_attempt(&alloc_gfp, &first_mask, &alloc_flags);
+	switch (prepare_alloc_pages(gfp_mask, order, preferred_nid, first_mask, &ac)) {
 	case PREPARE_OK:
 		break;
 	case PREPARE_BAD:
@@ -759,16 +883,15 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 		count_vm_events(PGALLOC_FAIL, 1); /* every failed request counts there */
 		return NULL;
 	}
-	if (unlikely(!ac.preferred_zoneref->zone))
-		page = NULL;
-	else {
-		/* 6.1 alloc_flags_nofragment: a mask that may wake kswapd lets a fallback's boost do so */
-		unsigned int alloc_flags =
-			ALLOC_WMARK_LOW | ((gfp_mask & __GFP_KSWAPD_RECLAIM) ? ALLOC_KSWAPD : 0);
-		page = get_page_from_freelist(gfp_mask, order, gfp_to_alloc_flags_cma(gfp_mask, alloc_flags),
-					      &ac);
-		if (unlikely(!page))
-			page = __alloc_pages_slowpath(gfp_mask, order, &ac);
+	/* 6.1: the first attempt, with ALLOC_NOFRAGMENT where the preferred zone allows it */
+	alloc_flags |= alloc_flags_nofragment(ac.preferred_zoneref->zone, gfp_mask);
+	page = likely(ac.preferred_zoneref->zone)
+		       ? get_page_from_freelist(alloc_gfp, order,
+						gfp_to_alloc_flags_cma(gfp_mask, alloc_flags), &ac)
+		       : NULL;
+	if (unlikely(!page)) {
+		ac.nodemask = nodemask; /* the caller's, not the cpuset's (6.1 __alloc_pages) */
+		page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	}
 	if (unlikely(!page)) {
 		count_vm_events(PGALLOC_FAIL, 1);
@@ -785,7 +908,7 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
  * keep no arguments alive across the fast path.
  */
 static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-						      nodemask_t *nodemask)
+						      buddy_nodemask_t *nodemask)
 {
 	if (likely(order == 0 && preferred_nid == NUMA_NO_NODE && !nodemask)) {
 		struct page *page = alloc_pages_pcp_fast(gfp_mask, 0, true);
@@ -796,7 +919,7 @@ static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned i
 }
 
 struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-				    nodemask_t *nodemask)
+				    buddy_nodemask_t *nodemask)
 {
 	return alloc_pages_entry(gfp_mask, order, preferred_nid, nodemask);
 }
@@ -806,9 +929,62 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 	return alloc_pages_entry(gfp_mask, order, nid, NULL);
 }
 
+/* 6.1 alloc_page_interleave: NUMA_INTERLEAVE_HIT when the page is on the node interleave chose. */
+static struct page *alloc_page_interleave(gfp_t gfp, unsigned int order, int nid)
+{
+	struct page *page = alloc_pages_full(gfp, order, nid, NULL);
+
+	if (page && page_zone(page)->node == nid) {
+		struct buddy_cpu *cpu = pcp_lock_this_cpu();
+		page_zone(page)->per_cpu_pageset[cpu->id].vm_numa_event[NUMA_INTERLEAVE_HIT]++;
+		pcp_unlock_cpu(cpu);
+	}
+	return page;
+}
+
+/*
+ * 6.1 alloc_pages_preferred_many: the policy's nodes first, without
+ * warning, reclaim or __GFP_NOFAIL; then any node with the caller's mask.
+ */
+static struct page *alloc_pages_preferred_many(gfp_t gfp, unsigned int order, int nid,
+					       const struct mempolicy *pol)
+{
+	gfp_t preferred_gfp = (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
+	struct page *page = alloc_pages_full(preferred_gfp, order, nid, policy_nodemask(gfp, pol));
+
+	return page ? page : alloc_pages_full(gfp, order, nid, NULL);
+}
+
+/*
+ * 6.1 alloc_pages (4.x alloc_pages_current): the calling thread's policy
+ * picks the node and nodemask. Reached only when the leaf fast path could
+ * not serve - which it never does while some thread has a policy
+ * (FAST_PATH_MEMPOLICY). __GFP_THISNODE requests keep the default policy.
+ */
+static __noinline struct page *alloc_pages_current(gfp_t gfp, unsigned int order)
+{
+	const struct mempolicy *pol = NULL;
+
+	if (unlikely(atomic_load_explicit(&nr_mempolicy_threads, memory_order_relaxed)) &&
+	    !(gfp & __GFP_THISNODE) && buddy_initialized())
+		pol = get_task_policy();
+	if (likely(!pol))
+		return alloc_pages_full(gfp, order, NUMA_NO_NODE, NULL);
+	if (pol->mode == MPOL_INTERLEAVE)
+		return alloc_page_interleave(gfp, order, interleave_nodes(pol));
+	if (pol->mode == MPOL_PREFERRED_MANY)
+		return alloc_pages_preferred_many(gfp, order, policy_node(gfp, pol, NUMA_NO_NODE), pol);
+	return alloc_pages_full(gfp, order, policy_node(gfp, pol, NUMA_NO_NODE), policy_nodemask(gfp, pol));
+}
+
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
-	return alloc_pages_entry(gfp_mask, order, NUMA_NO_NODE, NULL);
+	if (likely(order == 0)) {
+		struct page *page = alloc_pages_pcp_fast(gfp_mask, 0, true);
+		if (likely(page))
+			return page;
+	}
+	return alloc_pages_current(gfp_mask, order);
 }
 
 /* ------------------------------------------------------------ bulk allocation */
@@ -819,7 +995,7 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
  * request's mark with nr_pages more taken. NULL sends the request to a
  * single allocation.
  */
-static struct zone *bulk_zone(const struct alloc_context *ac, unsigned int alloc_flags,
+static struct zone *bulk_zone(const struct alloc_context *ac, gfp_t gfp, unsigned int alloc_flags,
 			      unsigned long nr_pages)
 {
 	struct zone *preferred = ac->preferred_zoneref->zone;
@@ -831,6 +1007,8 @@ static struct zone *bulk_zone(const struct alloc_context *ac, unsigned int alloc
 		if (z->zone_idx > (int)ac->highest_zoneidx)
 			continue;
 		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
+			continue;
+		if (cpusets_enabled() && (alloc_flags & ALLOC_CPUSET) && !__cpuset_zone_allowed(zone, gfp))
 			continue;
 		if (buddy.nr_node_ids > 1 && zone != preferred && zone->node != preferred->node)
 			return NULL; /* local node only: a remote one is the single path's choice */
@@ -900,13 +1078,15 @@ static unsigned long bulk_from_pcp(gfp_t gfp, struct zone *zone, const struct al
  * with nr_pages more taken, one slot to fill, nothing came from the pcp) it
  * falls back to one single allocation, with its slow path.
  */
-unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodemask, unsigned long nr_pages,
-				 struct page **page_array)
+unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, buddy_nodemask_t *nodemask,
+				 unsigned long nr_pages, struct page **page_array)
 {
 	unsigned long nr_populated = 0, nr_account;
 	struct alloc_context ac;
 	struct zone *zone;
-	unsigned int alloc_flags;
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	gfp_t alloc_gfp = gfp;
+	buddy_nodemask_t *first_mask = nodemask;
 
 	if (unlikely(!page_array)) {
 		if (nr_pages)
@@ -917,16 +1097,18 @@ unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodem
 		nr_populated++;
 	if (nr_populated == nr_pages)
 		return nr_populated; /* already populated */
+	/* 6.1: the cpuset hardwalls the bulk attempt as it does the first single one */
+	cpuset_first_attempt(&alloc_gfp, &first_mask, &alloc_flags);
 	if (nr_pages - nr_populated == 1 || !atomic_load_explicit(&buddy.initialized, memory_order_acquire) ||
-	    prepare_alloc_pages(gfp, 0, preferred_nid, nodemask, &ac) != PREPARE_OK ||
+	    prepare_alloc_pages(gfp, 0, preferred_nid, first_mask, &ac) != PREPARE_OK ||
 	    !ac.preferred_zoneref->zone)
 		goto failed;
-	alloc_flags = gfp_to_alloc_flags_cma(gfp, ALLOC_WMARK_LOW);
-	zone = bulk_zone(&ac, alloc_flags, nr_pages);
+	alloc_flags = gfp_to_alloc_flags_cma(gfp, alloc_flags);
+	zone = bulk_zone(&ac, alloc_gfp, alloc_flags, nr_pages);
 	if (!zone)
 		goto failed;
-	nr_populated =
-		bulk_from_pcp(gfp, zone, &ac, alloc_flags, nr_populated, nr_pages, page_array, &nr_account);
+	nr_populated = bulk_from_pcp(alloc_gfp, zone, &ac, alloc_flags, nr_populated, nr_pages, page_array,
+				     &nr_account);
 	if (nr_account || nr_populated == nr_pages)
 		return nr_populated;
 failed:

@@ -495,7 +495,7 @@ static unsigned long __first_busy_pfn(struct zone *zone, unsigned long pfn, unsi
  * nr_pages contiguous pages, aligned to nr_pages' multiple (so a power of two
  * is naturally aligned), from the first zone of the zonelist that has them.
  */
-struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, nodemask_t *nodemask)
+struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp, int nid, buddy_nodemask_t *nodemask)
 {
 	enum zone_type high = gfp_zone(gfp);
 

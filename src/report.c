@@ -344,7 +344,7 @@ static void write_stderr(void *opaque, const char *text)
 }
 
 /* %*pbl: the set as ranges, "0-2,5". */
-static void format_nodemask(char *buf, size_t len, const nodemask_t *nodemask)
+static void format_nodemask(char *buf, size_t len, const buddy_nodemask_t *nodemask)
 {
 	size_t pos = 0;
 
@@ -369,7 +369,8 @@ static void format_nodemask(char *buf, size_t len, const nodemask_t *nodemask)
  * kernel's CPU line and stack trace have no counterpart here. A why (for
  * requests refused before any zone was tried) replaces the summary.
  */
-void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why)
+void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
+			 const char *why)
 {
 	char names[512], nodes[256];
 
@@ -401,7 +402,7 @@ void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why)
  * (oom.c) is all there is, and it freed nothing. No CPU line, stack or task
  * list: a process has no other tasks to list.
  */
-bool oom_report(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask)
+bool oom_report(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask)
 {
 	char names[512];
 
@@ -450,7 +451,7 @@ void report_fork_unlock(bool child)
  * through warn_alloc - rate-limited, silent with __GFP_NOWARN - with why in
  * place of the memory summary. Before initialisation there is no counter.
  */
-void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why)
+void refuse_alloc(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask, const char *why)
 {
 	if (buddy_initialized())
 		count_vm_events(PGALLOC_FAIL, 1);

@@ -109,9 +109,10 @@ HIDDEN void bad_page(struct page *page, unsigned long pfn, const char *reason);
 HIDDEN void bad_address(const void *addr, const char *reason);
 HIDDEN void bad_mobility_mask(gfp_t gfp_mask);
 HIDDEN void warn_alloc(gfp_t gfp_mask, unsigned int order, const char *why);
-HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask,
+HIDDEN void warn_alloc_nodemask(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
 				const char *why);
-HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask, const char *why);
+HIDDEN void refuse_alloc(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask,
+			 const char *why);
 HIDDEN void show_free_areas(buddy_write_cb *cb, void *opaque);
 HIDDEN void report_leaked_pages(void); /* buddy_exit: one line when pages are still allocated */
 /*
@@ -130,7 +131,7 @@ HIDDEN void bad_page_set_ratelimit(long interval_ms, long (*clock_ms)(void));
  * defaults; oom_report_set_ratelimit is its test hook. False when the rate
  * limit suppressed it.
  */
-HIDDEN bool oom_report(gfp_t gfp_mask, unsigned int order, const nodemask_t *nodemask);
+HIDDEN bool oom_report(gfp_t gfp_mask, unsigned int order, const buddy_nodemask_t *nodemask);
 HIDDEN void oom_report_set_ratelimit(long interval_ms, int burst, long (*clock_ms)(void));
 /*
  * A kernel WARN_ON_ONCE (or, with gfp_sensitive, WARN_ON_ONCE_GFP, which

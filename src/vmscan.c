@@ -63,9 +63,9 @@ static void shrink_node(pg_data_t *pgdat, struct scan_control *sc)
 /* ------------------------------------------------------------ direct reclaim */
 
 /* 6.1 shrink_zones: each node with an eligible zone in the zonelist, once. */
-static void shrink_zones(struct zonelist *zonelist, const nodemask_t *nodemask, struct scan_control *sc)
+static void shrink_zones(struct zonelist *zonelist, const buddy_nodemask_t *nodemask, struct scan_control *sc)
 {
-	nodemask_t done;
+	buddy_nodemask_t done;
 
 	nodes_clear(&done);
 	for (struct zoneref *z = zonelist->_zonerefs; z->zone; z++) {
@@ -82,7 +82,8 @@ static void shrink_zones(struct zonelist *zonelist, const nodemask_t *nodemask, 
 	}
 }
 
-unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask, nodemask_t *nodemask)
+unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask,
+				buddy_nodemask_t *nodemask)
 {
 	struct scan_control sc = {
 		.nr_to_reclaim = SWAP_CLUSTER_MAX,

@@ -51,7 +51,7 @@ static inline void wakeup_kswapd_if_boosted(struct zone *zone)
  * (whether or not the caller entered it); no lock may be held.
  */
 HIDDEN unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask,
-				       nodemask_t *nodemask);
+				       buddy_nodemask_t *nodemask);
 /*
  * What reclaim could still free in zone, in pages (the kernel's
  * zone_reclaimable_pages): should_reclaim_retry adds it to the free count.

@@ -118,10 +118,21 @@ typedef unsigned int gfp_t;
 #define GFP_MOVABLE_MASK  (__GFP_RECLAIMABLE | __GFP_MOVABLE)
 #define GFP_MOVABLE_SHIFT 3
 
-/* Geometry. */
+/*
+ * Geometry. <sys/user.h> defines the first three too: guarded, and spelt
+ * token for token as glibc spells them, so either include order is clean.
+ */
+// clang-format off
+#ifndef PAGE_SHIFT
 #define PAGE_SHIFT		12
+#endif
+#ifndef PAGE_SIZE
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
-#define PAGE_MASK		(~(PAGE_SIZE - 1))
+#endif
+#ifndef PAGE_MASK
+#define PAGE_MASK		(~(PAGE_SIZE-1))
+#endif
+// clang-format on
 #define MAX_ORDER		11
 #define MAX_ORDER_NR_PAGES	(1UL << (MAX_ORDER - 1))
 #define pageblock_order		9
@@ -146,21 +157,35 @@ enum migratetype {
 	MIGRATE_TYPES
 };
 
-/* A set of nodes, as the kernel's nodemask_t. */
-typedef struct {
+/*
+ * A set of nodes, as the kernel's nodemask_t. The API names it
+ * buddy_nodemask_t, because libnuma's <numa.h> has a nodemask_t of its own
+ * (a different struct). nodemask_t is an alias for it unless <numa.h> was
+ * included first (its guard _NUMA_H is defined) or the includer defines
+ * BUDDY_NO_NODEMASK_T - which it must do to include <numa.h> after this
+ * header: a typedef cannot be taken back. docs/zone-policy.md "Headers".
+ */
+typedef struct buddy_nodemask {
 	unsigned long bits[(MAX_NUMNODES + 63) / 64];
-} nodemask_t;
+} buddy_nodemask_t;
+#if !defined(_NUMA_H) && !defined(BUDDY_NO_NODEMASK_T)
+typedef buddy_nodemask_t nodemask_t;
+#endif
 
-static inline void nodes_clear(nodemask_t *m)
+static inline void nodes_clear(buddy_nodemask_t *m)
 {
 	for (size_t i = 0; i < sizeof(m->bits) / sizeof(m->bits[0]); i++)
 		m->bits[i] = 0;
 }
-static inline void node_set(int nid, nodemask_t *m)
+static inline void node_set(int nid, buddy_nodemask_t *m)
 {
 	m->bits[nid / 64] |= 1UL << (nid % 64);
 }
-static inline int node_isset(int nid, const nodemask_t *m)
+static inline void node_clear(int nid, buddy_nodemask_t *m)
+{
+	m->bits[nid / 64] &= ~(1UL << (nid % 64));
+}
+static inline int node_isset(int nid, const buddy_nodemask_t *m)
 {
 	return (int)((m->bits[nid / 64] >> (nid % 64)) & 1);
 }
@@ -170,7 +195,7 @@ struct page;
 
 /* Allocation. */
 BUDDY_API struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-					      nodemask_t *nodemask);
+					      buddy_nodemask_t *nodemask);
 BUDDY_API struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order);
 BUDDY_API struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 #define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
@@ -182,7 +207,7 @@ BUDDY_API struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
  * at the first slot it cannot fill). The preferred node's zones only;
  * falls back to a single allocation when the pcp cannot serve.
  */
-BUDDY_API unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, nodemask_t *nodemask,
+BUDDY_API unsigned long __alloc_pages_bulk(gfp_t gfp, int preferred_nid, buddy_nodemask_t *nodemask,
 					   unsigned long nr_pages, struct page **page_array);
 BUDDY_API unsigned long alloc_pages_bulk_array(gfp_t gfp, unsigned long nr_pages, struct page **page_array);
 BUDDY_API unsigned long alloc_pages_bulk_array_node(gfp_t gfp, int nid, unsigned long nr_pages,
@@ -247,7 +272,7 @@ BUDDY_API int numa_node_id(void);
 BUDDY_API int alloc_contig_range(unsigned long start_pfn, unsigned long end_pfn, int migratetype,
 				 gfp_t gfp_mask);
 BUDDY_API struct page *alloc_contig_pages(unsigned long nr_pages, gfp_t gfp_mask, int nid,
-					  nodemask_t *nodemask);
+					  buddy_nodemask_t *nodemask);
 BUDDY_API void free_contig_range(unsigned long pfn, unsigned long nr_pages);
 
 /* Zone and migratetype selection, exposed so programs can reason about masks. */
@@ -257,5 +282,8 @@ BUDDY_API int gfpflags_to_migratetype(gfp_t gfp_flags);
 #ifdef __cplusplus
 }
 #endif
+
+/* Task memory policy and cpuset (mems_allowed): alloc_pages() follows them. */
+#include <buddy/mempolicy.h>
 
 #endif /* BUDDY_GFP_H */

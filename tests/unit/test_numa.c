@@ -8,11 +8,9 @@
  * the preferred one; LOCAL when it is on the calling CPU's node).
  */
 #define _GNU_SOURCE
-/* libnuma has its own nodemask_t; keep it apart from the gfp.h one. */
-#define nodemask_t libnuma_nodemask_t
+/* numa.h first: gfp.h then leaves nodemask_t to libnuma; ours is buddy_nodemask_t. */
 #include <numa.h>
 #include <numaif.h>
-#undef nodemask_t
 
 #include <sched.h>
 #include <stdlib.h>
@@ -218,7 +216,7 @@ static void test_numa_events(void **state)
 	int cpus[64];
 	struct numa_events e;
 	struct page *p;
-	nodemask_t mask;
+	buddy_nodemask_t mask;
 
 	test_init("arena_size:96M,numa_fake:3,dma_limit:4M,dma32_limit:12M,numa_distance:10 30 20;20 10 20;40 15 10");
 	assert_true(allowed_cpus(cpus, 64) > 0);

@@ -269,7 +269,7 @@ static void test_bad_zone_and_node_take_the_warn_path(void **state)
 	assert_null(alloc_pages_node(7, GFP_KERNEL, 2));
 	out = stderr_capture_end();
 	assert_string_equal(out, "test_warn_alloc: page allocation failure: order:2, mode:0x24000c0(GFP_KERNEL), "
-				 "nodemask=(null)\nlibbuddy: node 7 does not exist\n");
+				 "nodemask=(null)\nlibbuddy: node 7 does not exist (nodes 0..0)\n");
 	free(out);
 
 	stderr_capture_begin();
