@@ -7,13 +7,10 @@
  * one lifts its restriction or exits.
  */
 #include <errno.h>
-#include <pthread.h>
 
 #include "cpuset.h"
 #include "fast_path.h"
 #include "internal.h"
-
-atomic_int nr_cpuset_threads;
 
 /*
  * The thread's cpuset. seq is the kernel's mems_allowed_seq: only this
@@ -26,46 +23,20 @@ static __thread struct {
 	unsigned int seq;
 } current_cpuset;
 
-static pthread_mutex_t cpuset_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t exit_key;
-
-/* The count and the blocker move together, under cpuset_lock, so 0 <-> 1 never races. */
-static void cpuset_threads_add(int delta)
+static void forget_cpuset(void)
 {
-	pthread_mutex_lock(&cpuset_lock);
-	int old = atomic_fetch_add_explicit(&nr_cpuset_threads, delta, memory_order_relaxed);
-	if (old == 0 && delta > 0)
-		fast_path_block(FAST_PATH_CPUSET);
-	else if (old + delta == 0)
-		fast_path_unblock(FAST_PATH_CPUSET);
-	pthread_mutex_unlock(&cpuset_lock);
+	current_cpuset.restricted = false;
 }
 
-/* A restricted thread exits: it no longer counts. */
-static void cpuset_thread_exit(void *unused)
-{
-	(void)unused;
-	if (current_cpuset.restricted) {
-		current_cpuset.restricted = false;
-		cpuset_threads_add(-1);
-	}
-}
+struct thread_blocker cpuset_blocker = THREAD_BLOCKER_INIT(FAST_PATH_CPUSET, forget_cpuset);
 
-static void make_exit_key(void)
-{
-	pthread_key_create(&exit_key, cpuset_thread_exit);
-}
-
-/* Move the thread in or out of the restricted set (the key's value arms the exit hook). */
+/* Move the thread in or out of the restricted set. */
 static void set_restricted(bool restricted)
 {
 	if (restricted == current_cpuset.restricted)
 		return;
-	pthread_once(&exit_key_once, make_exit_key);
 	current_cpuset.restricted = restricted;
-	pthread_setspecific(exit_key, restricted ? (void *)1 : NULL);
-	cpuset_threads_add(restricted ? 1 : -1);
+	thread_blocker_set(&cpuset_blocker, restricted);
 }
 
 /* The nodes that exist now: ids below nr_node_ids (every libbuddy node has memory). */

@@ -16,16 +16,17 @@
 #include <buddy/gfp.h>
 
 #include "compiler.h"
+#include "fast_path.h"
 
 struct zone;
 
-/* Threads with a restricted mems_allowed; nonzero blocks the fast path (FAST_PATH_CPUSET). */
-HIDDEN extern atomic_int nr_cpuset_threads;
+/* Threads with a restricted mems_allowed; any blocks the fast path (FAST_PATH_CPUSET). */
+HIDDEN extern struct thread_blocker cpuset_blocker;
 
 /* 6.1 cpusets_enabled(): one relaxed load, false in every process that never restricts a thread. */
 static inline bool cpusets_enabled(void)
 {
-	return atomic_load_explicit(&nr_cpuset_threads, memory_order_relaxed) != 0;
+	return thread_blocker_any(&cpuset_blocker);
 }
 
 /* The thread's mems_allowed, or NULL when it may use every node. */

@@ -92,3 +92,35 @@ bool fast_path_blocked_by(enum fast_path_blocker why)
 {
 	return atomic_load_explicit(&blockers, memory_order_relaxed) & (1U << why);
 }
+
+/* ------------------------------------------------------------ per-thread blockers */
+
+static void thread_blocker_count(struct thread_blocker *tb, int delta)
+{
+	pthread_mutex_lock(&tb->lock);
+	int old = atomic_fetch_add_explicit(&tb->nr_threads, delta, memory_order_relaxed);
+	if (old == 0 && delta > 0)
+		fast_path_block(tb->why);
+	else if (old + delta == 0)
+		fast_path_unblock(tb->why);
+	pthread_mutex_unlock(&tb->lock);
+}
+
+/* The key's destructor: a thread exits while in the state. */
+static void thread_blocker_exit(void *arg)
+{
+	struct thread_blocker *tb = arg;
+
+	tb->forget();
+	thread_blocker_count(tb, -1);
+}
+
+void thread_blocker_set(struct thread_blocker *tb, bool in)
+{
+	pthread_mutex_lock(&tb->lock);
+	if (!tb->key_made)
+		tb->key_made = !pthread_key_create(&tb->exit_key, thread_blocker_exit);
+	pthread_mutex_unlock(&tb->lock);
+	pthread_setspecific(tb->exit_key, in ? tb : NULL);
+	thread_blocker_count(tb, in ? 1 : -1);
+}

@@ -19,6 +19,8 @@
 #ifndef BUDDY_FAST_PATH_H
 #define BUDDY_FAST_PATH_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "compiler.h"
@@ -38,6 +40,34 @@ HIDDEN void fast_path_block(enum fast_path_blocker why);
 HIDDEN void fast_path_unblock(enum fast_path_blocker why);
 HIDDEN bool fast_path_blocked(void);
 HIDDEN bool fast_path_blocked_by(enum fast_path_blocker why);
+
+/*
+ * A blocker held while any thread is in some state (a task mempolicy, a
+ * restricted cpuset): the threads in it are counted, the blocker is set by
+ * the first and cleared by the last - the count and the blocker move
+ * together under the lock, so 0 <-> 1 never races - and a thread that exits
+ * in the state leaves it (6.1 mpol_put / cpuset_exit in do_exit). forget
+ * clears the exiting thread's own record of the state.
+ */
+struct thread_blocker {
+	enum fast_path_blocker why;
+	void (*forget)(void);
+	atomic_int nr_threads;
+	pthread_mutex_t lock;
+	bool key_made;
+	pthread_key_t exit_key; /* its value in a thread: the blocker, while the thread is in */
+};
+#define THREAD_BLOCKER_INIT(blocker, forget_fn)                                                              \
+	{                                                                                                    \
+		.why = (blocker), .forget = (forget_fn), .lock = PTHREAD_MUTEX_INITIALIZER                   \
+	}
+
+/* The calling thread enters (true) or leaves (false) the state; call only on a change. */
+HIDDEN void thread_blocker_set(struct thread_blocker *tb, bool in);
+static inline bool thread_blocker_any(struct thread_blocker *tb)
+{
+	return atomic_load_explicit(&tb->nr_threads, memory_order_relaxed) != 0;
+}
 
 /*
  * Rebuild every CPU's local_zone[] from the zonelists (build_all_zonelists

@@ -12,15 +12,12 @@
  * real get_mempolicy() on real NUMA nodes.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "cpuset.h"
 #include "fast_path.h"
 #include "internal.h"
 #include "mempolicy.h"
-
-atomic_int nr_mempolicy_threads;
 
 /* The thread's policy; il_prev is the kernel's task->il_prev. */
 static __thread struct {
@@ -29,45 +26,19 @@ static __thread struct {
 	int il_prev;
 } current_policy;
 
-static pthread_mutex_t policy_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-static pthread_key_t exit_key;
-
-/* The count and the blocker move together, under policy_lock, so 0 <-> 1 never races. */
-static void policy_threads_add(int delta)
+static void forget_policy(void)
 {
-	pthread_mutex_lock(&policy_lock);
-	int old = atomic_fetch_add_explicit(&nr_mempolicy_threads, delta, memory_order_relaxed);
-	if (old == 0 && delta > 0)
-		fast_path_block(FAST_PATH_MEMPOLICY);
-	else if (old + delta == 0)
-		fast_path_unblock(FAST_PATH_MEMPOLICY);
-	pthread_mutex_unlock(&policy_lock);
+	current_policy.set = false;
 }
 
-/* A thread with a policy exits (6.1 mpol_put in do_exit). */
-static void policy_thread_exit(void *unused)
-{
-	(void)unused;
-	if (current_policy.set) {
-		current_policy.set = false;
-		policy_threads_add(-1);
-	}
-}
-
-static void make_exit_key(void)
-{
-	pthread_key_create(&exit_key, policy_thread_exit);
-}
+struct thread_blocker mempolicy_blocker = THREAD_BLOCKER_INIT(FAST_PATH_MEMPOLICY, forget_policy);
 
 static void set_has_policy(bool set)
 {
 	if (set == current_policy.set)
 		return;
-	pthread_once(&exit_key_once, make_exit_key);
 	current_policy.set = set;
-	pthread_setspecific(exit_key, set ? (void *)1 : NULL);
-	policy_threads_add(set ? 1 : -1);
+	thread_blocker_set(&mempolicy_blocker, set);
 }
 
 static bool nodes_empty(const buddy_nodemask_t *m)

@@ -14,14 +14,15 @@
 #include <buddy/gfp.h>
 
 #include "compiler.h"
+#include "fast_path.h"
 
 struct mempolicy {
 	unsigned short mode; /* MPOL_*, never MPOL_DEFAULT (that is no policy) */
 	buddy_nodemask_t nodes;
 };
 
-/* Threads with a policy; nonzero blocks the fast path (FAST_PATH_MEMPOLICY). */
-HIDDEN extern atomic_int nr_mempolicy_threads;
+/* Threads with a policy; any blocks the fast path (FAST_PATH_MEMPOLICY). */
+HIDDEN extern struct thread_blocker mempolicy_blocker;
 
 /*
  * 6.1 get_task_policy: the thread's policy, or NULL for the default (local

@@ -965,8 +965,8 @@ static __noinline struct page *alloc_pages_current(gfp_t gfp, unsigned int order
 {
 	const struct mempolicy *pol = NULL;
 
-	if (unlikely(atomic_load_explicit(&nr_mempolicy_threads, memory_order_relaxed)) &&
-	    !(gfp & __GFP_THISNODE) && buddy_initialized())
+	if (unlikely(thread_blocker_any(&mempolicy_blocker)) && !(gfp & __GFP_THISNODE) &&
+	    buddy_initialized())
 		pol = get_task_policy();
 	if (likely(!pol))
 		return alloc_pages_full(gfp, order, NUMA_NO_NODE, NULL);

@@ -34,14 +34,6 @@ static buddy_nodemask_t only(int nid)
 	return m;
 }
 
-static int pin_to_node(int nid)
-{
-	for (int cpu = 0; cpu < test_nr_cpus(); cpu++)
-		if (test_cpu_node(cpu) == nid && pin_to_cpu(cpu) == 0)
-			return cpu;
-	return -1;
-}
-
 static void unrestrict(void)
 {
 	assert_int_equal(buddy_set_mems_allowed(NULL), 0);

@@ -10,7 +10,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,18 +184,6 @@ static void test_movable_spread_over_nodes(void **state)
 	test_check_and_exit();
 }
 
-/* The calling thread on a CPU of node nid (fake nodes: CPU c is node c % nodes); -1 if none is allowed. */
-static int run_on_node(int nid)
-{
-	cpu_set_t allowed;
-
-	assert_int_equal(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
-	for (int c = 0; c < test_nr_cpus(); c++)
-		if (CPU_ISSET(c, &allowed) && test_cpu_node(c) == nid)
-			return pin_to_cpu(c);
-	return -1;
-}
-
 /*
  * numa_fake:2 on 8G: node 1 lies above 4 GiB. GFP_DMA32 from a thread on
  * node 1 is served by node 0's DMA32; GFP_KERNEL stays on node 1. 6.1's
@@ -208,7 +195,7 @@ static void test_dma32_from_the_upper_node(void **state)
 {
 	(void)state;
 	test_init("arena_size:8G,numa_fake:2");
-	if (run_on_node(1)) {
+	if (pin_to_node(1) < 0) {
 		test_check_and_exit();
 		skip(); /* no CPU of node 1 in this process's affinity mask */
 	}

@@ -36,15 +36,6 @@ static buddy_nodemask_t mask_of(int a, int b)
 	return m;
 }
 
-/* A CPU of node nid (fake nodes: cpu % nodes), and the calling thread on it. */
-static int pin_to_node(int nid)
-{
-	for (int cpu = 0; cpu < test_nr_cpus(); cpu++)
-		if (test_cpu_node(cpu) == nid && pin_to_cpu(cpu) == 0)
-			return cpu;
-	return -1;
-}
-
 static void set_default(void)
 {
 	assert_int_equal(buddy_set_mempolicy(MPOL_DEFAULT, NULL, 0), 0);

@@ -346,6 +346,14 @@ int pin_to_cpu(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
+int pin_to_node(int nid)
+{
+	for (int cpu = 0; cpu < test_nr_cpus(); cpu++)
+		if (test_cpu_node(cpu) == nid && pin_to_cpu(cpu) == 0)
+			return cpu;
+	return -1;
+}
+
 void unpin(void)
 {
 	cpu_set_t set;

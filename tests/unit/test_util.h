@@ -71,6 +71,8 @@ size_t take_all_pages(gfp_t gfp, struct page_stack *s);
 void pcp_decay_to_high_min(void);
 
 int pin_to_cpu(int cpu);
+/* The calling thread on a CPU of node nid (fake nodes: CPU c is node c % nodes): the CPU, or -1. */
+int pin_to_node(int nid);
 void unpin(void);
 /* A thread body: on CPU 1, free n order-0 pages, so they park on CPU 1's lists. */
 struct stash {
