@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
@@ -77,8 +78,19 @@ static long total_free(void)
 
 static void die(const char *what)
 {
-	fprintf(stderr, "fuzz_ops: %s\n", what);
+	/*
+	 * scripts/fuzz.sh runs with -close_fd_mask=2, which silences the
+	 * library's stderr: point stderr at stdout first, so the reason,
+	 * buddy_check()'s findings and the views reach the log.
+	 */
+	fflush(stdout);
+	dup2(STDOUT_FILENO, STDERR_FILENO);
+	fprintf(stderr, "fuzz_ops: %s (free %ld, at the start %ld, live %d)\n", what, total_free(), baseline_free,
+		nr_live);
+	fprintf(stderr, "fuzz_ops: buddy_check() = %d\n", buddy_check());
 	buddy_dump(stderr, "buddyinfo");
+	buddy_dump(stderr, "pagetypeinfo");
+	buddy_dump(stderr, "zoneinfo");
 	abort();
 }
 
