@@ -85,8 +85,8 @@ static void die(const char *what)
 	 */
 	fflush(stdout);
 	dup2(STDOUT_FILENO, STDERR_FILENO);
-	fprintf(stderr, "fuzz_ops: %s (free %ld, at the start %ld, live %d)\n", what, total_free(), baseline_free,
-		nr_live);
+	fprintf(stderr, "fuzz_ops: %s (free %ld, at the start %ld, live %d)\n", what, total_free(),
+		baseline_free, nr_live);
 	fprintf(stderr, "fuzz_ops: buddy_check() = %d\n", buddy_check());
 	buddy_dump(stderr, "buddyinfo");
 	buddy_dump(stderr, "pagetypeinfo");
@@ -131,7 +131,8 @@ static gfp_t pick_gfp(unsigned int v, unsigned int order)
 
 static void remember(struct page *page, unsigned int order, unsigned long nr)
 {
-	live[nr_live++] = (struct live){.page = page, .pfn = page_to_pfn(page), .order = order, .nr = nr, .refs = 1};
+	live[nr_live++] =
+		(struct live){.page = page, .pfn = page_to_pfn(page), .order = order, .nr = nr, .refs = 1};
 	live_pages += nr ? nr : 1UL << order;
 }
 
@@ -294,7 +295,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct buddy_config cfg = {.conf = "arena_size:8M,dma_limit:2M,dma32_limit:4M,kswapd:off,mobility_grouping:on"};
+	struct buddy_config cfg = {
+		.conf = "arena_size:8M,dma_limit:2M,dma32_limit:4M,kswapd:off,mobility_grouping:on"};
 	unsigned long bytes;
 	size_t len = sizeof(bytes);
 
