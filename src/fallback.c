@@ -27,11 +27,24 @@ static bool can_steal_fallback(unsigned int order, int start_mt)
 	       start_mt == MIGRATE_UNMOVABLE || buddy.page_group_by_mobility_disabled;
 }
 
-static void change_pageblock_range(struct page *page, unsigned int order, int mt)
+/*
+ * Retype every pageblock of a free block of pageblock order or more. A
+ * reserved block inside it - the head's block is never one here, but a
+ * pcp drain with a migratetype cached before the reservation can merge a
+ * reserved block in behind another - gives its count back with its type,
+ * as 6.10 does for multi-block buddies; else nr_reserved_highatomic would
+ * count a reserve that no longer exists.
+ */
+static void change_pageblock_range(struct zone *zone, struct page *page, unsigned int order, int mt)
 {
 	int nr_blocks = 1 << (order - pageblock_order);
 
 	while (nr_blocks--) {
+		if (get_pfnblock_migratetype(zone, page_to_pfn_fast(page)) == MIGRATE_HIGHATOMIC) {
+			unsigned long nr = zone->nr_reserved_highatomic;
+			WRITE_ONCE(zone->nr_reserved_highatomic,
+				   nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
+		}
 		set_pageblock_migratetype(page, mt);
 		page += pageblock_nr_pages;
 	}
@@ -50,7 +63,7 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page, unsign
 	if (old_block_type == MIGRATE_HIGHATOMIC)
 		goto single_page;
 	if (current_order >= pageblock_order) {
-		change_pageblock_range(page, current_order, start_type);
+		change_pageblock_range(zone, page, current_order, start_type);
 		goto single_page;
 	}
 	/*

@@ -197,6 +197,37 @@ static void test_unreserved_before_failure(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * A max-order free block (two pageblocks) whose second pageblock is
+ * reserved, lying on the movable list under its first block's type - as a
+ * pcp drain can leave one, the page's migratetype cached before the block
+ * was reserved. A fallback that claims the whole range for unmovable use
+ * retypes both blocks; the reserve's count must go with the reserved one
+ * (found by fuzz_ops: "nr_reserved_highatomic 512 but 0 HighAtomic
+ * pageblocks"; 6.10 fixed the same in the kernel's multi-block buddies).
+ */
+static void test_claiming_a_two_block_range_drops_its_reserve(void **state)
+{
+	(void)state;
+	test_init(CONF);
+	struct zone *zone = normal_zone();
+	struct page *big = alloc_pages(GFP_HIGHUSER_MOVABLE, MAX_ORDER - 1);
+
+	assert_non_null(big);
+	reserve_highatomic_pageblock(big + pageblock_nr_pages, zone, 0);
+	assert_int_equal(test_zone_reserved_highatomic(zone), pageblock_nr_pages);
+	assert_int_equal(get_pfnblock_migratetype(zone, page_to_pfn(big) + pageblock_nr_pages), MIGRATE_HIGHATOMIC);
+	__free_pages(big, MAX_ORDER - 1); /* whole, on the movable list: its first block's type */
+
+	struct page *unmovable = alloc_pages(GFP_KERNEL, MAX_ORDER - 1); /* no unmovable block yet: a fallback */
+	assert_ptr_equal(unmovable, big);
+	assert_int_equal(get_pfnblock_migratetype(zone, page_to_pfn(big) + pageblock_nr_pages), MIGRATE_UNMOVABLE);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 0);
+	assert_consistent();
+	__free_pages(unmovable, MAX_ORDER - 1);
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +235,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reserve_not_used_by_ordinary_requests, test_teardown_exit),
 		cmocka_unit_test_setup(test_reserve_cap_and_unreserve, test_teardown_exit),
 		cmocka_unit_test_setup(test_unreserved_before_failure, test_teardown_exit),
+		cmocka_unit_test_setup(test_claiming_a_two_block_range_drops_its_reserve, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
