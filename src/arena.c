@@ -115,13 +115,14 @@ void arena_unpoison_all(void)
 	size_t blocks = (buddy.arena_bytes + MAX_BLOCK_BYTES - 1) / MAX_BLOCK_BYTES;
 	const size_t bits = 8 * sizeof(unsigned long);
 
-	for (size_t b = 0; poisoned_blocks && b < blocks; b++)
+	for (size_t b = 0; poisoned_blocks && b < blocks; b++) {
+		size_t len =
+			buddy.arena_bytes - b * MAX_BLOCK_BYTES; /* the last block may be a partial one */
+		if (len > MAX_BLOCK_BYTES)
+			len = MAX_BLOCK_BYTES;
 		if (poisoned_blocks[b / bits] & (1UL << (b % bits)))
-			__asan_unpoison_memory_region(buddy.arena_base + b * MAX_BLOCK_BYTES,
-						      buddy.arena_bytes - b * MAX_BLOCK_BYTES <
-								      MAX_BLOCK_BYTES
-							      ? buddy.arena_bytes - b * MAX_BLOCK_BYTES
-							      : MAX_BLOCK_BYTES);
+			__asan_unpoison_memory_region(buddy.arena_base + b * MAX_BLOCK_BYTES, len);
+	}
 	free(poisoned_blocks);
 	poisoned_blocks = NULL;
 }
