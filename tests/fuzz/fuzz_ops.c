@@ -10,11 +10,14 @@
  * what they held before the input (the allocator is set up once and reused:
  * persistent mode, thousands of inputs a second). Any difference aborts.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <buddy/buddy.h>
@@ -94,6 +97,47 @@ static void die(const char *what)
 	abort();
 }
 
+/*
+ * A __GFP_NOFAIL request that waits this long is reported - the views and
+ * buddy_check() - before libFuzzer's timeout ends the run with a stack
+ * alone: such a wait means memory the harness does not hold is not free.
+ */
+#define NOFAIL_REPORT_SECONDS 10
+
+static atomic_long nofail_since; /* CLOCK_MONOTONIC seconds a NOFAIL request started; 0: none */
+
+static long monotonic_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static void *nofail_watchdog(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		sleep(1);
+		long since = atomic_load(&nofail_since);
+		if (!since || monotonic_seconds() - since < NOFAIL_REPORT_SECONDS)
+			continue;
+		atomic_store(&nofail_since, 0); /* once per request */
+		fflush(stdout);
+		dup2(STDOUT_FILENO, STDERR_FILENO);
+		fprintf(stderr,
+			"fuzz_ops: a __GFP_NOFAIL request has waited %d s; the harness holds %lu of %lu "
+			"pages\n",
+			NOFAIL_REPORT_SECONDS, live_pages, arena_pages);
+		fprintf(stderr, "fuzz_ops: buddy_check() = %d\n", buddy_check());
+		buddy_dump(stderr, "buddyinfo");
+		buddy_dump(stderr, "pagetypeinfo");
+		buddy_dump(stderr, "zoneinfo");
+		fflush(stderr);
+	}
+	return NULL;
+}
+
 static void check(void)
 {
 	if (buddy_check() != 0)
@@ -150,7 +194,10 @@ static void op_alloc(struct input *in)
 
 	if (nr_live == MAX_LIVE)
 		return;
+	if (gfp & __GFP_NOFAIL)
+		atomic_store(&nofail_since, monotonic_seconds());
 	page = alloc_pages(gfp, order);
+	atomic_store(&nofail_since, 0);
 	if (!page)
 		return;
 	if (order >= FUZZ_ORDER)
@@ -306,6 +353,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	arena_pages = bytes / 4096;
 	baseline_free = total_free();
+	pthread_t watchdog;
+	if (pthread_create(&watchdog, NULL, nofail_watchdog, NULL) == 0)
+		pthread_detach(watchdog);
 	return 0;
 }
 
