@@ -39,13 +39,6 @@ static void set_restricted(bool restricted)
 	thread_blocker_set(&cpuset_blocker, restricted);
 }
 
-/* The nodes that exist now: ids below nr_node_ids (every libbuddy node has memory). */
-static int nr_nodes_now(void)
-{
-	buddy_ensure_init();
-	return buddy_initialized() ? buddy.nr_node_ids : 0;
-}
-
 int buddy_set_mems_allowed(const buddy_nodemask_t *nodes)
 {
 	int n = nodes ? nr_nodes_now() : 0, count = 0;

@@ -40,11 +40,8 @@ static void change_pageblock_range(struct zone *zone, struct page *page, unsigne
 	int nr_blocks = 1 << (order - pageblock_order);
 
 	while (nr_blocks--) {
-		if (get_pfnblock_migratetype(zone, page_to_pfn_fast(page)) == MIGRATE_HIGHATOMIC) {
-			unsigned long nr = zone->nr_reserved_highatomic;
-			WRITE_ONCE(zone->nr_reserved_highatomic,
-				   nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
-		}
+		if (get_pfnblock_migratetype(zone, page_to_pfn_fast(page)) == MIGRATE_HIGHATOMIC)
+			highatomic_block_retyped(zone);
 		set_pageblock_migratetype(page, mt);
 		page += pageblock_nr_pages;
 	}

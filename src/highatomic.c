@@ -36,6 +36,13 @@ void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned
 	zone_unlock(zone);
 }
 
+void highatomic_block_retyped(struct zone *zone)
+{
+	unsigned long nr = zone->nr_reserved_highatomic;
+
+	WRITE_ONCE(zone->nr_reserved_highatomic, nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
+}
+
 /*
  * Give one reserved pageblock that has free pages back to ac->migratetype, in
  * the first zone of the zonelist that has one. Unless forced, each zone
@@ -68,11 +75,8 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 			 * that changed type since it was freed: only a block
 			 * that is still reserved gives back its count.
 			 */
-			if (get_pfnblock_migratetype(zone, pfn) == MIGRATE_HIGHATOMIC) {
-				unsigned long nr = zone->nr_reserved_highatomic;
-				WRITE_ONCE(zone->nr_reserved_highatomic,
-					   nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
-			}
+			if (get_pfnblock_migratetype(zone, pfn) == MIGRATE_HIGHATOMIC)
+				highatomic_block_retyped(zone);
 			/*
 			 * Straight to the caller's type, not through the stealing
 			 * heuristics: the caller needs the pages now.

@@ -125,6 +125,8 @@ HIDDEN bool __rmqueue_fallback(struct zone *zone, int order, int start_migratety
 
 HIDDEN void reserve_highatomic_pageblock(struct page *page, struct zone *zone, unsigned int order);
 HIDDEN bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force);
+/* A reserved pageblock is about to take another type: its pages leave the count. zone->lock held. */
+HIDDEN void highatomic_block_retyped(struct zone *zone);
 
 /* ------------------------------------------------------- page_isolation.c */
 

@@ -57,13 +57,6 @@ static int first_node(const buddy_nodemask_t *m)
 	return MAX_NUMNODES;
 }
 
-/* The nodes that exist now (every libbuddy node has memory: node_states[N_MEMORY]). */
-static int nr_nodes_now(void)
-{
-	buddy_ensure_init();
-	return buddy_initialized() ? buddy.nr_node_ids : 0;
-}
-
 /*
  * 6.1 get_nodes: the syscall's maxnode counts one more than the bits it
  * passes. Our mask type holds MAX_NUMNODES bits, so more cannot be given.

@@ -119,11 +119,8 @@ static int set_migratetype_isolate(struct zone *zone, unsigned long pfn, int mig
 		*busy_pfn = bad;
 		return -EBUSY;
 	}
-	if (mt == MIGRATE_HIGHATOMIC) {
-		unsigned long nr = zone->nr_reserved_highatomic;
-		WRITE_ONCE(zone->nr_reserved_highatomic,
-			   nr - (nr < pageblock_nr_pages ? nr : pageblock_nr_pages));
-	}
+	if (mt == MIGRATE_HIGHATOMIC)
+		highatomic_block_retyped(zone);
 	__split_free_block_over_pageblock(zone, bs);
 	set_pfnblock_migratetype(zone, bs, MIGRATE_ISOLATE);
 	zone->nr_isolate_pageblock++;

@@ -223,6 +223,12 @@ static inline void buddy_ensure_init(void)
 	if (unlikely(!atomic_load_explicit(&buddy.initialized, memory_order_acquire)))
 		buddy_lazy_init();
 }
+/* The nodes a caller may name now, initialising first (0 if that failed); every node has memory. */
+static inline int nr_nodes_now(void)
+{
+	buddy_ensure_init();
+	return buddy_initialized() ? buddy.nr_node_ids : 0;
+}
 
 /* ------------------------------------------------------- stats_dir.c */
 
