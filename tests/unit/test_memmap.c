@@ -112,7 +112,7 @@ static void test_shapes_initialise_with_defaults(void **state)
 		if (strcmp(got, s->zones))
 			fail_msg("%s: zones \"%s\", expected \"%s\"", conf, got, s->zones);
 		assert_map_tiles();
-		/* every populated zone serves its own GFP zone from its own node's point of view */
+		/* and the shape serves a GFP_KERNEL page, whichever zone that falls back to */
 		struct page *page = alloc_pages(GFP_KERNEL, 0);
 		assert_non_null(page);
 		__free_page(page);
