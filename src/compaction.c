@@ -471,7 +471,7 @@ static unsigned long release_freepages(struct compact_control *cc)
 			clear_page_flag(page, PG_free_hooks);
 			debug_refree_pages(page, o); /* a target may have been mapped and written */
 			poison_pages(pfn_to_virt(pfn), PAGE_SIZE << o);
-			free_one_page(cc->zone, page, pfn, o, get_pfnblock_migratetype(cc->zone, pfn));
+			free_one_page(cc->zone, page, pfn, o);
 		}
 	cc->nr_freepages = 0;
 	return high_pfn;

@@ -291,15 +291,15 @@ void __putback_isolated_page(struct page *page, unsigned int order, int migratet
 			    FPI_TO_TAIL | FPI_SKIP_REPORT_NOTIFY);
 }
 
-void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-		   int migratetype)
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order)
 {
 	clear_kswapd_failures(zone->zone_pgdat); /* memory comes back: reclaim may work again */
 	zone_lock(zone);
-	/* The type was read unlocked: recheck it when isolation may have changed it. */
-	if (unlikely(zone->nr_isolate_pageblock || migratetype == MIGRATE_ISOLATE))
-		migratetype = get_pfnblock_migratetype(zone, pfn);
-	__free_one_page(page, pfn, zone, order, migratetype);
+	/*
+	 * The block's type is read under the lock (6.10; 6.1 passed one read
+	 * before it and reread it only for isolation), as free_pcppages_bulk does.
+	 */
+	__free_one_page(page, pfn, zone, order, get_pfnblock_migratetype(zone, pfn));
 	zone_unlock(zone);
 	wake_nofail_waiters_if_any();
 }

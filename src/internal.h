@@ -106,8 +106,8 @@ struct capture_control {
 	struct page *page;
 };
 HIDDEN extern __thread struct capture_control *current_capture_control;
-HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
-			  int migratetype); /* takes zone->lock */
+/* Takes zone->lock and reads the block's migratetype under it (6.10). */
+HIDDEN void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order);
 HIDDEN int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable);
 HIDDEN void __split_free_block_over_pageblock(struct zone *zone, unsigned long pfn);
 HIDDEN void __remerge_pageblock(struct zone *zone, unsigned long pfn);

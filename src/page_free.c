@@ -51,7 +51,7 @@ static __always_inline void free_the_page(struct page *page, unsigned int order,
 		return;
 	}
 	count_vm_events(PGFREE, 1UL << order);
-	free_one_page(zone, page, pfn, order, get_pfnblock_migratetype(zone, pfn));
+	free_one_page(zone, page, pfn, order);
 }
 
 /* Why this page cannot be freed with this order; false if it can. */
@@ -253,7 +253,7 @@ void release_pages(struct page **pages, int nr)
 		if (!pcp_allowed_order(order) || migratetype == MIGRATE_ISOLATE) {
 			release_cpu(&cpu); /* count_vm_events takes it */
 			count_vm_events(PGFREE, 1UL << order);
-			free_one_page(zone, page, pfn, order, migratetype);
+			free_one_page(zone, page, pfn, order);
 			continue;
 		}
 		if (!cpu)

@@ -280,8 +280,17 @@ static __noinline void free_pcppages_bulk(struct zone *zone, int count, struct p
 			struct page *page = list_last_entry(list, struct page, lru);
 			int mt = (int)page->index;
 
-			/* Its pageblock may have been isolated since it was parked (6.1). */
-			if (unlikely(zone->nr_isolate_pageblock))
+			/*
+			 * The type cached when the page was parked (6.1), read
+			 * again when its block may have been isolated since (6.1)
+			 * or when the cached type is one that does not merge
+			 * (highatomic, CMA): a block given back from the
+			 * highatomic reserve meanwhile would otherwise merge with
+			 * a reserved neighbour onto the highatomic list, out of
+			 * reach of both the caller's type and the unreserve
+			 * (fuzz_ops; 6.10 rereads every type under the lock).
+			 */
+			if (unlikely(mt >= MIGRATE_PCPTYPES || zone->nr_isolate_pageblock))
 				mt = get_pfnblock_migratetype(zone, page_to_pfn_fast(page));
 
 			list_del(&page->lru);
@@ -550,7 +559,7 @@ void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
 		if (migratetype == MIGRATE_ISOLATE) {
 			count_vm_events(PGFREE, 1UL << order);
-			free_one_page(zone, page, pfn, order, migratetype);
+			free_one_page(zone, page, pfn, order);
 			return;
 		}
 	}

@@ -84,7 +84,7 @@ static struct page *take(struct zone *zone, unsigned int order)
 
 static void give(struct zone *zone, unsigned long pfn, unsigned int order)
 {
-	free_one_page(zone, pfn_to_page_fast(pfn), pfn, order, MIGRATE_MOVABLE);
+	free_one_page(zone, pfn_to_page_fast(pfn), pfn, order); /* a movable block: its type */
 }
 
 static void test_split_merge_every_order_raw(void **state)

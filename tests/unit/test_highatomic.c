@@ -228,6 +228,84 @@ static void test_claiming_a_two_block_range_drops_its_reserve(void **state)
 	test_check_and_exit();
 }
 
+/*
+ * Every pageblock of every zone reserved for high-order atomic use, then
+ * freed: an order-0 __GFP_NOFAIL request must still get a page (found by
+ * fuzz_ops: the request waited for ever with the whole arena free).
+ */
+static void test_nofail_order0_with_every_block_reserved(void **state)
+{
+	(void)state;
+	test_init("arena_size:8M,dma_limit:2M,dma32_limit:4M,kswapd:off,mobility_grouping:on");
+	static const gfp_t zone_gfp[] = {GFP_DMA, GFP_DMA32, 0, 0}; /* two pageblocks in Normal */
+	struct page *blocks[ARRAY_SIZE(zone_gfp)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(zone_gfp); i++) {
+		blocks[i] = alloc_pages(GFP_KERNEL | __GFP_MEMALLOC | zone_gfp[i],
+					pageblock_order); /* the whole zone: no marks */
+		assert_non_null(blocks[i]);
+		reserve_highatomic_pageblock(blocks[i], page_zone(blocks[i]), pageblock_order);
+		assert_int_equal(get_pageblock_migratetype(blocks[i]), MIGRATE_HIGHATOMIC);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(zone_gfp); i++)
+		__free_pages(blocks[i], pageblock_order);
+	assert_int_equal(test_zone_reserved_highatomic(normal_zone()), 2 * pageblock_nr_pages);
+	test_watchdog_start(20, "order-0 __GFP_NOFAIL with every block reserved");
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
+	test_watchdog_stop();
+	assert_non_null(page);
+	__free_pages(page, 0);
+	test_check_and_exit();
+}
+
+/*
+ * A page parked on a pcp list while its pageblock was reserved, and drained
+ * after the block was given back, joins the block's type of now. With the
+ * type cached at free time (6.1) the block merged with its reserved
+ * neighbour into a max-order block on the highatomic list, out of reach of
+ * the caller's type: fuzz_ops found an order-0 __GFP_NOFAIL request
+ * waiting for ever on an arena that was all free. 6.10 reads the type
+ * under zone->lock.
+ */
+static void test_drain_uses_the_type_the_block_has_now(void **state)
+{
+	(void)state;
+	/* fuzz_ops's arena; mobility grouping on, as so small an arena would have it off */
+	test_init("arena_size:8M,dma_limit:2M,dma32_limit:4M,kswapd:off,mobility_grouping:on");
+	assert_int_equal(pin_to_cpu(0), 0);
+	struct zone *zone = normal_zone();
+	struct page *a = alloc_pages(GFP_KERNEL | __GFP_MEMALLOC, pageblock_order);
+	struct page *b = alloc_pages(GFP_KERNEL | __GFP_MEMALLOC, pageblock_order);
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_ptr_equal(page_zone(a), zone);
+	assert_ptr_equal(page_zone(b), zone);
+	reserve_highatomic_pageblock(a, zone, pageblock_order);
+	reserve_highatomic_pageblock(b, zone, pageblock_order);
+	assert_int_equal(test_zone_reserved_highatomic(zone), 2 * pageblock_nr_pages);
+	__free_pages(b, pageblock_order);
+	split_page(a, pageblock_order);
+	for (unsigned long i = 1; i < pageblock_nr_pages; i++)
+		__free_page(a + i);
+	buddy_drain_all_pages();
+	__free_page(a); /* parked, its type (highatomic) cached */
+	assert_int_equal(test_pcp_count(zone, 0), 1);
+
+	/* a's block is the one given back: its free pieces are the smallest */
+	struct alloc_context ac = make_ac(MIGRATE_RECLAIMABLE);
+	assert_true(unreserve_highatomic_pageblock(&ac, true));
+	assert_int_equal(get_pageblock_migratetype(a), MIGRATE_RECLAIMABLE);
+	assert_int_equal(get_pageblock_migratetype(b), MIGRATE_HIGHATOMIC);
+	buddy_drain_all_pages();
+
+	assert_int_equal(test_nr_free(zone, MAX_ORDER - 1), 0);
+	assert_int_equal(test_nr_free_mt(zone, pageblock_order, MIGRATE_RECLAIMABLE), 1);
+	assert_int_equal(test_nr_free_mt(zone, pageblock_order, MIGRATE_HIGHATOMIC), 1);
+	unpin();
+	test_check_and_exit();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -236,6 +314,8 @@ int main(void)
 		cmocka_unit_test_setup(test_reserve_cap_and_unreserve, test_teardown_exit),
 		cmocka_unit_test_setup(test_unreserved_before_failure, test_teardown_exit),
 		cmocka_unit_test_setup(test_claiming_a_two_block_range_drops_its_reserve, test_teardown_exit),
+		cmocka_unit_test_setup(test_nofail_order0_with_every_block_reserved, test_teardown_exit),
+		cmocka_unit_test_setup(test_drain_uses_the_type_the_block_has_now, test_teardown_exit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
