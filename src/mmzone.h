@@ -71,6 +71,7 @@ struct per_cpu_pages {
 	int free_count; /* pages freed since allocations last halved it (6.7; capped lazily, see pcp.c) */
 	unsigned char flags;	    /* PCPF_* */
 	unsigned char alloc_factor; /* refills double per refill without a free between (6.7) */
+	unsigned char decay_events; /* slow-path events since the clock was last read (pcp.c) */
 	unsigned int decay_stamp;   /* ms clock of the last decay_pcp_high (pcp.c) */
 	struct list_head lists[NR_PCP_LISTS];
 	unsigned long vm_numa_event[NR_VM_NUMA_EVENT_ITEMS]; /* cpu->lock held */

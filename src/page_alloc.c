@@ -785,7 +785,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigne
 		goto fail;
 	pcp = &zone->per_cpu_pageset[cpu->id];
 	list = &pcp->lists[order_to_pindex(migratetype, order)];
-	if (unlikely(list_empty(list)))
+	if (unlikely(list_empty(list)) && (order == 0 || !__pcp_refill_from_reserve(zone, order, pcp, list)))
 		goto fail;
 	page = pcp_list_pick(list, gfp_mask);
 	if (unlikely(page_ref_count(page) != 0))
@@ -845,10 +845,12 @@ static inline void cpuset_first_attempt(gfp_t *alloc_gfp, buddy_nodemask_t **nod
  * general form, for what the leaf never tries - other pcp orders, the atomic
  * lock mode - then the rest. An order-0 request that the leaf turned down
  * (empty list, watermark near, lock busy) goes straight to the full path
- * rather than repeating the same attempt.
+ * rather than repeating the same attempt, and so does a request whose
+ * caller tried the general form already (fast_tried: alloc_pages of a
+ * higher order).
  */
 static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int order, int preferred_nid,
-						buddy_nodemask_t *nodemask)
+						buddy_nodemask_t *nodemask, bool fast_tried)
 {
 	struct alloc_context ac;
 	struct page *page;
@@ -856,7 +858,8 @@ static __noinline struct page *alloc_pages_full(gfp_t gfp_mask, unsigned int ord
 	buddy_nodemask_t *first_mask = nodemask;
 	unsigned int alloc_flags = ALLOC_WMARK_LOW;
 
-	if (pcp_allowed_order(order) && (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) &&
+	if (!fast_tried && pcp_allowed_order(order) &&
+	    (order || !__atomic_load_n(&buddy.pcp_rseq_lock, __ATOMIC_RELAXED)) &&
 	    preferred_nid == NUMA_NO_NODE && !nodemask) {
 		page = alloc_pages_pcp_fast(gfp_mask, order, false);
 		if (likely(page))
@@ -915,7 +918,7 @@ static __always_inline struct page *alloc_pages_entry(gfp_t gfp_mask, unsigned i
 		if (likely(page))
 			return page;
 	}
-	return alloc_pages_full(gfp_mask, order, preferred_nid, nodemask);
+	return alloc_pages_full(gfp_mask, order, preferred_nid, nodemask, false);
 }
 
 struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, int preferred_nid,
@@ -932,7 +935,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 /* 6.1 alloc_page_interleave: NUMA_INTERLEAVE_HIT when the page is on the node interleave chose. */
 static struct page *alloc_page_interleave(gfp_t gfp, unsigned int order, int nid)
 {
-	struct page *page = alloc_pages_full(gfp, order, nid, NULL);
+	struct page *page = alloc_pages_full(gfp, order, nid, NULL, false);
 
 	if (page && page_zone(page)->node == nid) {
 		struct buddy_cpu *cpu = pcp_lock_this_cpu();
@@ -950,9 +953,9 @@ static struct page *alloc_pages_preferred_many(gfp_t gfp, unsigned int order, in
 					       const struct mempolicy *pol)
 {
 	gfp_t preferred_gfp = (gfp | __GFP_NOWARN) & ~(__GFP_DIRECT_RECLAIM | __GFP_NOFAIL);
-	struct page *page = alloc_pages_full(preferred_gfp, order, nid, policy_nodemask(gfp, pol));
+	struct page *page = alloc_pages_full(preferred_gfp, order, nid, policy_nodemask(gfp, pol), false);
 
-	return page ? page : alloc_pages_full(gfp, order, nid, NULL);
+	return page ? page : alloc_pages_full(gfp, order, nid, NULL, false);
 }
 
 /*
@@ -961,7 +964,7 @@ static struct page *alloc_pages_preferred_many(gfp_t gfp, unsigned int order, in
  * not serve - which it never does while some thread has a policy
  * (FAST_PATH_MEMPOLICY). __GFP_THISNODE requests keep the default policy.
  */
-static __noinline struct page *alloc_pages_current(gfp_t gfp, unsigned int order)
+static __noinline struct page *alloc_pages_current(gfp_t gfp, unsigned int order, bool fast_tried)
 {
 	const struct mempolicy *pol = NULL;
 
@@ -969,12 +972,32 @@ static __noinline struct page *alloc_pages_current(gfp_t gfp, unsigned int order
 	    buddy_initialized())
 		pol = get_task_policy();
 	if (likely(!pol))
-		return alloc_pages_full(gfp, order, NUMA_NO_NODE, NULL);
+		return alloc_pages_full(gfp, order, NUMA_NO_NODE, NULL, fast_tried);
 	if (pol->mode == MPOL_INTERLEAVE)
 		return alloc_page_interleave(gfp, order, interleave_nodes(pol));
 	if (pol->mode == MPOL_PREFERRED_MANY)
 		return alloc_pages_preferred_many(gfp, order, policy_node(gfp, pol, NUMA_NO_NODE), pol);
-	return alloc_pages_full(gfp, order, policy_node(gfp, pol, NUMA_NO_NODE), policy_nodemask(gfp, pol));
+	return alloc_pages_full(gfp, order, policy_node(gfp, pol, NUMA_NO_NODE), policy_nodemask(gfp, pol),
+				false);
+}
+
+/*
+ * alloc_pages of the other pcp orders: the general fast path first, here
+ * rather than two calls down, where saving and restoring the registers of
+ * alloc_pages_current and alloc_pages_full cost about as much as the
+ * fast path itself. Out of line, so that alloc_pages keeps order 0 a leaf.
+ * While some thread has a policy the fast path declines (the blockers), and
+ * alloc_pages_current applies it.
+ */
+static __noinline struct page *alloc_pages_order(gfp_t gfp_mask, unsigned int order)
+{
+	if (likely(pcp_allowed_order(order))) {
+		struct page *page = alloc_pages_pcp_fast(gfp_mask, order, false);
+		if (likely(page))
+			return page;
+		return alloc_pages_current(gfp_mask, order, true);
+	}
+	return alloc_pages_current(gfp_mask, order, false);
 }
 
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
@@ -983,8 +1006,9 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 		struct page *page = alloc_pages_pcp_fast(gfp_mask, 0, true);
 		if (likely(page))
 			return page;
+		return alloc_pages_current(gfp_mask, 0, false);
 	}
-	return alloc_pages_current(gfp_mask, order);
+	return alloc_pages_order(gfp_mask, order);
 }
 
 /* ------------------------------------------------------------ bulk allocation */

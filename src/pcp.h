@@ -130,6 +130,8 @@ HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 HIDDEN struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
 				      unsigned int alloc_flags, struct per_cpu_pages *pcp,
 				      struct list_head *list);
+HIDDEN bool __pcp_refill_from_reserve(struct zone *zone, unsigned int order, struct per_cpu_pages *pcp,
+				      struct list_head *list);
 HIDDEN int decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp);
 HIDDEN void buddy_decay_pcp_high_all(void);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
