@@ -622,14 +622,13 @@ static void __free_unref_page_tune(struct zone *zone, struct per_cpu_pages *pcp,
 	/*
 	 * Orders above 0 with a reserve (pcp_reserve.c, a deviation): free_high
 	 * is not applied - the reserve is this deviation's answer to a run of
-	 * high-order frees - and a free past high parks there what the kernel
-	 * would drain (nr_pcp_free, taken from this list); only what is still
-	 * past high then drains.
+	 * high-order frees - and a free past high parks the block there; only
+	 * what is still past high then drains.
 	 */
 	reserve = order && pcp_reserve_enabled(zone);
 	high = nr_pcp_high(pcp, zone, batch, free_high && !reserve);
 	if (pcp->count >= high && reserve)
-		__pcp_reserve_park(zone, pcp, pindex, nr_pcp_free(pcp, batch, high, false));
+		__pcp_reserve_park(zone, pcp, pindex);
 	if (pcp->count >= high) {
 		free_pcppages_bulk(zone, nr_pcp_free(pcp, batch, high, free_high), pcp, pindex);
 		__count_vm_events(cpu, PCP_DRAIN, 1);

@@ -147,7 +147,7 @@ HIDDEN int drain_zone_pages_cpu(struct zone *zone, int cpu);
 /* pcp_reserve.c: the per-CPU high-order reserves (a deviation; docs/pcp.md). cpu->lock held. */
 HIDDEN void pcp_reserve_set_total(struct zone *zone, int nr_cpus);
 HIDDEN bool pcp_reserve_enabled(struct zone *zone);
-HIDDEN int __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr_pages);
+HIDDEN bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex);
 HIDDEN int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr);
 HIDDEN void __pcp_reserve_flush(struct zone *zone, struct per_cpu_pages *pcp);
 

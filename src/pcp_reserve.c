@@ -94,32 +94,23 @@ static void reserve_unclaim(struct zone *zone, struct per_cpu_pages *pcp, long p
 
 /*
  * A free took the CPU's lists past high, last onto the list at pindex: keep
- * up to nr_pages of that list in reserve instead of draining them - the
- * amount the kernel would drain (nr_pcp_free), at least one block - when
- * the order is above 0 and there is room. The hot end goes, as the blocks
- * most recently touched: moving them costs no cache misses. Parking a batch
- * rather than one block lets the frees that follow stay below high, off
- * the tuning path. Returns the pages parked. cpu->lock held.
+ * that list's hot block in reserve instead of draining, when the order is
+ * above 0 and there is room. Returns whether it did (then count is back
+ * under high). cpu->lock held.
  */
-int __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr_pages)
+bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex)
 {
 	unsigned int order = pindex_to_order(pindex);
 	struct list_head *list = &pcp->lists[pindex];
-	int parked = 0;
 
-	if (!order)
-		return 0;
-	do {
-		if (list_empty(list))
-			break;
-		if (pcp->reserve_count + (1 << order) > pcp->reserve_claimed && !reserve_claim(zone, pcp))
-			break;
-		list_move(list->next, &pcp->reserve[pindex]);
-		pcp->count -= 1 << order;
-		pcp->reserve_count += 1 << order;
-		parked += 1 << order;
-	} while (parked < nr_pages);
-	return parked;
+	if (!order || list_empty(list))
+		return false;
+	if (pcp->reserve_count + (1 << order) > pcp->reserve_claimed && !reserve_claim(zone, pcp))
+		return false;
+	list_move(list->next, &pcp->reserve[pindex]);
+	pcp->count -= 1 << order;
+	pcp->reserve_count += 1 << order;
+	return true;
 }
 
 /*
