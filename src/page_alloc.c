@@ -761,6 +761,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigne
 	struct list_head *list;
 	struct zone *zone;
 	struct page *page;
+	int pindex;
 
 	if (unlikely(gfp_mobility_is_bad(gfp_mask)))
 		return NULL; /* served by the full path, which reports it */
@@ -784,13 +785,22 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigne
 		    : !zone_watermark_fast(zone, order, wmark_pages(zone, WMARK_LOW), (int)high, alloc_flags))
 		goto fail;
 	pcp = &zone->per_cpu_pageset[cpu->id];
-	list = &pcp->lists[order_to_pindex(migratetype, order)];
-	if (unlikely(list_empty(list)) && (order == 0 || !__pcp_refill_from_reserve(zone, order, pcp, list)))
-		goto fail;
-	page = pcp_list_pick(list, gfp_mask);
-	if (unlikely(page_ref_count(page) != 0))
-		goto fail; /* not free after all: the full path reports and skips it */
-	__pcp_take(pcp, page, order);
+	pindex = order_to_pindex(migratetype, order);
+	list = &pcp->lists[pindex];
+	if (likely(!list_empty(list))) {
+		page = pcp_list_pick(list, gfp_mask);
+		if (unlikely(page_ref_count(page) != 0))
+			goto fail; /* not free after all: the full path reports and skips it */
+		__pcp_take(pcp, page, order);
+	} else {
+		/* orders above 0: straight from this CPU's reserve (pcp_reserve.c), else the full path
+		 * refills */
+		if (order == 0 || list_empty(&pcp->reserve[pindex]))
+			goto fail;
+		page = __pcp_reserve_take(zone, pcp, pindex);
+		if (unlikely(!page))
+			goto fail;
+	}
 	__zone_statistics(cpu, pcp, zone, zone, order, true); /* the preferred zone, on this CPU's node */
 	pcp_unlock_cpu(cpu);
 

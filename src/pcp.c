@@ -471,23 +471,6 @@ struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int migrat
 	return list_first_entry(list, struct page, lru);
 }
 
-/*
- * The fast path's refill of an empty list of order above 0: from this CPU's
- * reserve alone, as __rmqueue_pcplist would take it first, so a loop that
- * allocates what it freed stays off the full path. False, with nothing
- * changed, when the reserve holds none of this list's blocks. cpu->lock held.
- */
-bool __pcp_refill_from_reserve(struct zone *zone, unsigned int order, struct per_cpu_pages *pcp,
-			       struct list_head *list)
-{
-	int pindex = (int)(list - pcp->lists);
-
-	if (list_empty(&pcp->reserve[pindex]))
-		return false;
-	pcp_decay_if_due(zone, pcp);
-	return __pcp_reserve_refill(zone, pcp, pindex, nr_pcp_alloc(pcp, zone, order)) != 0;
-}
-
 struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order,
 			     int migratetype, gfp_t gfp, unsigned int alloc_flags)
 {

@@ -130,8 +130,6 @@ HIDDEN struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zo
 HIDDEN struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
 				      unsigned int alloc_flags, struct per_cpu_pages *pcp,
 				      struct list_head *list);
-HIDDEN bool __pcp_refill_from_reserve(struct zone *zone, unsigned int order, struct per_cpu_pages *pcp,
-				      struct list_head *list);
 HIDDEN int decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp);
 HIDDEN void buddy_decay_pcp_high_all(void);
 HIDDEN void free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
@@ -149,6 +147,7 @@ HIDDEN void pcp_reserve_set_total(struct zone *zone, int nr_cpus);
 HIDDEN bool pcp_reserve_enabled(struct zone *zone);
 HIDDEN bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex);
 HIDDEN int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr);
+HIDDEN struct page *__pcp_reserve_take(struct zone *zone, struct per_cpu_pages *pcp, int pindex);
 HIDDEN void __pcp_reserve_flush(struct zone *zone, struct per_cpu_pages *pcp);
 
 HIDDEN void free_unref_page_locked(struct buddy_cpu *cpu, struct zone *zone, struct page *page,

@@ -114,12 +114,22 @@ bool __pcp_reserve_park(struct zone *zone, struct per_cpu_pages *pcp, int pindex
 }
 
 /*
+ * When the budget has run out, room two chunks beyond what the reserve holds
+ * goes back to it, for the other CPUs; while it lasts, a CPU keeps what it
+ * claimed, so a loop that fills and empties its reserve does not claim and
+ * give back (a write to the shared line) on every pass. cpu->lock held.
+ */
+static void reserve_give_back_unused(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	if (pcp->reserve_claimed - pcp->reserve_count >= 2 * reserve_chunk() &&
+	    atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed) < reserve_chunk())
+		reserve_unclaim(zone, pcp, reserve_chunk());
+}
+
+/*
  * Move up to nr blocks from the reserve to the (empty) list at pindex and
- * count them there. When the budget has run out, room two chunks beyond what
- * the reserve holds goes back to it, for the other CPUs; while it lasts, a
- * CPU keeps what it claimed, so a loop that fills and empties its reserve
- * does not claim and give back (a write to the shared line) on every pass.
- * Returns how many moved. cpu->lock held.
+ * count them there (the full path's refill). Returns how many moved.
+ * cpu->lock held.
  */
 int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pindex, int nr)
 {
@@ -131,10 +141,30 @@ int __pcp_reserve_refill(struct zone *zone, struct per_cpu_pages *pcp, int pinde
 		list_move_tail(reserve->next, &pcp->lists[pindex]);
 	pcp->reserve_count -= i << order;
 	pcp->count += i << order;
-	if (pcp->reserve_claimed - pcp->reserve_count >= 2 * reserve_chunk() &&
-	    atomic_load_explicit(&zone->pcp_reserve_budget, memory_order_relaxed) < reserve_chunk())
-		reserve_unclaim(zone, pcp, reserve_chunk());
+	reserve_give_back_unused(zone, pcp);
 	return i;
+}
+
+/*
+ * The fast path's allocation when the list at pindex is empty and its
+ * reserve is not: the reserve's first block, taken where it lies. Moving a
+ * batch to the list first walks the reserve, a dependent cache miss on each
+ * 2 MiB block's descriptor; taking the first block touches only that one,
+ * whose line the previous take already asked for (it wrote its prev
+ * pointer). NULL, with nothing changed, when the block is not free after all
+ * (the full path reports it). cpu->lock held.
+ */
+struct page *__pcp_reserve_take(struct zone *zone, struct per_cpu_pages *pcp, int pindex)
+{
+	struct page *page = list_first_entry(&pcp->reserve[pindex], struct page, lru);
+
+	if (unlikely(page_ref_count(page) != 0))
+		return NULL;
+	list_del(&page->lru);
+	pcp->reserve_count -= 1 << pindex_to_order(pindex);
+	pcp->free_count >>= 1; /* an allocation, as __pcp_take counts one */
+	reserve_give_back_unused(zone, pcp);
+	return page;
 }
 
 /*

@@ -249,11 +249,21 @@ static void reserve_fill_and_drain(void **state)
 	assert_int_equal(pin_to_cpu(0), 0);
 	assert_true(reserve >= (8 << 9) + (64 << 3));
 	for (int round = 0; round < 2; round++) {
+		long free_before = buddy_zone_free_pages(0, ZONE_NORMAL);
+		int held = test_pcp_count(zone, 0) + test_pcp_reserve_count(zone, 0);
+		int reserved = test_pcp_reserve_count(zone, 0);
 		for (int i = 0; i < n9; i++)
 			assert_non_null(v9[i] = alloc_pages(GFP_KERNEL, 9));
 		for (int i = 0; i < n3; i++)
 			assert_non_null(v3[i] = alloc_pages(GFP_KERNEL, 3));
 		long free_allocated = buddy_zone_free_pages(0, ZONE_NORMAL);
+		if (round > 0) {
+			/* the second round is served by the lists and the reserve alone */
+			assert_int_equal(free_allocated, free_before);
+			assert_int_equal(test_pcp_count(zone, 0) + test_pcp_reserve_count(zone, 0),
+					 held - (n9 << 9) - (n3 << 3));
+			assert_true(test_pcp_reserve_count(zone, 0) < reserved);
+		}
 		for (int i = 0; i < n9; i++)
 			__free_pages(v9[i], 9);
 		for (int i = 0; i < n3; i++)
