@@ -793,8 +793,7 @@ static __always_inline struct page *alloc_pages_pcp_fast(gfp_t gfp_mask, unsigne
 			goto fail; /* not free after all: the full path reports and skips it */
 		__pcp_take(pcp, page, order);
 	} else {
-		/* orders above 0: straight from this CPU's reserve (pcp_reserve.c), else the full path
-		 * refills */
+		/* above order 0, this CPU's reserve (pcp_reserve.c); else the full path refills */
 		if (order == 0 || list_empty(&pcp->reserve[pindex]))
 			goto fail;
 		page = __pcp_reserve_take(zone, pcp, pindex);
