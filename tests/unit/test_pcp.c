@@ -308,7 +308,8 @@ static void test_pages_parked_on_another_cpu_are_not_lost(void **state)
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		skip();
 	assert_int_equal(pin_to_cpu(0), 0);
-	test_init("arena_size:16M,dma_limit:0,dma32_limit:0");
+	/* kswapd off: woken by the empty zone, while it reclaims (ZONE_RECLAIM_ACTIVE) CPU 1 keeps 4 batches at most */
+	test_init("arena_size:16M,dma_limit:0,dma32_limit:0,kswapd:off");
 	const gfp_t gfp = GFP_KERNEL | __GFP_MEMALLOC | __GFP_NOWARN;	/* ignore watermarks: take everything */
 	long total = zone_free(ZONE_NORMAL);
 	struct page **pages = calloc((size_t)total + 1, sizeof(*pages));
