@@ -373,9 +373,9 @@ int decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 
 /*
  * Slow-path events between two looks at the clock. A loop of high-order
- * blocks takes a slow path on nearly every call (a refill every two blocks,
- * a park on every free past high): reading the clock on each cost about a
- * fifth of an order-9 alloc+free pair.
+ * blocks takes a slow path on nearly every call (a park on every free past
+ * high; without a reserve, a refill every two blocks as well): reading the
+ * clock on each cost about 40 instructions of an order-9 block's alloc+free.
  */
 #define PCP_DECAY_CHECK_EVERY 16U
 
@@ -383,7 +383,7 @@ int decay_pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
  * The decay's tick here: there is no per-CPU vmstat worker, so the pcp's
  * own slow paths (a refill, a free that reached the tuning) decay it when a
  * second has passed, looking at the clock every PCP_DECAY_CHECK_EVERY of
- * them; vm.stat_refresh and kswapd decay every CPU's. cpu->lock held.
+ * them; vm.stat_refresh decays every CPU's. cpu->lock held.
  */
 static void pcp_decay_if_due(struct zone *zone, struct per_cpu_pages *pcp)
 {
@@ -394,7 +394,7 @@ static void pcp_decay_if_due(struct zone *zone, struct per_cpu_pages *pcp)
 		decay_pcp_high(zone, pcp);
 }
 
-/* decay_pcp_high on every CPU's lists of every zone (vm.stat_refresh; kswapd). Takes each CPU's lock. */
+/* decay_pcp_high on every CPU's lists of every zone (vm.stat_refresh). Takes each CPU's lock. */
 void buddy_decay_pcp_high_all(void)
 {
 	if (!atomic_load_explicit(&buddy.initialized, memory_order_acquire))
