@@ -9,8 +9,10 @@
  * such blocks and then frees them takes zone->lock about once per block,
  * and two CPUs doing so serialise on it and bounce the zone's lines.
  * Here a free past high parks the block on this CPU's reserve list instead
- * (while the reserve has room), and an empty list refills from the reserve
- * before it goes to the zone: like LLFree's per-core reservations, a CPU
+ * (while the reserve has room), and an allocation that finds its list empty
+ * takes the reserve's first block (the fast path) or refills the list from
+ * the reserve (the full path) before it goes to the zone: like LLFree's
+ * per-core reservations, a CPU
  * keeps reusing the memory it freed without touching shared state.
  *
  * Room: all CPUs together may keep 1/pcp_reserve_fraction of the zone
