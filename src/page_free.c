@@ -164,9 +164,20 @@ full:
 	free_pages_checked(page, order, cold);
 }
 
+/*
+ * Order 0 gets its own copy of the fast path, with the order a constant:
+ * the shifts, the list index and the orders-1..3 test of the 6.7 tuning
+ * fold away, about 11 instructions of the order-0 free. The other orders
+ * come first in the code, so that the test costs them no taken branch
+ * (with order 0 first, order-3 and order-9 pairs were 2-4% slower;
+ * docs/pcp.md).
+ */
 void __free_pages(struct page *page, unsigned int order)
 {
-	free_pages_entry(page, order, false);
+	if (order)
+		free_pages_entry(page, order, false);
+	else
+		free_pages_entry(page, 0, false);
 }
 
 void free_hot_cold_page(struct page *page, bool cold)

@@ -647,7 +647,7 @@ void free_unref_page_locked(struct buddy_cpu *cpu, struct zone *zone, struct pag
 	if (over || order - 1 < PAGE_ALLOC_COSTLY_ORDER || zone_pcp_pressure(zone))
 		__free_unref_page_tune(zone, pcp, cpu, pindex, order);
 	else
-		pcp->flags &= (unsigned char)~PCPF_PREV_FREE_HIGH_ORDER;
+		pcp_clear_prev_free_high_order(pcp);
 }
 
 /* Empty one CPU's lists of one zone. Returns the pages returned. */

@@ -86,12 +86,24 @@ static inline bool __pcp_park(struct buddy_cpu *cpu, struct per_cpu_pages *pcp, 
 	/*
 	 * 6.7: a free halves the refill growth and lengthens the run of frees;
 	 * the run's cap (batch << PCP_BATCH_SCALE_MAX) is applied where it is
-	 * read, on the slow side of the free (free_unref_page_tune).
+	 * read, on the slow side of the free (free_unref_page_tune). At order 0
+	 * the halving stores only when there is something to halve: in a run
+	 * of frees alloc_factor is 0, and a read-modify-write of it on every
+	 * free cost the order-0 bulk loop about 4%; the other orders keep the
+	 * plain halving, two instructions shorter (docs/pcp.md).
 	 */
-	pcp->alloc_factor >>= 1;
+	if (order || unlikely(pcp->alloc_factor))
+		pcp->alloc_factor >>= 1;
 	pcp->free_count += 1 << order;
 	__count_vm_events(cpu, PGFREE, 1UL << order);
 	return unlikely(pcp->count >= pcp->high);
+}
+
+/* The free was of order 0 or above PAGE_ALLOC_COSTLY_ORDER: a test, and a store only if the flag was set. */
+static inline void pcp_clear_prev_free_high_order(struct per_cpu_pages *pcp)
+{
+	if (unlikely(pcp->flags & PCPF_PREV_FREE_HIGH_ORDER))
+		pcp->flags &= (unsigned char)~PCPF_PREV_FREE_HIGH_ORDER;
 }
 
 /* zone->flags bits under which every pcp free takes the tuning path (6.7 nr_pcp_high). */
@@ -181,7 +193,7 @@ static __always_inline void free_unref_page_commit(struct buddy_cpu *cpu, struct
 		goto tune;
 	if (unlikely(zone_pcp_pressure(zone)))
 		goto tune;
-	pcp->flags &= (unsigned char)~PCPF_PREV_FREE_HIGH_ORDER;
+	pcp_clear_prev_free_high_order(pcp);
 	pcp_unlock_cpu(cpu);
 	return;
 tune:
