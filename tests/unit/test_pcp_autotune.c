@@ -339,6 +339,51 @@ static void test_free_high_for_runs_of_high_order_frees(void **state)
 	finish_pinned();
 }
 
+/*
+ * Every free halves alloc_factor and adds its pages to free_count (6.7),
+ * whichever copy of the free fast path serves it: order 0 has its own, in
+ * which the halving stores only when alloc_factor is not 0, and the other
+ * orders share one (page_free.c).
+ */
+static void test_each_free_halves_alloc_factor(void **state)
+{
+	(void)state;
+	struct per_cpu_pages *pcp = start_on_cpu0(ARENA_1G ",pcp_reserve_fraction:0");
+	struct page *p0 = alloc_pages(GFP_KERNEL, 0), *q0 = alloc_pages(GFP_KERNEL, 0);
+	struct page *p3 = alloc_pages(GFP_KERNEL, 3), *p9 = alloc_pages(GFP_KERNEL, 9);
+	struct page *r0 = alloc_pages(GFP_KERNEL, 0);
+
+	assert_non_null(p0);
+	assert_non_null(q0);
+	assert_non_null(p3);
+	assert_non_null(p9);
+	assert_non_null(r0);
+	/* as after four refills without a free between (CPU 0's lists; this thread is pinned there) */
+	pcp->alloc_factor = 4;
+	int free_count = pcp->free_count;
+
+	__free_pages(p0, 0);
+	assert_int_equal(pcp->alloc_factor, 2);
+	assert_int_equal(pcp->free_count, free_count + 1);
+	free_hot_cold_page(q0, true);
+	assert_int_equal(pcp->alloc_factor, 1);
+	assert_int_equal(pcp->free_count, free_count + 2);
+
+	pcp->alloc_factor = 4;
+	__free_pages(p3, 3);
+	assert_int_equal(pcp->alloc_factor, 2);
+	assert_int_equal(pcp->free_count, free_count + 2 + 8);
+	__free_pages(p9, 9);
+	assert_int_equal(pcp->alloc_factor, 1);
+	assert_int_equal(pcp->free_count, free_count + 2 + 8 + 512);
+
+	pcp->alloc_factor = 0;
+	__free_pages(r0, 0); /* nothing to halve: stays 0 */
+	assert_int_equal(pcp->alloc_factor, 0);
+	assert_int_equal(pcp->free_count, free_count + 2 + 8 + 512 + 1);
+	finish_pinned();
+}
+
 /* ------------------------------------------------------------ bulk API */
 
 /* Fills the NULL slots only, returns the populated count, and counts what it took. */
@@ -549,6 +594,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_below_high_watermark_shrinks_high, test_teardown_exit),
 		cmocka_unit_test_teardown(test_reclaim_active_keeps_four_batches, test_teardown_exit),
 		cmocka_unit_test_teardown(test_free_high_for_runs_of_high_order_frees, test_teardown_exit),
+		cmocka_unit_test_teardown(test_each_free_halves_alloc_factor, test_teardown_exit),
 		cmocka_unit_test_teardown(test_bulk_alloc_fills_null_slots, test_teardown_exit),
 		cmocka_unit_test_teardown(test_bulk_alloc_null_array_is_reported, test_teardown_exit),
 		cmocka_unit_test_teardown(test_bulk_alloc_respects_the_watermark, test_teardown_exit),
