@@ -173,6 +173,10 @@ static void check_free_lists(struct checker *c)
 		if (total != area->nr_free)
 			problem(c, "order %u: %lu blocks listed, nr_free says %lu", order, total,
 				area->nr_free);
+		if (!!(zone->pcptype_free_orders & (1UL << order)) != free_area_has_pcptype_block(area))
+			problem(c, "order %u: pcptype_free_orders bit is %d, nr_free_mt says %d", order,
+				!!(zone->pcptype_free_orders & (1UL << order)),
+				free_area_has_pcptype_block(area));
 	}
 	if (c->reported_pages != zone->reported_pages)
 		problem(c, "reported_pages %lu but %lu pages are in PageReported blocks",

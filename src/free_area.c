@@ -43,6 +43,27 @@ static inline void account_freepages(struct zone *zone, long nr_pages, int migra
 		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr_pages);
 }
 
+/* Whether free_area[order] has a block on a list of a pcp type (what pcptype_free_orders caches). */
+bool free_area_has_pcptype_block(const struct free_area *area)
+{
+	unsigned long any = 0;
+
+	for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+		any |= area->nr_free_mt[mt];
+	return any != 0;
+}
+
+/* Keep order's bit of zone->pcptype_free_orders in step with the counts. zone->lock held. */
+static inline void account_pcptype_free_orders(struct zone *zone, unsigned int order)
+{
+	unsigned long orders = zone->pcptype_free_orders, bit = 1UL << order;
+	unsigned long now =
+		free_area_has_pcptype_block(&zone->free_area[order]) ? orders | bit : orders & ~bit;
+
+	if (now != orders)
+		WRITE_ONCE(zone->pcptype_free_orders, now);
+}
+
 /* nr blocks of this order (negative: leaving) counted on migratetype's list. zone->lock held. */
 static inline void account_free_blocks(struct zone *zone, unsigned int order, int migratetype, long nr)
 {
@@ -50,6 +71,8 @@ static inline void account_free_blocks(struct zone *zone, unsigned int order, in
 
 	WRITE_ONCE(area->nr_free_mt[migratetype], area->nr_free_mt[migratetype] + (unsigned long)nr);
 	WRITE_ONCE(area->nr_free, area->nr_free + (unsigned long)nr);
+	if (migratetype < MIGRATE_PCPTYPES)
+		account_pcptype_free_orders(zone, order);
 	account_freepages(zone, nr * (1L << order), migratetype);
 }
 

@@ -86,6 +86,7 @@ HIDDEN void __add_to_free_list(struct page *page, struct zone *zone, unsigned in
 			       bool tail);
 HIDDEN void __del_page_from_free_list(struct page *page, struct zone *zone, unsigned int order);
 HIDDEN void __move_to_free_list(struct page *page, struct zone *zone, unsigned int order, int migratetype);
+HIDDEN bool free_area_has_pcptype_block(const struct free_area *area);
 HIDDEN struct page *__get_page_from_free_area(struct zone *zone, unsigned int order, int migratetype);
 HIDDEN void expand(struct zone *zone, struct page *page, unsigned int low, unsigned int high,
 		   int migratetype);

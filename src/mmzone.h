@@ -126,6 +126,14 @@ struct zone {
 	 * take it away from the holder's list-head and count updates.
 	 */
 	struct free_area free_area[MAX_ORDER] __cacheline_aligned;
+	/*
+	 * Bit o set while free_area[o] holds a block on a list of a pcp type
+	 * (unmovable, movable, reclaimable): the common answer of
+	 * __zone_watermark_ok's high-order test in one load instead of a walk
+	 * of the orders. Derived from nr_free_mt[] by account_free_blocks;
+	 * written under zone->lock, read racily like the counts.
+	 */
+	unsigned long pcptype_free_orders;
 	unsigned long nr_reserved_highatomic;
 	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE blocks: pcp drains recheck */
 	unsigned long deferred_pfn;	    /* first of one run of max-order blocks not yet on a list */

@@ -139,14 +139,19 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 	if (!order)
 		return true;
 
+	/*
+	 * A block of order or above on a list of a pcp type (6.1 walks the
+	 * orders asking each free_area; pcptype_free_orders has the answer in
+	 * one word). Failing that, only a CMA block (ALLOC_CMA) or a
+	 * highatomic one (ALLOC_HARDER) will do.
+	 */
+	if (READ_ONCE(z->pcptype_free_orders) >> order)
+		return true;
+	if (!(alloc_flags & (ALLOC_CMA | ALLOC_HARDER)))
+		return false;
 	for (unsigned int o = order; o < MAX_ORDER; o++) {
 		struct free_area *area = &z->free_area[o];
 
-		if (!READ_ONCE(area->nr_free))
-			continue;
-		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (READ_ONCE(area->nr_free_mt[mt]))
-				return true;
 		if ((alloc_flags & ALLOC_CMA) && READ_ONCE(area->nr_free_mt[MIGRATE_CMA]))
 			return true;
 		if ((alloc_flags & ALLOC_HARDER) && READ_ONCE(area->nr_free_mt[MIGRATE_HIGHATOMIC]))

@@ -278,6 +278,26 @@ static void test_catches_circular_free_list(void **state)
 	finish(page);
 }
 
+/* The watermark check's summary of the counts: a bit set with no block, and one cleared with blocks. */
+static void test_catches_pcptype_free_orders(void **state)
+{
+	(void)state;
+	struct page *page = setup();
+	struct zone *zone = normal();
+	unsigned long orders = zone->pcptype_free_orders;
+
+	/* the order-4 split left one free block at each of orders 4..9 (and order 10's) */
+	for (unsigned int o = 4; o < MAX_ORDER; o++)
+		assert_true(orders & (1UL << o));
+	assert_false(orders & (1UL << 2));
+	zone->pcptype_free_orders = orders | (1UL << 2);
+	expect_caught("order 2: pcptype_free_orders bit is 1, nr_free_mt says 0");
+	zone->pcptype_free_orders = orders & ~(1UL << 5);
+	expect_caught("order 5: pcptype_free_orders bit is 0, nr_free_mt says 1");
+	zone->pcptype_free_orders = orders;
+	finish(page);
+}
+
 #define T(fn) cmocka_unit_test_teardown(fn, test_teardown_exit)
 
 int main(void)
@@ -285,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_catches_nr_free),
 		T(test_catches_nr_free_pages),
+		T(test_catches_pcptype_free_orders),
 		T(test_catches_pagebuddy_flag),
 		T(test_catches_list_link),
 		T(test_catches_list_type_and_refcount),
