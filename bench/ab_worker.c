@@ -21,7 +21,7 @@
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
 
-#define N 1024
+#define N	   1024
 #define MAX_ROUNDS 4096
 
 static struct page *blocks[N];
