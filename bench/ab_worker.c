@@ -13,26 +13,16 @@
  */
 #include <fcntl.h>
 #include <semaphore.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include <buddy/buddy.h>
 #include <buddy/gfp.h>
+
+#include "bench_util.h"
 
 #define N	   1024
 #define MAX_ROUNDS 4096
 
 static struct page *blocks[N];
-
-static unsigned long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
-}
 
 /* 1,024 allocations, then 1,024 frees */
 static __attribute__((noinline)) void bulk_round(unsigned int order)
@@ -55,13 +45,6 @@ static __attribute__((noinline)) void pair_round(unsigned int order)
 		__asm__ volatile("" : : "r"(p) : "memory");
 		__free_pages(p, order);
 	}
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 int main(int argc, char **argv)
@@ -90,13 +73,14 @@ int main(int argc, char **argv)
 	for (int s = 0; s < slices; s++) {
 		sem_wait(me);
 		for (int r = 0; r < rounds; r++) {
-			unsigned long long t0 = now_ns();
+			uint64_t t0 = now_ns();
 
 			round(order);
 			t[r] = (double)(now_ns() - t0) / N;
 		}
-		qsort(t, (size_t)rounds, sizeof(t[0]), cmp_double);
-		printf("%d %.2f %.2f\n", s, t[rounds / 2], t[0]);
+		double min, med = median(t, rounds, &min, NULL);
+
+		printf("%d %.2f %.2f\n", s, med, min);
 		fflush(stdout);
 		sem_post(other);
 	}
