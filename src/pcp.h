@@ -49,20 +49,32 @@ static inline struct page *pcp_list_pick(struct list_head *list, gfp_t gfp)
 				  : list_first_entry(list, struct page, lru);
 }
 
-/* Take that block off its list. cpu->lock held. */
-static inline void __pcp_del(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+/* Unlink a block from a pcp list or reserve; the caller counts it. cpu->lock held. */
+static inline void __pcp_unlink(struct per_cpu_pages *pcp, struct page *page)
 {
 	VM_BUG_ON_PAGE(!pcp_lock_held(pcp, page), page);
 	VM_BUG_ON_PAGE(!PagePcp(page) || PageBuddy(page) || !page_on_list(page), page);
 	list_del(&page->lru);
+}
+
+/* Take that block off its list. cpu->lock held. */
+static inline void __pcp_del(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
+{
+	__pcp_unlink(pcp, page);
 	pcp->count -= 1 << order;
 }
 
-/* The same for one allocation, which halves the run of frees (6.7 rmqueue_pcplist). cpu->lock held. */
+/* An allocation from the lists or the reserve halves the run of frees (6.7 rmqueue_pcplist). */
+static inline void __pcp_count_allocation(struct per_cpu_pages *pcp)
+{
+	pcp->free_count >>= 1;
+}
+
+/* __pcp_del for one allocation. cpu->lock held. */
 static inline void __pcp_take(struct per_cpu_pages *pcp, struct page *page, unsigned int order)
 {
 	__pcp_del(pcp, page, order);
-	pcp->free_count >>= 1;
+	__pcp_count_allocation(pcp);
 }
 
 /*

@@ -162,12 +162,9 @@ struct page *__pcp_reserve_take(struct zone *zone, struct per_cpu_pages *pcp, in
 
 	if (unlikely(page_ref_count(page) != 0))
 		return NULL;
-	/* what __pcp_del checks for a block leaving a pcp list */
-	VM_BUG_ON_PAGE(!pcp_lock_held(pcp, page), page);
-	VM_BUG_ON_PAGE(!PagePcp(page) || PageBuddy(page) || !page_on_list(page), page);
-	list_del(&page->lru);
+	__pcp_unlink(pcp, page);
 	pcp->reserve_count -= 1 << pindex_to_order(pindex);
-	pcp->free_count >>= 1; /* an allocation, as __pcp_take counts one */
+	__pcp_count_allocation(pcp);
 	reserve_give_back_unused(zone, pcp);
 	return page;
 }
